@@ -1,0 +1,126 @@
+#pragma once
+// The graph model: the single source of truth. Nodes carry an op type (an entry of the op
+// registry), typed attributes, and one binding per input port: either a connection from another
+// node's output port or a constant tensor owned by the node (weights; exported as ONNX
+// initializers). Graph inputs and outputs are the pseudo-ops "Input" and "Output".
+// Every mutation keeps the graph a DAG and notifies observers; ids are plain values.
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "core/attr.h"
+#include "core/tensor.h"
+
+namespace nc {
+
+struct OpSpec;
+
+using NodeId = uint32_t;
+constexpr NodeId kNoNode = 0;
+
+struct PortRef {
+  NodeId node = kNoNode;
+  int port = 0;
+  auto operator<=>(const PortRef&) const = default;
+};
+
+// A connection from an output port to an input port.
+struct ConnectionId {
+  PortRef from;  // output port
+  PortRef to;    // input port
+  auto operator<=>(const ConnectionId&) const = default;
+};
+
+struct InputBinding {
+  std::optional<PortRef> source;  // connected output port
+  Tensor constant;                // weight owned by the node (used when not connected)
+};
+
+struct Node {
+  NodeId id = kNoNode;
+  std::string op;
+  std::string name;
+  std::map<std::string, AttrValue> attrs;  // explicitly set attributes; defaults live in the spec
+  std::vector<InputBinding> inputs;
+  int numOutputs = 1;
+  double x = 0, y = 0;    // canvas position (UI metadata)
+  uint64_t revision = 0;  // bumped on every change that affects the node's computation
+};
+
+class GraphObserver {
+ public:
+  virtual ~GraphObserver() = default;
+  virtual void nodeAdded(NodeId) {}
+  virtual void nodeRemoved(NodeId) {}
+  virtual void connectionAdded(const ConnectionId&) {}
+  virtual void connectionRemoved(const ConnectionId&) {}
+  virtual void nodeChanged(NodeId) {}  // attributes, constants, name, port count
+  virtual void nodeMoved(NodeId) {}
+};
+
+class Graph {
+ public:
+  Graph() = default;
+  Graph(const Graph& o);  // copies nodes, not observers
+  Graph& operator=(const Graph& o);
+
+  // Adds a node of a registered op; ports sized from the spec. Name made unique if empty or taken.
+  NodeId addNode(const std::string& op, const std::string& name = {});
+  // Re-inserts a node exactly as it was (undo of delete); its id must be free.
+  void restoreNode(const Node& node);
+  // Removes the node and every connection touching it.
+  void removeNode(NodeId id);
+
+  // Connects; throws nc::Error if a port is invalid, the input is taken or a cycle would form.
+  void connect(PortRef from, PortRef to);
+  void disconnect(PortRef to);
+  bool wouldCreateCycle(PortRef from, PortRef to) const;
+
+  void setAttr(NodeId id, const std::string& name, AttrValue value);
+  void clearAttr(NodeId id, const std::string& name);
+  void setConstant(NodeId id, int port, Tensor value);
+  void setInputCount(NodeId id, int count);  // variadic ops (Concat, Sum, ...)
+  void setName(NodeId id, const std::string& name);
+  void setPosition(NodeId id, double x, double y);
+
+  bool contains(NodeId id) const { return nodes_.count(id) != 0; }
+  const Node& node(NodeId id) const;
+  const Node* findNode(NodeId id) const;
+  const Node* findByName(const std::string& name) const;
+  std::vector<NodeId> nodeIds() const;  // ascending
+  size_t size() const { return nodes_.size(); }
+  std::vector<ConnectionId> connections() const;
+  std::vector<PortRef> consumers(PortRef output) const;
+  // Nodes in dependency order (ties by id, so deterministic).
+  std::vector<NodeId> topologicalOrder() const;
+  std::vector<NodeId> inputNodes() const;   // op "Input", in id order
+  std::vector<NodeId> outputNodes() const;  // op "Output", in id order
+  std::string uniqueName(const std::string& base) const;
+  NodeId nextId() const { return nextId_; }
+
+  void addObserver(GraphObserver* o);
+  void removeObserver(GraphObserver* o);
+
+ private:
+  Node& mut(NodeId id);
+  void touch(Node& n);
+  template <class F>
+  void notify(F f) {
+    for (auto* o : observers_) f(*o);
+  }
+
+  void indexAdd(const ConnectionId& c) { out_[c.from.node].insert(c); }
+  void indexRemove(const ConnectionId& c) { out_[c.from.node].erase(c); }
+
+  std::map<NodeId, Node> nodes_;
+  std::map<NodeId, std::set<ConnectionId>> out_;  // outgoing connections per node
+  NodeId nextId_ = 1;
+  uint64_t revisionCounter_ = 0;
+  std::vector<GraphObserver*> observers_;
+};
+
+}  // namespace nc

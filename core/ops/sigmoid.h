@@ -1,0 +1,8 @@
+#pragma once
+#include "core/op.h"
+
+namespace nc {
+const OpSpec& sigmoidOp();
+// Numerically stable logistic function: never overflows, exact 0.5 at 0.
+float sigmoid(float x);
+}  // namespace nc

@@ -1,0 +1,11 @@
+#pragma once
+#include "core/op.h"
+
+namespace nc {
+// SiLU (Swish): y = x * sigmoid(x). Our own op; exported as Sigmoid -> Mul, and recognised in
+// that form on import.
+const OpSpec& siluOp();
+float silu(float x);
+// dy/dx = sigmoid(x) * (1 + x * (1 - sigmoid(x)))
+float siluDerivative(float x);
+}  // namespace nc

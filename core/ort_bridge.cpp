@@ -1,0 +1,96 @@
+#include "core/ort_bridge.h"
+
+#include <cstdlib>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+
+#include "core/error.h"
+#include "core/onnx_io.h"
+
+#ifndef NC_DEFAULT_ORT_DIR
+#define NC_DEFAULT_ORT_DIR ""
+#endif
+
+namespace nc {
+
+namespace fs = std::filesystem;
+
+std::string ortDir() {
+  if (const char* e = std::getenv("NETCANVAS_ORT_DIR"); e && *e) return e;
+  return NC_DEFAULT_ORT_DIR;
+}
+
+bool ortAvailable() {
+  fs::path d = ortDir();
+  return fs::exists(d / "ort_run.js") && fs::exists(d / "node_modules" / "onnxruntime-node");
+}
+
+static std::string shellQuote(const std::string& s) {
+  std::string q = "'";
+  for (char c : s) q += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  return q + "'";
+}
+
+OrtResult runOrt(const std::string& modelPath, const std::vector<std::pair<std::string, Tensor>>& inputs,
+                 int threads, int iters, bool optimize) {
+  if (!ortAvailable())
+    throw Error("ONNX Runtime is not installed in '" + ortDir() +
+                "' (run: npm install --ignore-scripts --prefix tests/ort)");
+  std::string tmpl = (fs::temp_directory_path() / "nc-ort-XXXXXX").string();
+  std::vector<char> buf(tmpl.begin(), tmpl.end());
+  buf.push_back('\0');
+  if (!mkdtemp(buf.data())) throw Error("cannot create a temporary directory for ONNX Runtime");
+  fs::path dir(buf.data());
+  struct Cleanup {
+    fs::path d;
+    ~Cleanup() {
+      std::error_code ec;
+      fs::remove_all(d, ec);
+    }
+  } cleanup{dir};
+
+  nlohmann::json req;
+  req["model"] = fs::absolute(modelPath).string();
+  req["threads"] = threads;
+  req["iters"] = iters;
+  req["optimize"] = optimize;
+  req["inputs"] = nlohmann::json::array();
+  for (size_t i = 0; i < inputs.size(); ++i) {
+    const Tensor& t = inputs[i].second;
+    fs::path f = dir / ("input_" + std::to_string(i) + ".bin");
+    std::ofstream(f, std::ios::binary).write(static_cast<const char*>(t.raw()), std::streamsize(t.bytes()));
+    req["inputs"].push_back({{"name", inputs[i].first}, {"dtype", dtypeName(t.dtype())}, {"dims", t.shape()}, {"file", f.string()}});
+  }
+  std::ofstream(dir / "request.json") << req.dump();
+  std::string cmd = "node " + shellQuote((fs::path(ortDir()) / "ort_run.js").string()) + " " +
+                    shellQuote(dir.string()) + " 2> " + shellQuote((dir / "stderr.txt").string());
+  int rc = std::system(cmd.c_str());
+  if (rc != 0) {
+    std::string err;
+    try {
+      err = readFileBytes((dir / "stderr.txt").string());
+    } catch (...) {
+    }
+    while (!err.empty() && (err.back() == '\n' || err.back() == '\r')) err.pop_back();
+    throw Error(err.empty() ? "ONNX Runtime failed (exit status " + std::to_string(rc) + ")" : err);
+  }
+  nlohmann::json resp = nlohmann::json::parse(readFileBytes((dir / "response.json").string()));
+  OrtResult r;
+  for (auto& o : resp["outputs"]) {
+    std::string dtype = o["dtype"];
+    Shape dims = o["dims"].get<Shape>();
+    Tensor t(dtype == "int64" ? DType::Int64 : DType::Float32, dims);
+    if (dtype != "float32" && dtype != "int64") throw Error("ONNX Runtime returned an output of type " + dtype);
+    std::string bytes = readFileBytes(o["file"].get<std::string>());
+    if (bytes.size() != t.bytes()) throw Error("ONNX Runtime output has an unexpected size");
+    std::memcpy(t.raw(), bytes.data(), bytes.size());
+    r.names.push_back(o["name"]);
+    r.outputs.push_back(t);
+  }
+  r.ms = resp["ms"].get<std::vector<double>>();
+  return r;
+}
+
+}  // namespace nc

@@ -1,0 +1,70 @@
+#include "core/shape_inference.h"
+
+#include "core/ops/registry.h"
+
+namespace nc {
+
+const TensorType* ShapeInfo::type(PortRef p) const {
+  auto it = types.find(p);
+  return it == types.end() ? nullptr : &it->second;
+}
+
+const Diagnostic* ShapeInfo::diagnosticFor(NodeId n) const {
+  for (auto& d : diagnostics)
+    if (d.node == n) return &d;
+  return nullptr;
+}
+
+std::optional<TensorType> ShapeInfo::inputType(const Graph& g, PortRef input) const {
+  const Node& n = g.node(input.node);
+  const InputBinding& b = n.inputs.at(size_t(input.port));
+  if (b.source) {
+    const TensorType* t = type(*b.source);
+    return t ? *t : TensorType::unknown();
+  }
+  if (!b.constant.empty()) return TensorType::of(b.constant.shape(), b.constant.dtype());
+  return std::nullopt;
+}
+
+ShapeInfo inferShapes(const Graph& g) {
+  ShapeInfo info;
+  for (NodeId id : g.topologicalOrder()) {
+    const Node& n = g.node(id);
+    const OpSpec* spec = findOp(n.op);
+    if (!spec) {
+      info.diagnostics.push_back({id, -1, "node '" + n.name + "': unknown op type '" + n.op + "'"});
+      continue;
+    }
+    std::vector<std::optional<TensorType>> ins;
+    std::vector<const Tensor*> vals;
+    for (int i = 0; i < int(n.inputs.size()); ++i) {
+      ins.push_back(info.inputType(g, {id, i}));
+      const InputBinding& b = n.inputs[size_t(i)];
+      const Tensor* v = nullptr;
+      if (b.source) {
+        auto it = info.values.find(*b.source);
+        if (it != info.values.end()) v = &it->second;
+      } else if (!b.constant.empty()) {
+        v = &b.constant;
+      }
+      vals.push_back(v);
+    }
+    InferContext ctx(*spec, n, std::move(ins), std::move(vals));
+    try {
+      // Required inputs that are unbound leave the outputs unknown (half-built graph).
+      std::vector<TensorType> outs = spec->infer ? spec->infer(ctx)
+                                                 : std::vector<TensorType>(size_t(n.numOutputs), TensorType::unknown());
+      for (int p = 0; p < n.numOutputs && p < int(outs.size()); ++p) info.types[{id, p}] = outs[size_t(p)];
+      if (n.op == "Constant")
+        if (const AttrValue* v = ctx.attrs.get("value"); v && std::holds_alternative<Tensor>(*v))
+          info.values[{id, 0}] = std::get<Tensor>(*v);
+    } catch (const ShapeError& e) {
+      info.diagnostics.push_back({id, e.input(), "node '" + n.name + "' (" + n.op + "): " + e.what()});
+    } catch (const Error& e) {
+      info.diagnostics.push_back({id, -1, "node '" + n.name + "' (" + n.op + "): " + e.what()});
+    }
+  }
+  return info;
+}
+
+}  // namespace nc
