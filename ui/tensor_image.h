@@ -1,0 +1,29 @@
+#pragma once
+// Tensor -> image helpers shared by node thumbnails and the tensor view: a perceptual colour map
+// (viridis-like, or diverging blue-white-red for signed data), per-channel heatmaps and a grid.
+#include <QColor>
+#include <QImage>
+#include <QSize>
+
+#include "core/tensor.h"
+
+namespace ncui {
+
+struct ValueRange {
+  float lo = 0, hi = 1;
+  bool diverging = false;  // symmetric around 0 (signed data)
+};
+
+// Range over the finite values of t (diverging when it has both signs).
+ValueRange rangeOf(const nc::Tensor& t);
+QColor colourFor(float v, const ValueRange& r);
+// The H x W plane of channel `c` (batch 0) as an image; rank 1-2 tensors are shown as one plane,
+// rank 3 as (C,H,W), rank 4+ as (N,C,H,W,...) with trailing dims flattened into W.
+QImage channelImage(const nc::Tensor& t, int64_t channel, const ValueRange& r);
+int64_t channelCount(const nc::Tensor& t);
+// A thumbnail of at most `size`: a grid of the first channels (or the single plane).
+QImage tensorThumbnail(const nc::Tensor& t, QSize size);
+// A colour bar for a legend.
+QImage colourBar(const ValueRange& r, QSize size);
+
+}  // namespace ncui
