@@ -194,6 +194,19 @@ void Graph::setInputCount(NodeId id, int count) {
   notify([&](GraphObserver& o) { o.nodeChanged(id); });
 }
 
+void Graph::setOutputCount(NodeId id, int count) {
+  Node& n = mut(id);
+  const OpSpec* spec = findOp(n.op);
+  if (!spec || spec->outputs.empty() || !spec->outputs.back().variadic)
+    throw Error("op " + n.op + " has a fixed number of outputs");
+  if (count < 1) throw Error("op " + n.op + " needs at least one output");
+  for (int p = count; p < n.numOutputs; ++p)
+    for (PortRef c : consumers({id, p})) disconnect(c);
+  n.numOutputs = count;
+  touch(n);
+  notify([&](GraphObserver& o) { o.nodeChanged(id); });
+}
+
 void Graph::setName(NodeId id, const std::string& name) {
   Node& n = mut(id);
   if (name == n.name) return;

@@ -83,7 +83,8 @@ class Graph {
   void setAttr(NodeId id, const std::string& name, AttrValue value);
   void clearAttr(NodeId id, const std::string& name);
   void setConstant(NodeId id, int port, Tensor value);
-  void setInputCount(NodeId id, int count);  // variadic ops (Concat, Sum, ...)
+  void setInputCount(NodeId id, int count);   // variadic inputs (Concat, Sum, ...)
+  void setOutputCount(NodeId id, int count);  // variadic outputs (Split); drops connections of removed ports
   void setName(NodeId id, const std::string& name);
   void setPosition(NodeId id, double x, double y);
 

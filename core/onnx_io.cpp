@@ -444,6 +444,8 @@ Graph importModelBytes(const std::string& bytes, const ImportOptions& opt) {
       else if (auto jt = inits.find(vn); jt != inits.end()) g.setConstant(id, i, jt->second);
       else throw Error(what + ": input '" + vn + "' is not produced by any earlier node, input or initializer");
     }
+    if (!spec->outputs.empty() && spec->outputs.back().variadic)
+      g.setOutputCount(id, std::max(1, np.output_size()));
     if (np.output_size() > g.node(id).numOutputs)
       throw Error(what + " has " + std::to_string(np.output_size()) + " outputs; " +
                   std::to_string(g.node(id).numOutputs) + " are supported");

@@ -20,7 +20,7 @@ namespace nc {
 struct PortSpec {
   std::string name;         // ONNX input/output name (X, W, B, scale, ...)
   bool optional = false;    // may stay unbound
-  bool variadic = false;    // last port only: repeats (Concat inputs)
+  bool variadic = false;    // last port only: repeats (Concat inputs, Split outputs)
   bool param = false;       // weight-like: usually a constant owned by the node
   std::string doc;
 };
