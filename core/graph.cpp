@@ -68,7 +68,9 @@ NodeId Graph::addNode(const std::string& op, const std::string& name) {
     if (!p.variadic) ++fixed;
   bool variadic = !spec->inputs.empty() && spec->inputs.back().variadic;
   n.inputs.resize(fixed + (variadic ? 1 : 0));
+  // Trailing optional outputs (e.g. BatchNormalization's training statistics) start hidden.
   n.numOutputs = int(spec->outputs.size());
+  while (n.numOutputs > 1 && spec->outputs[size_t(n.numOutputs) - 1].optional) --n.numOutputs;
   touch(n);
   NodeId id = n.id;
   nodes_.emplace(id, std::move(n));
@@ -197,9 +199,12 @@ void Graph::setInputCount(NodeId id, int count) {
 void Graph::setOutputCount(NodeId id, int count) {
   Node& n = mut(id);
   const OpSpec* spec = findOp(n.op);
-  if (!spec || spec->outputs.empty() || !spec->outputs.back().variadic)
-    throw Error("op " + n.op + " has a fixed number of outputs");
-  if (count < 1) throw Error("op " + n.op + " needs at least one output");
+  if (!spec || spec->outputs.empty()) throw Error("op " + n.op + " has no outputs");
+  int required = 0;
+  for (auto& p : spec->outputs) required += (p.optional || p.variadic) ? 0 : 1;
+  const bool variadic = spec->outputs.back().variadic;
+  if (count < std::max(1, required) || (!variadic && count > int(spec->outputs.size())))
+    throw Error("op " + n.op + " cannot have " + std::to_string(count) + " outputs");
   for (int p = count; p < n.numOutputs; ++p)
     for (PortRef c : consumers({id, p})) disconnect(c);
   n.numOutputs = count;

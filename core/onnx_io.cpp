@@ -444,7 +444,12 @@ Graph importModelBytes(const std::string& bytes, const ImportOptions& opt) {
       else if (auto jt = inits.find(vn); jt != inits.end()) g.setConstant(id, i, jt->second);
       else throw Error(what + ": input '" + vn + "' is not produced by any earlier node, input or initializer");
     }
-    if (!spec->outputs.empty() && spec->outputs.back().variadic)
+    // Variadic outputs (Split) and trailing optional ones (BatchNormalization training stats).
+    const auto& outSpecs = spec->outputs;
+    const bool variadicOut = !outSpecs.empty() && outSpecs.back().variadic;
+    const bool optionalOut = !outSpecs.empty() && outSpecs.back().optional;
+    if ((variadicOut || (optionalOut && np.output_size() <= int(outSpecs.size()))) &&
+        np.output_size() != g.node(id).numOutputs)
       g.setOutputCount(id, std::max(1, np.output_size()));
     if (np.output_size() > g.node(id).numOutputs)
       throw Error(what + " has " + std::to_string(np.output_size()) + " outputs; " +
