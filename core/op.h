@@ -22,6 +22,7 @@ struct PortSpec {
   bool optional = false;    // may stay unbound
   bool variadic = false;    // last port only: repeats (Concat inputs, Split outputs)
   bool param = false;       // weight-like: usually a constant owned by the node
+  bool buffer = false;      // a param that is state, not trained (BatchNorm running statistics)
   std::string doc;
 };
 
@@ -31,6 +32,7 @@ PortSpec in(std::string name, std::string doc = {});
 PortSpec param(std::string name, bool optional = false, std::string doc = {});
 PortSpec optionalIn(std::string name, std::string doc = {});
 PortSpec variadicIn(std::string name, std::string doc = {});
+PortSpec buffer(std::string name, std::string doc = {});  // param() that is not trained
 
 struct AttrSpec {
   std::string name;  // ONNX attribute name

@@ -142,7 +142,7 @@ const OpSpec& batchNormalizationOp() {
     s.category = "Normalization";
     s.caption = "BatchNorm";
     s.doc = "Y = scale * (X - mean) / sqrt(var + epsilon) + B, per channel (inference)";
-    s.inputs = {in("X"), param("scale"), param("B"), param("input_mean"), param("input_var")};
+    s.inputs = {in("X"), param("scale"), param("B"), buffer("input_mean"), buffer("input_var")};
     s.outputs = {in("Y"), optionalIn("running_mean", "training_mode only"),
                  optionalIn("running_var", "training_mode only")};
     s.attrs = {
