@@ -113,10 +113,15 @@ class InferContext {
   // Fails with an ONNX-style message; `input` names the offending input port (-1: none).
   [[noreturn]] void fail(const std::string& message, int input = -1) const;
   const std::string& nodeName() const { return attrs.node().name; }
+  // Publishes a statically known output value (e.g. Shape of a fully known input), so that
+  // shape inference downstream (Reshape, Slice, ...) can use it.
+  void setValue(int output, Tensor value) const { published_.emplace_back(output, std::move(value)); }
+  const std::vector<std::pair<int, Tensor>>& publishedValues() const { return published_; }
 
  private:
   std::vector<std::optional<TensorType>> inputs_;
   std::vector<const Tensor*> values_;
+  mutable std::vector<std::pair<int, Tensor>> published_;
 };
 
 using InferFn = std::function<std::vector<TensorType>(const InferContext&)>;

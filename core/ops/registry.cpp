@@ -1,9 +1,11 @@
 #include "core/ops/registry.h"
 
 #include "core/ops/batch_normalization.h"
+#include "core/ops/gather.h"
 #include "core/ops/graph_io.h"
 #include "core/ops/identity.h"
 #include "core/ops/mul.h"
+#include "core/ops/shape.h"
 #include "core/ops/sigmoid.h"
 #include "core/ops/silu.h"
 
@@ -23,6 +25,8 @@ const std::vector<const OpSpec*>& allOps() {
       &mulOp(),
       // Tensor
       &identityOp(),
+      &shapeOp(),
+      &gatherOp(),
   };
   return ops;
 }
