@@ -244,9 +244,9 @@ BLOCKS = {
     "c3k2": (lambda: C3k2(32, 64, 1, False, 0.25), (1, 32, 16, 16)),
     "c3k2_c3k": (lambda: C3k2(32, 32, 1, True, 0.5), (1, 32, 16, 16)),
     "sppf": (lambda: SPPF(32, 32, 5), (1, 32, 13, 13)),
-    "attention": (lambda: Attention(128, num_heads=2, attn_ratio=0.5), (1, 128, 7, 7)),
-    "psablock": (lambda: PSABlock(128, 0.5, 2), (1, 128, 7, 7)),
-    "c2psa": (lambda: C2PSA(256, 256, 1), (1, 256, 5, 5)),
+    "attention": (lambda: Attention(128, num_heads=2, attn_ratio=0.5), (1, 128, 5, 5)),
+    "psablock": (lambda: PSABlock(64, 0.5, 1), (1, 64, 7, 7)),
+    "c2psa": (lambda: C2PSA(128, 128, 1), (1, 128, 6, 6)),
     "detect": (lambda: DetectWrapper((16, 32, 64), 8), (1, 16, 16, 16)),
 }
 
