@@ -68,7 +68,8 @@ NodeId Graph::addNode(const std::string& op, const std::string& name) {
     if (!p.variadic) ++fixed;
   bool variadic = !spec->inputs.empty() && spec->inputs.back().variadic;
   n.inputs.resize(fixed + (variadic ? 1 : 0));
-  n.numOutputs = int(spec->outputs.size());
+  n.numOutputs = 0;  // required outputs only; optional trailing ones via setOutputCount
+  while (n.numOutputs < int(spec->outputs.size()) && !spec->outputs[size_t(n.numOutputs)].optional) ++n.numOutputs;
   touch(n);
   NodeId id = n.id;
   nodes_.emplace(id, std::move(n));
@@ -191,6 +192,23 @@ void Graph::setInputCount(NodeId id, int count) {
   }
   n.inputs.resize(size_t(count));
   touch(n);
+  notify([&](GraphObserver& o) { o.nodeChanged(id); });
+}
+
+void Graph::setOutputCount(NodeId id, int count) {
+  Node& n = mut(id);
+  const OpSpec* spec = findOp(n.op);
+  int required = 0;
+  while (spec && required < int(spec->outputs.size()) && !spec->outputs[size_t(required)].optional) ++required;
+  if (!spec || count < required || count > int(spec->outputs.size()))
+    throw Error("op " + n.op + " has " + std::to_string(required) + " to " +
+                std::to_string(spec ? spec->outputs.size() : 0) + " outputs, not " + std::to_string(count));
+  if (count == n.numOutputs) return;
+  for (int p = count; p < n.numOutputs; ++p)
+    for (const PortRef& to : consumers({id, p})) disconnect(to);
+  Node& node = mut(id);
+  node.numOutputs = count;
+  touch(node);
   notify([&](GraphObserver& o) { o.nodeChanged(id); });
 }
 

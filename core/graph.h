@@ -84,6 +84,9 @@ class Graph {
   void clearAttr(NodeId id, const std::string& name);
   void setConstant(NodeId id, int port, Tensor value);
   void setInputCount(NodeId id, int count);  // variadic ops (Concat, Sum, ...)
+  // Ops with optional trailing outputs (MaxPool's Indices): how many outputs the node exposes,
+  // from its required outputs up to all of the spec's; dropped ports lose their connections.
+  void setOutputCount(NodeId id, int count);
   void setName(NodeId id, const std::string& name);
   void setPosition(NodeId id, double x, double y);
 

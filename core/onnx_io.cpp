@@ -444,7 +444,11 @@ Graph importModelBytes(const std::string& bytes, const ImportOptions& opt) {
       else if (auto jt = inits.find(vn); jt != inits.end()) g.setConstant(id, i, jt->second);
       else throw Error(what + ": input '" + vn + "' is not produced by any earlier node, input or initializer");
     }
-    if (np.output_size() > g.node(id).numOutputs)
+    int usedOutputs = np.output_size();  // trailing "" outputs are absent optional ones
+    while (usedOutputs > 0 && np.output(usedOutputs - 1).empty()) --usedOutputs;
+    if (usedOutputs > g.node(id).numOutputs && usedOutputs <= int(spec->outputs.size()))
+      g.setOutputCount(id, usedOutputs);
+    if (usedOutputs > g.node(id).numOutputs)
       throw Error(what + " has " + std::to_string(np.output_size()) + " outputs; " +
                   std::to_string(g.node(id).numOutputs) + " are supported");
     for (int p = 0; p < np.output_size(); ++p)

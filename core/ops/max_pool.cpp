@@ -14,7 +14,7 @@ const OpSpec& maxPoolOp() {
     s.caption = "MaxPool";
     s.doc = "Maximum over sliding windows of X (N x C x D...); padding never wins";
     s.inputs = {in("X")};
-    s.outputs = {in("Y")};
+    s.outputs = {in("Y"), optionalOut("Indices", "int64 flat index of each maximum (see storage_order)")};
     s.attrs = {
         attrString("auto_pad", "NOTSET", {"NOTSET", "SAME_UPPER", "SAME_LOWER", "VALID"},
                    "NOTSET uses pads; SAME_* pad so that out = ceil(in / stride); VALID: no padding"),
@@ -29,10 +29,6 @@ const OpSpec& maxPoolOp() {
     s.infer = [](const InferContext& ctx) { return inferPool(ctx, PoolMode::Max, false); };
     s.reference = [](const AttrReader& a) { return makePoolReferenceKernel(PoolParams::read(a, PoolMode::Max, false)); };
     s.fast = [](const AttrReader& a) { return makePoolFastKernel(PoolParams::read(a, PoolMode::Max, false)); };
-    s.importOnnx = [](ImportedNode& n) {
-      if (n.numOutputs > 1)
-        throw Error("MaxPool '" + n.name + "': the optional Indices output is not supported");
-    };
     return s;
   }();
   return spec;
