@@ -444,14 +444,15 @@ Graph importModelBytes(const std::string& bytes, const ImportOptions& opt) {
       else if (auto jt = inits.find(vn); jt != inits.end()) g.setConstant(id, i, jt->second);
       else throw Error(what + ": input '" + vn + "' is not produced by any earlier node, input or initializer");
     }
-    // Variadic outputs (Split) and trailing optional ones (BatchNormalization training stats).
-    const auto& outSpecs = spec->outputs;
-    const bool variadicOut = !outSpecs.empty() && outSpecs.back().variadic;
-    const bool optionalOut = !outSpecs.empty() && outSpecs.back().optional;
-    if ((variadicOut || (optionalOut && np.output_size() <= int(outSpecs.size()))) &&
-        np.output_size() != g.node(id).numOutputs)
-      g.setOutputCount(id, std::max(1, np.output_size()));
-    if (np.output_size() > g.node(id).numOutputs)
+    // Optional trailing outputs (MaxPool Indices, BatchNorm training statistics) and variadic
+    // ones (Split): expose as many ports as the ONNX node uses; trailing "" outputs are absent.
+    int usedOutputs = np.output_size();
+    while (usedOutputs > 0 && np.output(usedOutputs - 1).empty()) --usedOutputs;
+    const bool variadicOut = !spec->outputs.empty() && spec->outputs.back().variadic;
+    if (usedOutputs != g.node(id).numOutputs && usedOutputs >= 1 &&
+        (variadicOut || usedOutputs <= int(spec->outputs.size())))
+      g.setOutputCount(id, usedOutputs);
+    if (usedOutputs > g.node(id).numOutputs)
       throw Error(what + " has " + std::to_string(np.output_size()) + " outputs; " +
                   std::to_string(g.node(id).numOutputs) + " are supported");
     for (int p = 0; p < np.output_size(); ++p)

@@ -26,6 +26,7 @@ PortSpec buffer(std::string name, std::string doc) {
   p.buffer = true;
   return p;
 }
+PortSpec optionalOut(std::string name, std::string doc) { return optionalIn(std::move(name), std::move(doc)); }
 PortSpec variadicIn(std::string name, std::string doc) {
   PortSpec p = in(std::move(name), std::move(doc));
   p.variadic = true;

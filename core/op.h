@@ -33,6 +33,8 @@ PortSpec param(std::string name, bool optional = false, std::string doc = {});
 PortSpec optionalIn(std::string name, std::string doc = {});
 PortSpec variadicIn(std::string name, std::string doc = {});
 PortSpec buffer(std::string name, std::string doc = {});  // param() that is not trained
+// For OpSpec::outputs: an optional trailing output (a node exposes it after Graph::setOutputCount).
+PortSpec optionalOut(std::string name, std::string doc = {});
 
 struct AttrSpec {
   std::string name;  // ONNX attribute name

@@ -1,9 +1,14 @@
 #include "core/ops/registry.h"
 
+#include "core/ops/average_pool.h"
 #include "core/ops/batch_normalization.h"
+#include "core/ops/conv.h"
+#include "core/ops/global_average_pool.h"
+#include "core/ops/global_max_pool.h"
 #include "core/ops/gather.h"
 #include "core/ops/graph_io.h"
 #include "core/ops/identity.h"
+#include "core/ops/max_pool.h"
 #include "core/ops/mul.h"
 #include "core/ops/shape.h"
 #include "core/ops/sigmoid.h"
@@ -19,6 +24,13 @@ const std::vector<const OpSpec*>& allOps() {
       // Activations
       &sigmoidOp(),
       &siluOp(),
+      // Convolution
+      &convOp(),
+      // Pooling
+      &maxPoolOp(),
+      &averagePoolOp(),
+      &globalMaxPoolOp(),
+      &globalAveragePoolOp(),
       // Normalization
       &batchNormalizationOp(),
       // Arithmetic
