@@ -27,10 +27,7 @@ QColor diverging(float t) {  // t in [-1, 1]: blue - white - red
   return QColor::fromRgbF(1.0f, 1 - t * 0.75f, 1 - t * 0.8f);
 }
 
-// (planes, height, width) view of a tensor for display.
-struct PlaneView {
-  int64_t planes = 1, h = 1, w = 1;
-};
+}  // namespace
 
 PlaneView planeView(const nc::Tensor& t) {
   const auto& s = t.shape();
@@ -49,8 +46,6 @@ PlaneView planeView(const nc::Tensor& t) {
   }
   return v;
 }
-
-}  // namespace
 
 ValueRange rangeOf(const nc::Tensor& t) {
   ValueRange r;
@@ -81,7 +76,7 @@ QImage channelImage(const nc::Tensor& t, int64_t channel, const ValueRange& r) {
   PlaneView v = planeView(t);
   channel = std::clamp<int64_t>(channel, 0, v.planes - 1);
   // Cap very large planes for display.
-  const int64_t maxSide = 4096;
+  const int64_t maxSide = kMaxImageSide;
   int w = int(std::min(v.w, maxSide)), h = int(std::min(v.h, maxSide));
   QImage img(std::max(1, w), std::max(1, h), QImage::Format_RGB32);
   std::vector<float> vals = t.dtype() == nc::DType::Float32 ? std::vector<float>() : t.toFloatVector();
