@@ -12,6 +12,7 @@
 #include <QLineEdit>
 #include <QPushButton>
 #include <QRegularExpression>
+#include <QScrollBar>
 #include <QScrollArea>
 #include <QSpinBox>
 #include <QStyle>
@@ -330,12 +331,7 @@ void InspectorWidget::clear() {
   id_ = nc::kNoNode;
   spec_ = nullptr;
   node_ = nc::Node();
-  attrEditors_.clear();
-  paramRows_.clear();
-  if (QWidget* old = scroll_->takeWidget()) old->deleteLater();
-  content_ = nullptr;
-  nameEdit_ = nullptr;
-  dataMode_ = nullptr;
+  dropContent();
   scroll_->hide();
   placeholder_->show();
 }
@@ -385,15 +381,28 @@ void InspectorWidget::showNode(const nc::Graph& g, nc::NodeId id, const nc::Shap
 // ---------------------------------------------------------------------------------------------
 // Building
 
-void InspectorWidget::rebuild() {
+void InspectorWidget::dropContent() {
+  // Disconnect first: hiding the old content moves focus, and a line edit losing focus would
+  // otherwise emit editingFinished into editors that are about to go. The old content may be
+  // the sender of the signal that led here, so it is deleted later.
+  if (QWidget* current = scroll_->widget())
+    for (QObject* o : current->findChildren<QObject*>()) QObject::disconnect(o, nullptr, this, nullptr);
+  if (QWidget* old = scroll_->takeWidget()) {
+    old->hide();
+    old->deleteLater();
+  }
+  content_ = nullptr;
+  nameEdit_ = nullptr;
+  dataMode_ = nullptr;
   attrEditors_.clear();
   paramRows_.clear();
   randomWidgets_.clear();
   constWidgets_.clear();
   imageWidgets_.clear();
-  dataMode_ = nullptr;
-  // The old content may be the sender of the signal that led here: delete it later.
-  if (QWidget* old = scroll_->takeWidget()) old->deleteLater();
+}
+
+void InspectorWidget::rebuild() {
+  dropContent();
 
   content_ = new QWidget;
   content_->setObjectName("inspectorContent");
@@ -480,6 +489,13 @@ void InspectorWidget::rebuild() {
     }
   box->addStretch(1);
 
+  // Spin boxes and combos take the wheel only when focused; otherwise it scrolls the inspector
+  // (no accidental edits while scrolling past them).
+  for (QWidget* w : content_->findChildren<QWidget*>())
+    if (qobject_cast<QAbstractSpinBox*>(w) || qobject_cast<QComboBox*>(w)) {
+      w->setFocusPolicy(Qt::StrongFocus);
+      w->installEventFilter(this);
+    }
   scroll_->setWidget(content_);
   placeholder_->hide();
   scroll_->show();
@@ -926,6 +942,17 @@ void InspectorWidget::addParamRow(QVBoxLayout* box, int port) {
   connect(r->npy, &QPushButton::clicked, this, [this, id, port] { Q_EMIT loadNpyRequested(id, port); });
   connect(r->scheme, &QComboBox::currentIndexChanged, this, [this, r] { refreshParamRow(*r); });
   paramRows_.push_back(std::move(row));
+}
+
+bool InspectorWidget::eventFilter(QObject* watched, QEvent* event) {
+  if (event->type() == QEvent::Wheel) {
+    auto* w = qobject_cast<QWidget*>(watched);
+    if (w && !w->hasFocus()) {
+      QCoreApplication::sendEvent(scroll_->verticalScrollBar(), event);
+      return true;
+    }
+  }
+  return QWidget::eventFilter(watched, event);
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -62,6 +62,9 @@ class InspectorWidget : public QWidget {
   void clear();
   nc::NodeId nodeId() const { return id_; }
 
+ protected:
+  bool eventFilter(QObject* watched, QEvent* event) override;
+
  Q_SIGNALS:
   void attributeEdited(nc::NodeId id, const QString& name, const nc::AttrValue& value);
   void attributeCleared(nc::NodeId id, const QString& name);
@@ -74,6 +77,7 @@ class InspectorWidget : public QWidget {
   struct AttrEditor;
   struct ParamRow;
   void rebuild();
+  void dropContent();
   void refresh();
   void addAttrEditor(QFormLayout* form, const nc::AttrSpec& a);
   void addParamRow(QVBoxLayout* box, int port);

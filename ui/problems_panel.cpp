@@ -6,6 +6,7 @@
 #include <QTreeWidget>
 #include <QVBoxLayout>
 
+#include "core/ops/registry.h"
 #include "ui/metatypes.h"
 
 namespace ncui {
@@ -72,7 +73,14 @@ void ProblemsPanel::setDiagnostics(const nc::Graph& g, const std::vector<nc::Dia
   auto add = [&](const nc::Diagnostic& d, const QString& source, const QIcon& icon) {
     const nc::Node* n = g.findNode(d.node);
     QString node = n ? QString::fromStdString(n->name) : (d.node == nc::kNoNode ? tr("(graph)") : tr("(deleted)"));
-    if (n && d.input >= 0) node += QString(" · in %1").arg(d.input);
+    if (n && d.input >= 0) {
+      const nc::OpSpec* spec = nc::findOp(n->op);
+      const bool named = spec && !spec->inputs.empty();
+      const std::string port = !named ? std::to_string(d.input)
+                               : size_t(d.input) < spec->inputs.size() ? spec->inputs[size_t(d.input)].name
+                                                                       : spec->inputs.back().name + std::to_string(d.input);
+      node += " · " + QString::fromStdString(port);
+    }
     auto* it = new QTreeWidgetItem(list_, {source, node, stripNodePrefix(d.message, n)});
     it->setIcon(0, icon);
     it->setData(0, kNodeRole, QVariant::fromValue<nc::NodeId>(n ? d.node : nc::kNoNode));
