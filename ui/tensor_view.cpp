@@ -509,7 +509,11 @@ void TensorView::setTensor(const nc::Tensor& t, const QString& title) {
 
 void TensorView::zoomToChannel(int64_t c) {
   const int64_t n = channelCount(display_);
-  if (n == 0) return;
+  if (n == 0) {  // no planes to show (a zero-sized dim): the empty grid
+    zoomed_ = -1;
+    pages_->setCurrentIndex(1);
+    return;
+  }
   if (c >= n) c = n - 1;
   if (c == zoomed_) return;
   zoomed_ = c;

@@ -508,6 +508,28 @@ class TestPanels : public QObject {
     QCOMPARE(v.stats().count, int64_t(0));
   }
 
+  // The lookup-table heatmap gives colourFor()'s colours (to within the table's step).
+  void heatmapMatchesColourMap() {
+    const float inf = INFINITY, nan = NAN;
+    for (bool signedData : {false, true}) {
+      std::vector<float> vals;
+      for (int i = 0; i < 60; ++i) vals.push_back(signedData ? float(i - 30) * 0.37f : float(i) * 0.11f + 2);
+      vals.insert(vals.end(), {nan, inf, -inf, 1e30f});
+      Tensor t = Tensor::fromFloats({1, 1, 8, 8}, vals);
+      const ValueRange r = rangeOf(t);
+      QCOMPARE(r.diverging, signedData);
+      const QImage img = channelImage(t, 0, r);
+      QCOMPARE(img.size(), QSize(8, 8));
+      for (int i = 0; i < 64; ++i) {
+        const QColor got = img.pixelColor(i % 8, i / 8), want = colourFor(vals[size_t(i)], r);
+        const int d = std::max({std::abs(got.red() - want.red()), std::abs(got.green() - want.green()),
+                                std::abs(got.blue() - want.blue())});
+        QVERIFY2(d <= 2, qPrintable(QString("value %1: %2 vs %3").arg(vals[size_t(i)]).arg(got.name(), want.name())));
+      }
+    }
+    QVERIFY(channelImage(Tensor(DType::Float32, {1, 0, 4, 4}), 0, {}).isNull());
+  }
+
   void tensorViewValueUnderCursorAndZoom() {
     const float inf = INFINITY, nan = NAN;
     Tensor t = Tensor::fromFloats({1, 2, 2, 3}, {1, 2, 3, 4, 5, 6, -1, 0, nan, inf, 0.5f, -inf});
