@@ -221,7 +221,11 @@ void styleAsDefault(QWidget* w, bool isDefault) {
   f.setItalic(isDefault);
   w->setFont(f);
   QPalette p = w->parentWidget() ? w->parentWidget()->palette() : QApplication::palette();
-  if (isDefault) p.setColor(QPalette::Text, p.color(QPalette::PlaceholderText));
+  if (isDefault) {
+    p.setColor(QPalette::Text, p.color(QPalette::PlaceholderText));
+    p.setColor(QPalette::ButtonText, p.color(QPalette::PlaceholderText));
+    p.setColor(QPalette::WindowText, p.color(QPalette::PlaceholderText));
+  }
   w->setPalette(p);
 }
 

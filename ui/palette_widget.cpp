@@ -72,7 +72,8 @@ class OpTree : public QTreeWidget {
     }
     return nullptr;
   }
-  Qt::DropActions supportedDropActions() const override { return Qt::IgnoreAction; }
+  // The model reports these as its drag actions (the view is DragOnly, so nothing is dropped here).
+  Qt::DropActions supportedDropActions() const override { return Qt::CopyAction; }
 };
 
 }  // namespace
@@ -92,6 +93,7 @@ PaletteWidget::PaletteWidget(QWidget* parent) : QWidget(parent) {
   tree_->setUniformRowHeights(true);
   tree_->setDragEnabled(true);
   tree_->setDragDropMode(QAbstractItemView::DragOnly);
+  tree_->setDefaultDropAction(Qt::CopyAction);
   tree_->setSelectionMode(QAbstractItemView::SingleSelection);
   tree_->setExpandsOnDoubleClick(true);
 

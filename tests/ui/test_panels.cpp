@@ -168,6 +168,8 @@ class TestPanels : public QObject {
     QVERIFY(mime);
     QVERIFY(mime->hasFormat("application/x-netcanvas-op"));
     QCOMPARE(mime->data("application/x-netcanvas-op"), QByteArray("SiLU"));
+    QVERIFY(p.tree()->model()->supportedDragActions() & Qt::CopyAction);  // a drag can start
+    QCOMPARE(p.tree()->dragDropMode(), QAbstractItemView::DragOnly);
   }
 
   // ------------------------------------------------------------------ inspector
