@@ -1,6 +1,7 @@
 #pragma once
-// Core value types carried by the panels' Qt signals. nc::NodeId is a plain uint32_t
-// (unsigned int), which Qt already knows, so it needs no declaration of its own.
+// Core value types carried by the panels' Qt signals (QVariant, QSignalSpy, queued connections).
+// nc::NodeId is a plain uint32_t: its declaration below resolves to Qt's built-in `uint` metatype,
+// so QVariant::fromValue<nc::NodeId>() and value<uint>() interoperate.
 #include <QMetaType>
 #include <type_traits>
 
@@ -10,5 +11,6 @@
 
 static_assert(std::is_same_v<nc::NodeId, unsigned int>, "nc::NodeId must stay a built-in metatype");
 
+Q_DECLARE_METATYPE(nc::NodeId)
 Q_DECLARE_METATYPE(nc::AttrValue)
 Q_DECLARE_METATYPE(nc::Tensor)
