@@ -724,6 +724,9 @@ void InspectorWidget::addAttrEditor(QFormLayout* form, const nc::AttrSpec& a) {
   e->reset->setObjectName("reset_" + qname);
   e->reset->setIcon(style()->standardIcon(QStyle::SP_DialogResetButton));
   e->reset->setAutoRaise(true);
+  QSizePolicy keep = e->reset->sizePolicy();
+  keep.setRetainSizeWhenHidden(true);  // editors line up whether or not an attribute is set
+  e->reset->setSizePolicy(keep);
   e->reset->setToolTip(a.defaultValue ? tr("Reset to the default (%1)").arg(QString::fromStdString(nc::attrToString(*a.defaultValue)))
                                       : tr("Unset"));
   connect(e->reset, &QToolButton::clicked, this, [this, id, name] { Q_EMIT attributeCleared(id, name); });
