@@ -331,6 +331,14 @@ Graph graphFromJson(const json& doc, const std::string& weights) {
       }
     }
     n.numOutputs = int(spec->outputs.size());
+    if (jn.contains("outputs")) {
+      int64_t outs = asInt(jn["outputs"], where + " outputs");
+      bool variadicOut = !spec->outputs.empty() && spec->outputs.back().variadic;
+      if (variadicOut ? (outs < 1 || outs > 1 << 16) : outs != n.numOutputs)
+        throw Error(where + " has " + std::to_string(outs) + " outputs; " + n.op + " has " +
+                    (variadicOut ? "1 or more" : std::to_string(n.numOutputs)));
+      n.numOutputs = int(outs);
+    }
     g.restoreNode(n);
   }
   for (const Link& l : links) {
@@ -378,6 +386,7 @@ ProjectBytes serializeProject(const Graph& g) {
       ins.push_back(jb);
     }
     jn["inputs"] = ins;
+    jn["outputs"] = n.numOutputs;
     nodes.push_back(jn);
   }
   doc["nodes"] = nodes;

@@ -15,7 +15,8 @@
 //                    "value": {"type": "tensor", "tensor": 0} },     // index into "tensors"
 //         "inputs": [ {"node": 1, "port": 0},                        // connection
 //                     {"constant": 1},                               // node-owned constant
-//                     null ] }                                       // unbound
+//                     null ],                                        // unbound
+//         "outputs": 1 }                                             // output port count
 //     ],
 //     "tensors": [ {"dtype": "float32", "shape": [64], "offset": 64, "bytes": 256} ],
 //     "weights": { "bytes": 320, "fnv1a64": "cbf29ce484222325" }    // absent without tensors
