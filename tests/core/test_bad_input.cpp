@@ -179,7 +179,7 @@ class TestBadInput : public QObject {
     init->set_name("w");
     init->set_data_type(onnx::TensorProto::FLOAT);
     for (int i = 0; i < 3; ++i) init->add_dims(int64_t(1) << 20);
-    m.mutable_graph()->mutable_node(0)->add_input("w");
+    m.mutable_graph()->mutable_node(0)->add_input(std::string("w"));
     EXPECT_ERROR(importModelBytes(bytesOf(m)), "too large");
     // A negative dimension.
     init->clear_dims();
