@@ -407,7 +407,7 @@ int cmdBench(const Args& a) {
 
 // Hidden: writes the benchmark models (tools/bench.sh). Needs the Conv op.
 int cmdMakeBenchModel(const Args& a) {
-  std::string name = onlyPositional(a, "make-bench-model", "a model name (c3k2, conv64)");
+  std::string name = onlyPositional(a, "make-bench-model", "a model name (c3k2, conv64, bnsilu)");
   auto out = a.get("-o");
   if (!out) throw UsageError("'make-bench-model' needs -o FILE");
   Graph g;
@@ -455,8 +455,25 @@ int cmdMakeBenchModel(const Args& a) {
     NodeId o = g.addNode("Output", "y");
     g.connect({c, 0}, {o, 0});
     g.setPosition(o, 400, 0);
+  } else if (name == "bnsilu") {
+    x = g.addNode("Input", "x");
+    g.setAttr(x, "shape", Shape{1, 512, 20, 20});
+    g.setAttr(x, "seed", int64_t(1));
+    NodeId bn = g.addNode("BatchNormalization", "bn");
+    g.setConstant(bn, 1, uniformT(512, 0.8f, 1.2f, 4));
+    g.setConstant(bn, 2, uniformT(512, -0.1f, 0.1f, 5));
+    g.setConstant(bn, 3, uniformT(512, -0.5f, 0.5f, 6));
+    g.setConstant(bn, 4, uniformT(512, 0.5f, 2.0f, 7));
+    NodeId act = g.addNode("SiLU", "act");
+    NodeId o = g.addNode("Output", "y");
+    g.connect({x, 0}, {bn, 0});
+    g.connect({bn, 0}, {act, 0});
+    g.connect({act, 0}, {o, 0});
+    g.setPosition(bn, 200, 0);
+    g.setPosition(act, 400, 0);
+    g.setPosition(o, 600, 0);
   } else {
-    throw UsageError("unknown benchmark model '" + name + "' (c3k2, conv64)");
+    throw UsageError("unknown benchmark model '" + name + "' (c3k2, conv64, bnsilu)");
   }
   if (isOnnxPath(*out)) exportModel(g, *out);
   else saveProject(g, *out);
