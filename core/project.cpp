@@ -367,7 +367,7 @@ ProjectBytes serializeProject(const Graph& g) {
     jn["id"] = n.id;
     jn["op"] = n.op;
     jn["name"] = n.name;
-    jn["position"] = {n.x, n.y};
+    jn["position"] = {std::isfinite(n.x) ? n.x : 0.0, std::isfinite(n.y) ? n.y : 0.0};  // JSON has no NaN
     json attrs = json::object();
     for (auto& [k, v] : n.attrs) attrs[k] = w.attr(v);
     jn["attrs"] = attrs;

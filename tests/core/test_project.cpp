@@ -2,6 +2,7 @@
 // constants, shared storage, Input data) and clear errors for malformed, truncated, mismatched
 // and future-version files.
 #include <QtTest>
+#include <rapidcheck.h>
 #include <cmath>
 #include <cstring>
 #include <filesystem>
@@ -277,6 +278,22 @@ class TestProject : public QObject {
                  "outside the weights file");
     EXPECT_ERROR(deserializeProject(edit([](json& d) { d["tensors"][0]["dtype"] = "float16"; }), p.weights),
                  "unsupported dtype 'float16'");
+  }
+
+  // Random corruption of either file: a graph or nc::Error, never another exception or a crash.
+  void corruptedBytesNeverCrash() {
+    const ProjectBytes p = serializeProject(sampleGraph());
+    QVERIFY(rc::check("corrupted project bytes fail cleanly", [&p] {
+      std::string json = p.json, weights = p.weights;
+      std::string& target = *rc::gen::arbitrary<bool>() ? json : weights;
+      const int flips = *rc::gen::inRange(1, 8);
+      for (int i = 0; i < flips; ++i) {
+        size_t at = *rc::gen::inRange<size_t>(0, target.size());
+        target[at] = *rc::gen::arbitrary<char>();
+      }
+      std::string m = errorOf([&] { deserializeProject(json, weights); });
+      RC_ASSERT(m.rfind("NOT nc::Error", 0) != 0);
+    }));
   }
 
   void weightsProblems() {
