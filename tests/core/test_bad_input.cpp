@@ -1,10 +1,11 @@
 // Bad input never crashes: garbage and truncated ONNX bytes and files, unsupported ops and
 // domains, future opsets, huge tensor shapes; and a failing export leaves an existing file alone.
+#include <onnx/onnx_pb.h>
+#include <rapidcheck.h>
+
 #include <QtTest>
 #include <filesystem>
 #include <fstream>
-#include <onnx/onnx_pb.h>
-#include <rapidcheck.h>
 
 #include "core/evaluator.h"
 #include "core/onnx_io.h"
@@ -30,15 +31,18 @@ std::string errorOf(F f) {
   return "NO ERROR";
 }
 
-#define EXPECT_ERROR(expr, needle)                                                                          \
-  do {                                                                                                      \
-    std::string m_ = errorOf([&] { (void)(expr); });                                                        \
-    QVERIFY2(m_ != "NO ERROR" && m_.rfind("NOT nc::Error", 0) != 0 && m_.find(needle) != std::string::npos, \
-             (std::string("expected an error containing '") + (needle) + "', got: " + m_).c_str());        \
+#define EXPECT_ERROR(expr, needle)                                                             \
+  do {                                                                                         \
+    std::string m_ = errorOf([&] { (void)(expr); });                                           \
+    QVERIFY2(                                                                                  \
+        m_ != "NO ERROR" && m_.rfind("NOT nc::Error", 0) != 0 &&                               \
+            m_.find(needle) != std::string::npos,                                              \
+        (std::string("expected an error containing '") + (needle) + "', got: " + m_).c_str()); \
   } while (0)
 
 // x -> Sigmoid -> y as a ModelProto we can then break in specific ways.
-onnx::ModelProto sigmoidModel(const std::string& opType = "Sigmoid", const std::string& nodeName = "sig") {
+onnx::ModelProto sigmoidModel(const std::string& opType = "Sigmoid",
+                              const std::string& nodeName = "sig") {
   onnx::ModelProto m;
   m.set_ir_version(8);
   auto* os = m.add_opset_import();
@@ -93,14 +97,16 @@ class TestBadInput : public QObject {
 
   void garbageBytes() {
     EXPECT_ERROR(importModelBytes(""), "empty");
-    EXPECT_ERROR(importModelBytes("this is not a protobuf at all \xff\xff\xff\xff"), "not a valid ONNX model");
+    EXPECT_ERROR(importModelBytes("this is not a protobuf at all \xff\xff\xff\xff"),
+                 "not a valid ONNX model");
     EXPECT_ERROR(validateModelBytes("\x08\x96\x01garbage"), "not a valid ONNX model");
     EXPECT_ERROR(tensorFromProtoBytes("\xff\xff\xff"), "TensorProto");
     // Any bytes: a graph or nc::Error, never another exception or a crash.
-    QVERIFY(rc::check("random bytes import cleanly or fail with nc::Error", [](const std::string& bytes) {
-      std::string m = errorOf([&] { importModelBytes(bytes); });
-      RC_ASSERT(m.rfind("NOT nc::Error", 0) != 0);
-    }));
+    QVERIFY(rc::check("random bytes import cleanly or fail with nc::Error",
+                      [](const std::string& bytes) {
+                        std::string m = errorOf([&] { importModelBytes(bytes); });
+                        RC_ASSERT(m.rfind("NOT nc::Error", 0) != 0);
+                      }));
   }
 
   void truncatedBytes() {
@@ -127,7 +133,9 @@ class TestBadInput : public QObject {
     std::string garbage = tempPath(".onnx");
     std::ofstream(garbage) << "<html>not a model</html>";
     std::string m = errorOf([&] { importModel(garbage); });
-    QVERIFY2(m.find(garbage) != std::string::npos && m.find("not a valid ONNX model") != std::string::npos, m.c_str());
+    QVERIFY2(m.find(garbage) != std::string::npos &&
+                 m.find("not a valid ONNX model") != std::string::npos,
+             m.c_str());
     std::string dir = tempPath("");
     fs::create_directory(dir);
     EXPECT_ERROR(importModel(dir), "");  // a directory: nc::Error, whatever the wording
@@ -137,8 +145,10 @@ class TestBadInput : public QObject {
   }
 
   void unsupportedOp() {
-    EXPECT_ERROR(importModelBytes(bytesOf(sigmoidModel("Einsum", "my_einsum"))), "node 'my_einsum' (Einsum)");
-    EXPECT_ERROR(importModelBytes(bytesOf(sigmoidModel("Einsum", "my_einsum"))), "operator 'Einsum' is not supported");
+    EXPECT_ERROR(importModelBytes(bytesOf(sigmoidModel("Einsum", "my_einsum"))),
+                 "node 'my_einsum' (Einsum)");
+    EXPECT_ERROR(importModelBytes(bytesOf(sigmoidModel("Einsum", "my_einsum"))),
+                 "operator 'Einsum' is not supported");
     // Unnamed nodes are named by op type and position.
     EXPECT_ERROR(importModelBytes(bytesOf(sigmoidModel("NotAnOp", ""))), "node 'NotAnOp #1'");
     // An attribute we do not know on a supported op.
@@ -158,7 +168,8 @@ class TestBadInput : public QObject {
     EXPECT_ERROR(importModelBytes(bytesOf(m)), "domain 'com.example.custom'");
     onnx::ModelProto n = sigmoidModel();
     n.mutable_graph()->mutable_node(0)->set_domain("com.microsoft");
-    EXPECT_ERROR(importModelBytes(bytesOf(n)), "node 'sig' (Sigmoid): operator domain 'com.microsoft'");
+    EXPECT_ERROR(importModelBytes(bytesOf(n)),
+                 "node 'sig' (Sigmoid): operator domain 'com.microsoft'");
   }
 
   void futureOpset() {
@@ -196,7 +207,8 @@ class TestBadInput : public QObject {
     Evaluator ev;
     EvalReport r = ev.run(g);
     QVERIFY(!r.ok());
-    QVERIFY2(r.errors[0].message.find("too large") != std::string::npos, r.errors[0].message.c_str());
+    QVERIFY2(r.errors[0].message.find("too large") != std::string::npos,
+             r.errors[0].message.c_str());
   }
 
   void failingExportLeavesFileUntouched() {

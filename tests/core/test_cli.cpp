@@ -69,15 +69,17 @@ const std::string kNode = NC_ONNX_TESTDATA_DIR;
 
 // A failure: the given exit code, nothing on stdout, exactly one line "netcanvas-cli: ..." on
 // stderr that contains `needle`.
-#define EXPECT_FAILURE(args, expectedCode, needle)                                                         \
-  do {                                                                                                     \
-    Result r_ = cli(args);                                                                                 \
-    std::string ctx_ = "exit " + std::to_string(r_.code) + ", stdout [" + r_.out + "], stderr [" + r_.err + "]"; \
-    QVERIFY2(r_.code == (expectedCode), ctx_.c_str());                                                     \
-    QVERIFY2(r_.out.empty(), ctx_.c_str());                                                                \
-    QVERIFY2(r_.err.rfind("netcanvas-cli: ", 0) == 0, ctx_.c_str());                                       \
-    QVERIFY2(std::count(r_.err.begin(), r_.err.end(), '\n') == 1 && r_.err.back() == '\n', ctx_.c_str());  \
-    QVERIFY2(r_.err.find(needle) != std::string::npos, ctx_.c_str());                                      \
+#define EXPECT_FAILURE(args, expectedCode, needle)                                                \
+  do {                                                                                            \
+    Result r_ = cli(args);                                                                        \
+    std::string ctx_ =                                                                            \
+        "exit " + std::to_string(r_.code) + ", stdout [" + r_.out + "], stderr [" + r_.err + "]"; \
+    QVERIFY2(r_.code == (expectedCode), ctx_.c_str());                                            \
+    QVERIFY2(r_.out.empty(), ctx_.c_str());                                                       \
+    QVERIFY2(r_.err.rfind("netcanvas-cli: ", 0) == 0, ctx_.c_str());                              \
+    QVERIFY2(std::count(r_.err.begin(), r_.err.end(), '\n') == 1 && r_.err.back() == '\n',        \
+             ctx_.c_str());                                                                       \
+    QVERIFY2(r_.err.find(needle) != std::string::npos, ctx_.c_str());                             \
   } while (0)
 
 class TestCli : public QObject {
@@ -97,7 +99,8 @@ class TestCli : public QObject {
     Result r = cli({"--help"});
     QCOMPARE(r.code, 0);
     QVERIFY(r.out.find("usage: netcanvas-cli") != std::string::npos);
-    for (const char* cmd : {"export", "validate", "run", "bench"}) QVERIFY(r.out.find(cmd) != std::string::npos);
+    for (const char* cmd : {"export", "validate", "run", "bench"})
+      QVERIFY(r.out.find(cmd) != std::string::npos);
     QVERIFY(r.err.empty());
     r = cli({"--version"});
     QCOMPARE(r.code, 0);
@@ -115,14 +118,15 @@ class TestCli : public QObject {
 
     r = cli({"validate", q(onnx)});
     QVERIFY2(r.code == 0, r.err.c_str());
-    for (const char* needle : {"BatchNormalization: 1", "Sigmoid: 1", "x: float32[2, 3, 4, 4]", "y: float32[2, 3, 4, 4]",
-                               "parameters: 12", "ONNX checker: passed"})
+    for (const char* needle : {"BatchNormalization: 1", "Sigmoid: 1", "x: float32[2, 3, 4, 4]",
+                               "y: float32[2, 3, 4, 4]", "parameters: 12", "ONNX checker: passed"})
       QVERIFY2(r.out.find(needle) != std::string::npos, (r.out + " lacks " + needle).c_str());
 
     // Opset 18: libonnx cannot check it; the report says so rather than claiming a pass.
     r = cli({"export", q(project_), "-o", q(dir_ + "/small18.onnx"), "--opset", "18"});
     QVERIFY2(r.code == 0, r.err.c_str());
-    QVERIFY2(r.out.find("ONNX checker: skipped") != std::string::npos && r.out.find("note:") != std::string::npos,
+    QVERIFY2(r.out.find("ONNX checker: skipped") != std::string::npos &&
+                 r.out.find("note:") != std::string::npos,
              r.out.c_str());
 
     // An .onnx input is imported and exported again.
@@ -169,10 +173,11 @@ class TestCli : public QObject {
       std::string d = kNode + "/" + name;
       if (!fs::exists(d + "/model.onnx")) QFAIL(("missing conformance model " + d).c_str());
       std::string out = dir_ + "/" + name;
-      Result r = cli({"run", q(d + "/model.onnx"), "--data", q(d + "/test_data_set_0"), "--out", q(out)});
+      Result r =
+          cli({"run", q(d + "/model.onnx"), "--data", q(d + "/test_data_set_0"), "--out", q(out)});
       QVERIFY2(r.code == 0, (std::string(name) + ": " + r.err).c_str());
-      NC_CHECK(compareTensors(readTensorFile(out + "/output_0.pb"), readTensorFile(d + "/test_data_set_0/output_0.pb"),
-                              {1e-5, 1e-5}));
+      NC_CHECK(compareTensors(readTensorFile(out + "/output_0.pb"),
+                              readTensorFile(d + "/test_data_set_0/output_0.pb"), {1e-5, 1e-5}));
       r = cli({"validate", q(d + "/model.onnx")});
       QVERIFY2(r.code == 0, r.err.c_str());
     }
@@ -181,12 +186,14 @@ class TestCli : public QObject {
   void bench() {
     Result r = cli({"bench", q(project_), "--iters", "3"});
     QVERIFY2(r.code == 0, r.err.c_str());
-    QVERIFY2(r.out.find("ours:   median") != std::string::npos && r.out.find("RESULT threads=1") != std::string::npos,
+    QVERIFY2(r.out.find("ours:   median") != std::string::npos &&
+                 r.out.find("RESULT threads=1") != std::string::npos,
              r.out.c_str());
     if (!ortAvailable()) QSKIP("ONNX Runtime is not installed");
     r = cli({"bench", q(project_), "--iters", "3", "--threads", "2", "--ort"});
     QVERIFY2(r.code == 0, r.err.c_str());
-    QVERIFY2(r.out.find("ratio ours/ORT") != std::string::npos && r.out.find("threads: 2") != std::string::npos,
+    QVERIFY2(r.out.find("ratio ours/ORT") != std::string::npos &&
+                 r.out.find("threads: 2") != std::string::npos,
              r.out.c_str());
   }
 
@@ -194,10 +201,15 @@ class TestCli : public QObject {
     EXPECT_FAILURE(QStringList{}, 2, "no command");
     EXPECT_FAILURE(QStringList{"frobnicate"}, 2, "unknown command 'frobnicate'");
     EXPECT_FAILURE((QStringList{"export", q(project_)}), 2, "-o");
-    EXPECT_FAILURE((QStringList{"export", q(project_), "-o", "x.onnx", "--bogus"}), 2, "unknown option '--bogus'");
-    EXPECT_FAILURE((QStringList{"export", q(project_), "-o", q(dir_ + "/o.onnx"), "--opset", "abc"}), 2, "--opset");
-    EXPECT_FAILURE((QStringList{"export", q(project_), "-o", q(dir_ + "/o.onnx"), "--opset", "99"}), 1, "opset 99");
-    EXPECT_FAILURE((QStringList{"export", q(project_), "-o", "/nonexistent-dir/o.onnx"}), 1, "cannot write");
+    EXPECT_FAILURE((QStringList{"export", q(project_), "-o", "x.onnx", "--bogus"}), 2,
+                   "unknown option '--bogus'");
+    EXPECT_FAILURE(
+        (QStringList{"export", q(project_), "-o", q(dir_ + "/o.onnx"), "--opset", "abc"}), 2,
+        "--opset");
+    EXPECT_FAILURE((QStringList{"export", q(project_), "-o", q(dir_ + "/o.onnx"), "--opset", "99"}),
+                   1, "opset 99");
+    EXPECT_FAILURE((QStringList{"export", q(project_), "-o", "/nonexistent-dir/o.onnx"}), 1,
+                   "cannot write");
     EXPECT_FAILURE((QStringList{"validate", "/nonexistent/m.onnx"}), 1, "/nonexistent/m.onnx");
     EXPECT_FAILURE((QStringList{"validate"}), 2, "needs");
     std::string garbage = dir_ + "/garbage.onnx";
@@ -214,12 +226,15 @@ class TestCli : public QObject {
     QVERIFY(fs::exists(det));
     EXPECT_FAILURE((QStringList{"run", q(det)}), 1, "operator 'Det' is not supported");
     // Bad inputs for run.
-    EXPECT_FAILURE((QStringList{"run", q(project_), "--input", "nosuch=/tmp/x.pb"}), 1, "no input named 'nosuch'");
+    EXPECT_FAILURE((QStringList{"run", q(project_), "--input", "nosuch=/tmp/x.pb"}), 1,
+                   "no input named 'nosuch'");
     EXPECT_FAILURE((QStringList{"run", q(project_), "--input", "x"}), 2, "NAME=FILE");
     std::string wrong = dir_ + "/wrong.pb";
     writeTensorFile(wrong, Tensor::fromFloats({3}, {1, 2, 3}));
-    EXPECT_FAILURE((QStringList{"run", q(project_), "--input", q("x=" + wrong)}), 1, "expects float32[2, 3, 4, 4]");
-    EXPECT_FAILURE((QStringList{"run", q(project_), "--data", "/nonexistent-dir"}), 1, "does not exist");
+    EXPECT_FAILURE((QStringList{"run", q(project_), "--input", q("x=" + wrong)}), 1,
+                   "expects float32[2, 3, 4, 4]");
+    EXPECT_FAILURE((QStringList{"run", q(project_), "--data", "/nonexistent-dir"}), 1,
+                   "does not exist");
     EXPECT_FAILURE((QStringList{"bench", q(project_), "--iters", "0"}), 2, "--iters");
     // Projects: future version, truncated.
     std::string text = readFileBytes(project_);

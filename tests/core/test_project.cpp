@@ -1,8 +1,9 @@
 // Project files: lossless round trip (ids, names, positions, attributes of every type,
 // constants, shared storage, Input data) and clear errors for malformed, truncated, mismatched
 // and future-version files.
-#include <QtTest>
 #include <rapidcheck.h>
+
+#include <QtTest>
 #include <cmath>
 #include <cstring>
 #include <filesystem>
@@ -25,7 +26,8 @@ namespace {
 
 bool sameBytes(const Tensor& a, const Tensor& b) {
   if (a.empty() || b.empty()) return a.empty() == b.empty();
-  return a.dtype() == b.dtype() && a.shape() == b.shape() && std::memcmp(a.raw(), b.raw(), a.bytes()) == 0;
+  return a.dtype() == b.dtype() && a.shape() == b.shape() &&
+         std::memcmp(a.raw(), b.raw(), a.bytes()) == 0;
 }
 
 // "" when the graphs are identical in everything a project stores.
@@ -45,19 +47,22 @@ std::string diffGraphs(const Graph& a, const Graph& b) {
       bool eq = attrEquals(v, it->second);
       if (!eq && std::holds_alternative<float>(v) && std::isnan(std::get<float>(v)))
         eq = std::holds_alternative<float>(it->second) && std::isnan(std::get<float>(it->second));
-      if (!eq) return w + "attribute " + k + ": " + attrToString(v) + " vs " + attrToString(it->second);
+      if (!eq)
+        return w + "attribute " + k + ": " + attrToString(v) + " vs " + attrToString(it->second);
     }
     if (x.inputs.size() != y.inputs.size()) return w + "input count";
     for (size_t i = 0; i < x.inputs.size(); ++i) {
-      if (x.inputs[i].source != y.inputs[i].source) return w + "connection of input " + std::to_string(i);
-      if (!sameBytes(x.inputs[i].constant, y.inputs[i].constant)) return w + "constant of input " + std::to_string(i);
+      if (x.inputs[i].source != y.inputs[i].source)
+        return w + "connection of input " + std::to_string(i);
+      if (!sameBytes(x.inputs[i].constant, y.inputs[i].constant))
+        return w + "constant of input " + std::to_string(i);
     }
   }
   return {};
 }
 
-// Input x (own value) -> bn (shared scale/B storage) -> SiLU -> out; Input z (random, seed) -> Mul with
-// a constant that is a reshaped view of bn's mean -> out2; a half-built Sigmoid with no input.
+// Input x (own value) -> bn (shared scale/B storage) -> SiLU -> out; Input z (random, seed) -> Mul
+// with a constant that is a reshaped view of bn's mean -> out2; a half-built Sigmoid with no input.
 Graph sampleGraph() {
   Graph g;
   NodeId x = g.addNode("Input", "x");
@@ -105,11 +110,13 @@ std::string errorOf(F f) {
   return "NO ERROR";
 }
 
-#define EXPECT_ERROR(expr, needle)                                                              \
-  do {                                                                                          \
-    std::string m_ = errorOf([&] { (void)(expr); });                                            \
-    QVERIFY2(m_ != "NO ERROR" && m_.rfind("NOT nc::Error", 0) != 0 && m_.find(needle) != std::string::npos, \
-             (std::string("expected an error containing '") + (needle) + "', got: " + m_).c_str()); \
+#define EXPECT_ERROR(expr, needle)                                                             \
+  do {                                                                                         \
+    std::string m_ = errorOf([&] { (void)(expr); });                                           \
+    QVERIFY2(                                                                                  \
+        m_ != "NO ERROR" && m_.rfind("NOT nc::Error", 0) != 0 &&                               \
+            m_.find(needle) != std::string::npos,                                              \
+        (std::string("expected an error containing '") + (needle) + "', got: " + m_).c_str()); \
   } while (0)
 
 void writeText(const std::string& path, const std::string& bytes) {
@@ -148,7 +155,8 @@ class TestProject : public QObject {
   void sharedConstantsStoredOnce() {
     Graph g = sampleGraph();
     ProjectBytes p = serializeProject(g);
-    // header + shared(16) + mean(16, also the Mul view) + var(16) + x value (144): each padded to 64.
+    // header + shared(16) + mean(16, also the Mul view) + var(16) + x value (144): each padded
+    // to 64.
     QCOMPARE(p.weights.size(), size_t(64 + 64 + 64 + 64 + 192));
     json doc = json::parse(p.json);
     QCOMPARE(doc["format"].get<std::string>(), std::string("netcanvas-project"));
@@ -157,7 +165,8 @@ class TestProject : public QObject {
     Graph back = deserializeProject(p.json, p.weights);
     const Node& bn = *back.findByName("bn");
     QVERIFY(bn.inputs[1].constant.sharesStorageWith(bn.inputs[2].constant));
-    QVERIFY(bn.inputs[3].constant.sharesStorageWith(back.findByName("scale_z")->inputs[1].constant));
+    QVERIFY(
+        bn.inputs[3].constant.sharesStorageWith(back.findByName("scale_z")->inputs[1].constant));
     QCOMPARE(back.findByName("scale_z")->inputs[1].constant.shape(), (Shape{4, 1, 1}));
     QVERIFY(!bn.inputs[3].constant.sharesStorageWith(bn.inputs[4].constant));
   }
@@ -190,8 +199,10 @@ class TestProject : public QObject {
         if (a.type != AttrType::Floats && a.type != AttrType::Ints) continue;
         Graph h;
         NodeId n = h.addNode(op->type, "n");
-        if (a.type == AttrType::Floats) h.setAttr(n, a.name, std::vector<float>{0.1f, -0.0f, 1e30f, std::nanf("")});
-        else h.setAttr(n, a.name, std::vector<int64_t>{-5, 0, INT64_MAX});
+        if (a.type == AttrType::Floats)
+          h.setAttr(n, a.name, std::vector<float>{0.1f, -0.0f, 1e30f, std::nanf("")});
+        else
+          h.setAttr(n, a.name, std::vector<int64_t>{-5, 0, INT64_MAX});
         ProjectBytes q = serializeProject(h);
         Graph hb = deserializeProject(q.json, q.weights);
         const AttrValue& v = hb.node(n).attrs.at(a.name);
@@ -207,9 +218,11 @@ class TestProject : public QObject {
         }
       }
     }
-    if (!seen.count(AttrType::Floats)) qInfo("no registered op has a floats attribute on this branch");
-    QVERIFY(seen.count(AttrType::Int) && seen.count(AttrType::Float) && seen.count(AttrType::String) &&
-            seen.count(AttrType::Ints) && seen.count(AttrType::Tensor));
+    if (!seen.count(AttrType::Floats))
+      qInfo("no registered op has a floats attribute on this branch");
+    QVERIFY(seen.count(AttrType::Int) && seen.count(AttrType::Float) &&
+            seen.count(AttrType::String) && seen.count(AttrType::Ints) &&
+            seen.count(AttrType::Tensor));
   }
 
   void emptyGraphAndNoWeights() {
@@ -229,10 +242,12 @@ class TestProject : public QObject {
   void malformedFiles() {
     ProjectBytes p = serializeProject(sampleGraph());
     EXPECT_ERROR(deserializeProject("", p.weights), "empty");
-    EXPECT_ERROR(deserializeProject("\x89PNG\r\n garbage \x01\x02", p.weights), "JSON syntax error");
+    EXPECT_ERROR(deserializeProject("\x89PNG\r\n garbage \x01\x02", p.weights),
+                 "JSON syntax error");
     EXPECT_ERROR(deserializeProject(p.json.substr(0, p.json.size() / 2), p.weights), "truncated");
     EXPECT_ERROR(deserializeProject("[1, 2, 3]", p.weights), "not a NetCanvas project");
-    EXPECT_ERROR(deserializeProject(R"({"format": "other", "version": 1, "nodes": []})", ""), "not a NetCanvas project");
+    EXPECT_ERROR(deserializeProject(R"({"format": "other", "version": 1, "nodes": []})", ""),
+                 "not a NetCanvas project");
     // Every truncation of the JSON fails with nc::Error (or, at whitespace, still loads).
     for (size_t cut = 0; cut < p.json.size(); cut += 7) {
       std::string m = errorOf([&] { deserializeProject(p.json.substr(0, cut), p.weights); });
@@ -243,41 +258,77 @@ class TestProject : public QObject {
       f(doc);
       return doc.dump();
     };
-    EXPECT_ERROR(deserializeProject(edit([](json& d) { d["version"] = 2; }), p.weights), "format version 2, newer");
-    EXPECT_ERROR(deserializeProject(edit([](json& d) { d["version"] = "1"; }), p.weights), "must be an integer");
-    EXPECT_ERROR(deserializeProject(edit([](json& d) { d.erase("nodes"); }), p.weights), "has no \"nodes\"");
-    EXPECT_ERROR(deserializeProject(edit([](json& d) { d["nodes"][0]["op"] = "Frobnicate"; }), p.weights),
-                 "unknown op type 'Frobnicate'");
-    EXPECT_ERROR(deserializeProject(edit([](json& d) { d["nodes"][1]["attrs"]["epsilon"] = {{"type", "int"}, {"value", 1}}; }), p.weights),
-                 "attribute 'epsilon' should be float, got int");
-    EXPECT_ERROR(deserializeProject(edit([](json& d) { d["nodes"][1]["attrs"]["epsilon"]["type"] = "int"; }), p.weights),
-                 "must be an integer, got number");
-    EXPECT_ERROR(deserializeProject(edit([](json& d) { d["nodes"][1]["attrs"]["bogus"] = {{"type", "int"}, {"value", 1}}; }),
+    EXPECT_ERROR(deserializeProject(edit([](json& d) { d["version"] = 2; }), p.weights),
+                 "format version 2, newer");
+    EXPECT_ERROR(deserializeProject(edit([](json& d) { d["version"] = "1"; }), p.weights),
+                 "must be an integer");
+    EXPECT_ERROR(deserializeProject(edit([](json& d) { d.erase("nodes"); }), p.weights),
+                 "has no \"nodes\"");
+    EXPECT_ERROR(
+        deserializeProject(edit([](json& d) { d["nodes"][0]["op"] = "Frobnicate"; }), p.weights),
+        "unknown op type 'Frobnicate'");
+    EXPECT_ERROR(
+        deserializeProject(edit([](json& d) {
+                             d["nodes"][1]["attrs"]["epsilon"] = {{"type", "int"}, {"value", 1}};
+                           }),
+                           p.weights),
+        "attribute 'epsilon' should be float, got int");
+    EXPECT_ERROR(
+        deserializeProject(edit([](json& d) { d["nodes"][1]["attrs"]["epsilon"]["type"] = "int"; }),
+                           p.weights),
+        "must be an integer, got number");
+    EXPECT_ERROR(
+        deserializeProject(edit([](json& d) {
+                             d["nodes"][1]["attrs"]["bogus"] = {{"type", "int"}, {"value", 1}};
+                           }),
+                           p.weights),
+        "no attribute 'bogus'");
+    EXPECT_ERROR(deserializeProject(edit([](json& d) {
+                                      d["nodes"][1]["inputs"][0] = {{"node", 99}, {"port", 0}};
+                                    }),
                                     p.weights),
-                 "no attribute 'bogus'");
-    EXPECT_ERROR(deserializeProject(edit([](json& d) { d["nodes"][1]["inputs"][0] = {{"node", 99}, {"port", 0}}; }), p.weights),
                  "does not exist");
-    EXPECT_ERROR(deserializeProject(edit([](json& d) { d["nodes"][1]["inputs"][0] = {{"node", 1}, {"port", 5}}; }), p.weights),
+    EXPECT_ERROR(deserializeProject(edit([](json& d) {
+                                      d["nodes"][1]["inputs"][0] = {{"node", 1}, {"port", 5}};
+                                    }),
+                                    p.weights),
                  "no output port 5");
-    EXPECT_ERROR(deserializeProject(edit([](json& d) { d["nodes"][1]["inputs"].push_back(nullptr); }), p.weights),
+    EXPECT_ERROR(deserializeProject(
+                     edit([](json& d) { d["nodes"][1]["inputs"].push_back(nullptr); }), p.weights),
                  "has 6 inputs");
-    EXPECT_ERROR(deserializeProject(edit([](json& d) { d["nodes"][1]["outputs"] = 3; }), p.weights), "has 3 outputs");
-    EXPECT_ERROR(deserializeProject(edit([](json& d) { d["nodes"][2]["id"] = 1; }), p.weights), "used twice");
-    EXPECT_ERROR(deserializeProject(edit([](json& d) { d["nodes"][2]["name"] = "bn"; }), p.weights), "two nodes are named 'bn'");
-    EXPECT_ERROR(deserializeProject(edit([](json& d) { d["nodes"][1]["inputs"][1] = {{"constant", 42}}; }), p.weights),
+    EXPECT_ERROR(deserializeProject(edit([](json& d) { d["nodes"][1]["outputs"] = 3; }), p.weights),
+                 "has 3 outputs");
+    EXPECT_ERROR(deserializeProject(edit([](json& d) { d["nodes"][2]["id"] = 1; }), p.weights),
+                 "used twice");
+    EXPECT_ERROR(deserializeProject(edit([](json& d) { d["nodes"][2]["name"] = "bn"; }), p.weights),
+                 "two nodes are named 'bn'");
+    EXPECT_ERROR(deserializeProject(edit([](json& d) {
+                                      d["nodes"][1]["inputs"][1] = {{"constant", 42}};
+                                    }),
+                                    p.weights),
                  "refers to tensor 42");
     // A cycle written into the file: bn's X comes from act, which consumes bn.
-    EXPECT_ERROR(deserializeProject(edit([](json& d) { d["nodes"][1]["inputs"][0] = {{"node", 3}, {"port", 0}}; }), p.weights),
+    EXPECT_ERROR(deserializeProject(edit([](json& d) {
+                                      d["nodes"][1]["inputs"][0] = {{"node", 3}, {"port", 0}};
+                                    }),
+                                    p.weights),
                  "cycle");
     // Tensor table problems: huge shape, wrong byte count, out-of-file offset, bad dtype.
-    EXPECT_ERROR(deserializeProject(edit([](json& d) { d["tensors"][0]["shape"] = {int64_t(1) << 40, int64_t(1) << 40}; }),
-                                    p.weights),
-                 "too large");
-    EXPECT_ERROR(deserializeProject(edit([](json& d) { d["tensors"][0]["bytes"] = 12; }), p.weights), "do not match");
-    EXPECT_ERROR(deserializeProject(edit([](json& d) { d["tensors"][0]["offset"] = 1 << 30; }), p.weights),
-                 "outside the weights file");
-    EXPECT_ERROR(deserializeProject(edit([](json& d) { d["tensors"][0]["dtype"] = "float16"; }), p.weights),
-                 "unsupported dtype 'float16'");
+    EXPECT_ERROR(
+        deserializeProject(edit([](json& d) {
+                             d["tensors"][0]["shape"] = {int64_t(1) << 40, int64_t(1) << 40};
+                           }),
+                           p.weights),
+        "too large");
+    EXPECT_ERROR(
+        deserializeProject(edit([](json& d) { d["tensors"][0]["bytes"] = 12; }), p.weights),
+        "do not match");
+    EXPECT_ERROR(
+        deserializeProject(edit([](json& d) { d["tensors"][0]["offset"] = 1 << 30; }), p.weights),
+        "outside the weights file");
+    EXPECT_ERROR(
+        deserializeProject(edit([](json& d) { d["tensors"][0]["dtype"] = "float16"; }), p.weights),
+        "unsupported dtype 'float16'");
   }
 
   // Random corruption of either file: a graph or nc::Error, never another exception or a crash.
@@ -299,7 +350,8 @@ class TestProject : public QObject {
   void weightsProblems() {
     ProjectBytes p = serializeProject(sampleGraph());
     EXPECT_ERROR(deserializeProject(p.json, ""), "missing or empty");
-    EXPECT_ERROR(deserializeProject(p.json, p.weights.substr(0, p.weights.size() - 100)), "truncated");
+    EXPECT_ERROR(deserializeProject(p.json, p.weights.substr(0, p.weights.size() - 100)),
+                 "truncated");
     std::string other = p.weights;
     other[100] ^= 0x40;
     EXPECT_ERROR(deserializeProject(p.json, other), "from another save");
@@ -311,7 +363,8 @@ class TestProject : public QObject {
     saveProject(sampleGraph(), path);
     fs::remove(weightsPathFor(path));
     std::string m = errorOf([&] { loadProject(path); });
-    QVERIFY2(m.find(path) != std::string::npos && m.find("missing") != std::string::npos, m.c_str());
+    QVERIFY2(m.find(path) != std::string::npos && m.find("missing") != std::string::npos,
+             m.c_str());
     EXPECT_ERROR(loadProject(tempPath(".ncproj")), "cannot open");
   }
 

@@ -1,9 +1,10 @@
 // BatchNormalization: the seed plan's tests 1-6 and 9 (7 and 8, with Conv, live with Conv), N-D
 // inputs, shape diagnostics, and the seed's batchnorm_inputs property; ONNX Runtime throughout.
-#include <QtTest>
-#include <cmath>
 #include <onnx/onnx_pb.h>
 #include <rapidcheck.h>
+
+#include <QtTest>
+#include <cmath>
 
 #include "core/evaluator.h"
 #include "core/onnx_io.h"
@@ -32,9 +33,10 @@ Tensor bnOracle(const Tensor& x, const BnParams& p, double eps) {
     for (int64_t ch = 0; ch < c; ++ch)
       for (int64_t i = 0; i < inner; ++i) {
         int64_t k = (b * c + ch) * inner + i;
-        y.f32()[k] = float(double(p.scale.f32()[ch]) * (double(x.f32()[k]) - double(p.mean.f32()[ch])) /
-                               std::sqrt(double(p.var.f32()[ch]) + eps) +
-                           double(p.bias.f32()[ch]));
+        y.f32()[k] =
+            float(double(p.scale.f32()[ch]) * (double(x.f32()[k]) - double(p.mean.f32()[ch])) /
+                      std::sqrt(double(p.var.f32()[ch]) + eps) +
+                  double(p.bias.f32()[ch]));
       }
   return y;
 }
@@ -48,16 +50,22 @@ OpCase bnCase(const Tensor& x, const BnParams& p, std::optional<float> eps, bool
   const Tensor* ps[] = {&p.scale, &p.bias, &p.mean, &p.var};
   const char* names[] = {"scale", "bias", "mean", "var"};
   for (int i = 0; i < 4; ++i) {
-    if (paramsAsInputs) c.input(*ps[i], names[i]);
-    else c.constant(*ps[i]);
+    if (paramsAsInputs)
+      c.input(*ps[i], names[i]);
+    else
+      c.constant(*ps[i]);
   }
   if (Tensor y = bnOracle(x, p, eps ? double(*eps) : 1e-5); !y.empty()) c.expect(y, tol);
   return c;
 }
 
-Tensor filled(int64_t c, float v) { return Tensor::fromFloats({c}, std::vector<float>(size_t(c), v)); }
+Tensor filled(int64_t c, float v) {
+  return Tensor::fromFloats({c}, std::vector<float>(size_t(c), v));
+}
 
-BnParams identityParams(int64_t c) { return {filled(c, 1), filled(c, 0), filled(c, 0), filled(c, 1)}; }
+BnParams identityParams(int64_t c) {
+  return {filled(c, 1), filled(c, 0), filled(c, 0), filled(c, 1)};
+}
 
 }  // namespace
 
@@ -76,15 +84,16 @@ class TestBatchNormalization : public QObject {
     QCOMPARE(y[0].shape(), x.shape());
     const float hand[] = {-1.34163542f, -0.44721181f, 0.44721181f, 1.34163542f};
     for (int i = 0; i < 8; ++i)
-      QVERIFY2(std::fabs(y[0].f32()[i] - hand[i % 4]) < 1e-6f, qPrintable(QString::number(y[0].f32()[i])));
+      QVERIFY2(std::fabs(y[0].f32()[i] - hand[i % 4]) < 1e-6f,
+               qPrintable(QString::number(y[0].f32()[i])));
     NC_CHECK(c.checkOnnx());
   }
 
   // Seed test 2: scale [0.5, 1, 2], bias [0.1, 0.2, 0.3]; channel 0 against the formula, rtol 1e-5.
   void scaleAndBias() {
     Tensor x = randn({2, 3, 4, 4}, 2);
-    BnParams p{Tensor::fromFloats({3}, {0.5f, 1.0f, 2.0f}), Tensor::fromFloats({3}, {0.1f, 0.2f, 0.3f}), filled(3, 0),
-               filled(3, 1)};
+    BnParams p{Tensor::fromFloats({3}, {0.5f, 1.0f, 2.0f}),
+               Tensor::fromFloats({3}, {0.1f, 0.2f, 0.3f}), filled(3, 0), filled(3, 1)};
     OpCase c = bnCase(x, p, 1e-5f, true);
     NC_CHECK(c.check());
     std::vector<Tensor> y = c.run(false);
@@ -95,8 +104,10 @@ class TestBatchNormalization : public QObject {
         QVERIFY(std::fabs(double(y[0].f32()[k]) - expected) <= 1e-5 * std::fabs(expected) + 1e-7);
       }
     // Channels 1 and 2 really use their own scale and bias.
-    QVERIFY(std::fabs(double(y[0].f32()[16]) - (double(x.f32()[16]) / std::sqrt(1.0 + 1e-5) + 0.2)) < 1e-6);
-    QVERIFY(std::fabs(double(y[0].f32()[32]) - (2.0 * double(x.f32()[32]) / std::sqrt(1.0 + 1e-5) + 0.3)) < 1e-5);
+    QVERIFY(std::fabs(double(y[0].f32()[16]) -
+                      (double(x.f32()[16]) / std::sqrt(1.0 + 1e-5) + 0.2)) < 1e-6);
+    QVERIFY(std::fabs(double(y[0].f32()[32]) -
+                      (2.0 * double(x.f32()[32]) / std::sqrt(1.0 + 1e-5) + 0.3)) < 1e-5);
     NC_CHECK(c.checkOnnx());
   }
 
@@ -118,8 +129,8 @@ class TestBatchNormalization : public QObject {
 
   // Seed test 5: pretrained-like parameters, 64 channels, stored as initializers.
   void onnxPretrained() {
-    BnParams p{uniform({64}, 0.8f, 1.2f, 51), uniform({64}, -0.1f, 0.1f, 52), uniform({64}, -0.5f, 0.5f, 53),
-               uniform({64}, 0.5f, 2.0f, 54)};
+    BnParams p{uniform({64}, 0.8f, 1.2f, 51), uniform({64}, -0.1f, 0.1f, 52),
+               uniform({64}, -0.5f, 0.5f, 53), uniform({64}, 0.5f, 2.0f, 54)};
     OpCase c = bnCase(randn({1, 64, 16, 16}, 5), p, std::nullopt, false);  // default epsilon
     NC_CHECK(c.check());
     NC_CHECK(c.checkOnnx());
@@ -177,8 +188,8 @@ class TestBatchNormalization : public QObject {
     uint64_t seed = 100;
     for (const Shape& s : shapes) {
       int64_t c = s[1];
-      BnParams p{uniform({c}, 0.5f, 2.0f, seed++), uniform({c}, -1, 1, seed++), uniform({c}, -1, 1, seed++),
-                 uniform({c}, 0.1f, 3.0f, seed++)};
+      BnParams p{uniform({c}, 0.5f, 2.0f, seed++), uniform({c}, -1, 1, seed++),
+                 uniform({c}, -1, 1, seed++), uniform({c}, 0.1f, 3.0f, seed++)};
       OpCase oc = bnCase(randn(s, seed++), p, 1e-5f, false);
       NC_CHECK(oc.check());
       NC_CHECK(oc.checkOnnx());
@@ -186,7 +197,8 @@ class TestBatchNormalization : public QObject {
   }
 
   void shapeDiagnostics() {
-    // scale has 4 values, X has 3 channels: the diagnostic names the node, the input and both shapes.
+    // scale has 4 values, X has 3 channels: the diagnostic names the node, the input and both
+    // shapes.
     BnParams p = identityParams(3);
     p.scale = filled(4, 1);
     Graph g = bnCase(randn({2, 3, 5, 5}, 1), p, 1e-5f, false).graph();
@@ -196,18 +208,22 @@ class TestBatchNormalization : public QObject {
     QCOMPARE(g.node(d.node).op, std::string("BatchNormalization"));
     QCOMPARE(d.input, 1);
     for (const char* needle : {"'op'", "'scale'", "[4]", "3 channels", "[2, 3, 5, 5]"})
-      QVERIFY2(d.message.find(needle) != std::string::npos, (d.message + " lacks " + needle).c_str());
+      QVERIFY2(d.message.find(needle) != std::string::npos,
+               (d.message + " lacks " + needle).c_str());
     // input_var of rank 2.
     BnParams q = identityParams(3);
     q.var = Tensor::fromFloats({3, 1}, {1, 1, 1});
     info = inferShapes(bnCase(randn({2, 3, 5, 5}, 1), q, 1e-5f, false).graph());
     QCOMPARE(info.diagnostics.size(), size_t(1));
     QCOMPARE(info.diagnostics[0].input, 4);
-    QVERIFY2(info.diagnostics[0].message.find("'input_var'") != std::string::npos, info.diagnostics[0].message.c_str());
+    QVERIFY2(info.diagnostics[0].message.find("'input_var'") != std::string::npos,
+             info.diagnostics[0].message.c_str());
     // X of rank 1.
-    info = inferShapes(bnCase(Tensor::fromFloats({3}, {1, 2, 3}), identityParams(3), 1e-5f, false).graph());
+    info = inferShapes(
+        bnCase(Tensor::fromFloats({3}, {1, 2, 3}), identityParams(3), 1e-5f, false).graph());
     QCOMPARE(info.diagnostics.size(), size_t(1));
-    QVERIFY2(info.diagnostics[0].message.find("rank >= 2") != std::string::npos, info.diagnostics[0].message.c_str());
+    QVERIFY2(info.diagnostics[0].message.find("rank >= 2") != std::string::npos,
+             info.diagnostics[0].message.c_str());
     // The kernels do not crash on the mismatched data either: an error value.
     Evaluator ev;
     ev.setFeed("x", randn({2, 3, 5, 5}, 1));
@@ -229,15 +245,16 @@ class TestBatchNormalization : public QObject {
   // The seed's batchnorm_inputs strategy: N 1..4, C 1..16, H, W 4..20; var = |v| + 0.1.
   void properties() {
     auto genCase = [](bool asInputs) {
-      int64_t n = *rc::gen::inRange(1, 5), c = *rc::gen::inRange(1, 17), h = *rc::gen::inRange(4, 21),
-              w = *rc::gen::inRange(4, 21);
+      int64_t n = *rc::gen::inRange(1, 5), c = *rc::gen::inRange(1, 17),
+              h = *rc::gen::inRange(4, 21), w = *rc::gen::inRange(4, 21);
       Tensor x = *genTensorOfShape({n, c, h, w}, -10, 10);
-      BnParams p{*genTensorOfShape({c}, -10, 10), *genTensorOfShape({c}, -10, 10), *genTensorOfShape({c}, -10, 10),
-                 *genTensorOfShape({c}, -10, 10)};
+      BnParams p{*genTensorOfShape({c}, -10, 10), *genTensorOfShape({c}, -10, 10),
+                 *genTensorOfShape({c}, -10, 10), *genTensorOfShape({c}, -10, 10)};
       for (float& v : p.var.floats()) v = std::fabs(v) + 0.1f;
       return bnCase(x, p, 1e-5f, asInputs, {1e-4, 1e-5});
     };
-    QVERIFY(rc::check("batchnorm: fast == reference == oracle", [&] { RC_ASSERT(genCase(false).check() == ""); }));
+    QVERIFY(rc::check("batchnorm: fast == reference == oracle",
+                      [&] { RC_ASSERT(genCase(false).check() == ""); }));
     QVERIFY(checkN("batchnorm: ONNX Runtime agrees", 10, [&] {
       bool asInputs = *rc::gen::arbitrary<bool>();
       RC_ASSERT(genCase(asInputs).checkOnnx({1e-3, 1e-4}) == "");
