@@ -366,13 +366,20 @@ Graph graphFromJson(const json& doc, const std::string& weights) {
         links.push_back({{NodeId(src), int(port)}, {n.id, int(i)}});
       }
     }
-    n.numOutputs = int(spec->outputs.size());
+    // Output ports: the spec's required ones, up to its optional trailing ones, or any number
+    // of a variadic last one.
+    const int specOuts = int(spec->outputs.size());
+    int required = 0;
+    while (required < specOuts && !spec->outputs[size_t(required)].optional) ++required;
+    const bool variadicOut = specOuts > 0 && spec->outputs.back().variadic;
+    const int64_t lo = variadicOut ? 1 : required, hi = variadicOut ? int64_t(1) << 16 : specOuts;
+    n.numOutputs = required;
     if (jn.contains("outputs")) {
       int64_t outs = asInt(jn["outputs"], where + " outputs");
-      bool variadicOut = !spec->outputs.empty() && spec->outputs.back().variadic;
-      if (variadicOut ? (outs < 1 || outs > 1 << 16) : outs != n.numOutputs)
-        throw Error(where + " has " + std::to_string(outs) + " outputs; " + n.op + " has " +
-                    (variadicOut ? "1 or more" : std::to_string(n.numOutputs)));
+      if (outs < lo || outs > hi)
+        throw Error(
+            where + " has " + std::to_string(outs) + " outputs; " + n.op + " has " +
+            (lo == hi ? std::to_string(lo) : std::to_string(lo) + " to " + std::to_string(hi)));
       n.numOutputs = int(outs);
     }
     g.restoreNode(n);
