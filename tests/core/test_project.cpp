@@ -296,7 +296,8 @@ class TestProject : public QObject {
     EXPECT_ERROR(deserializeProject(
                      edit([](json& d) { d["nodes"][1]["inputs"].push_back(nullptr); }), p.weights),
                  "has 6 inputs");
-    EXPECT_ERROR(deserializeProject(edit([](json& d) { d["nodes"][1]["outputs"] = 3; }), p.weights),
+    // nodes[2] is the SiLU: exactly one output.
+    EXPECT_ERROR(deserializeProject(edit([](json& d) { d["nodes"][2]["outputs"] = 3; }), p.weights),
                  "has 3 outputs");
     EXPECT_ERROR(deserializeProject(edit([](json& d) { d["nodes"][2]["id"] = 1; }), p.weights),
                  "used twice");
