@@ -184,6 +184,10 @@ class TestProject : public QObject {
     g.setAttr(x, "shape", Shape{2, -1});
     g.setAttr(x, "value", Tensor::fromInt64({2, 2}, {INT64_MIN, -1, 0, INT64_MAX}));
     g.setAttr(x, "seed", int64_t(INT64_MAX));
+    // Scalar and zero-element constants.
+    NodeId mul = g.addNode("Mul", "edge_tensors");
+    g.setConstant(mul, 0, Tensor::scalar(-0.0f));
+    g.setConstant(mul, 1, Tensor(DType::Float32, Shape{0, 3}));
     NodeId name = g.addNode("Sigmoid", "名前 with \"quotes\"\n");
     (void)name;
     ProjectBytes p = serializeProject(g);
