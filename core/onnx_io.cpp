@@ -122,6 +122,10 @@ AttrValue attrFromProto(const onnx::AttributeProto& a, const std::string& nodeWh
     case onnx::AttributeProto::INTS: return std::vector<int64_t>(a.ints().begin(), a.ints().end());
     case onnx::AttributeProto::FLOATS: return std::vector<float>(a.floats().begin(), a.floats().end());
     case onnx::AttributeProto::TENSOR: return fromProto(a.t());
+    case onnx::AttributeProto::SPARSE_TENSOR:
+      throw Error(nodeWhat + ": attribute '" + a.name() + "' is a sparse tensor; sparse tensors are not supported");
+    case onnx::AttributeProto::STRINGS:
+      throw Error(nodeWhat + ": attribute '" + a.name() + "' is a list of strings; string data is not supported");
     default:
       throw Error(nodeWhat + ": attribute '" + a.name() + "' has an unsupported type (" +
                   std::to_string(int(a.type())) + ")");
