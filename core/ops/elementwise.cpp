@@ -26,7 +26,12 @@ OpSpec unaryOpSpec(std::string type, std::string category, std::string doc,
   s.inputs = {in("X")};
   s.outputs = {in("Y")};
   s.attrs = std::move(attrs);
-  s.infer = sameAsFirstInput;
+  s.infer = [type](const InferContext& ctx) {
+    const auto& x = ctx.input(0);
+    if (x && x->dtype != DType::Float32)
+      ctx.fail(type + " supports float32 only; input 'X' is " + x->toString(), 0);
+    return sameAsFirstInput(ctx);
+  };
   s.reference = [makeFn](const AttrReader& a) {
     auto f = makeFn(a);
     return makeKernel([f](std::span<const Tensor> in) { return std::vector<Tensor>{mapUnary(in[0], f)}; });

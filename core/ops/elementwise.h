@@ -15,7 +15,8 @@ using UnaryFn = float (*)(float);
 Tensor mapUnary(const Tensor& in, const std::function<float(float)>& f);
 
 // Spec for a one-input, one-output elementwise op of the given ONNX type. `makeFn` builds the
-// scalar function from the node's attributes (alpha, beta, ...), once per kernel.
+// scalar function from the node's attributes (alpha, beta, ...), once per kernel. float32 only:
+// shape inference rejects other element types, naming the input type.
 OpSpec unaryOpSpec(std::string type, std::string category, std::string doc,
                    std::function<std::function<float(float)>(const AttrReader&)> makeFn,
                    std::vector<AttrSpec> attrs = {}, int sinceVersion = 13);

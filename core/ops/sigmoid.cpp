@@ -18,9 +18,11 @@ Tensor sigmoidFast(const Tensor& x) {
   const Eigen::Index n = Eigen::Index(x.numel());
   Eigen::Map<const Eigen::ArrayXf> in(x.f32(), n);
   Eigen::Map<Eigen::ArrayXf> out(y.f32(), n);
-  // Eigen's vectorised exp saturates: exp(-x) = inf for x < -88 gives 1/inf = 0, exp(-x) = 0
-  // for large x gives exactly 1, so the one-sided formula stays finite everywhere.
-  out = 1.0f / (1.0f + (-in).exp());
+  // The stable two-sided form, vectorised: e = exp(-|x|) lies in (0, 1] and never overflows,
+  // sigmoid = 1/(1+e) for x >= 0 and e/(1+e) for x < 0 (tiny values stay tiny, not 0/0).
+  const Eigen::ArrayXf e = (-in.abs()).exp();
+  const Eigen::ArrayXf r = (1.0f + e).inverse();
+  out = (in >= 0.0f).select(r, e * r);
   return y;
 }
 
