@@ -20,7 +20,9 @@ Tensor sigmoidFast(const Tensor& x) {
   Eigen::Map<Eigen::ArrayXf> out(y.f32(), n);
   // The stable two-sided form, vectorised: e = exp(-|x|) lies in (0, 1] and never overflows,
   // sigmoid = 1/(1+e) for x >= 0 and e/(1+e) for x < 0 (tiny values stay tiny, not 0/0).
-  const Eigen::ArrayXf e = (-in.abs()).exp();
+  // Eigen's exp clamps its argument at about -88.7 (no denormals), so below that e is set to
+  // 0 explicitly: the true value is under 1e-38 there.
+  const Eigen::ArrayXf e = (in.abs() < 88.0f).select((-in.abs()).exp(), 0.0f);
   const Eigen::ArrayXf r = (1.0f + e).inverse();
   out = (in >= 0.0f).select(r, e * r);
   return y;
