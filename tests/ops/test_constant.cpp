@@ -12,6 +12,7 @@
 #include "core/ops/registry.h"
 #include "tests/support/elementwise_oracle.h"
 #include "tests/support/op_case.h"
+#include "tests/support/ort.h"
 #include "tests/support/properties.h"
 
 using namespace nc;

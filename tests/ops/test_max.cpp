@@ -19,7 +19,7 @@ OpCase opCase(const std::vector<Tensor>& ins) {
   OpCase c("Max");
   Tensor expected = ins[0];
   for (size_t i = 0; i < ins.size(); ++i) {
-    c.input(ins[i], "x" + std::to_string(i));
+    c.input(ins[i], std::string(1, char('a' + i)));
     if (i) expected = binaryOracle(expected, ins[i], oracle);
   }
   return c.expect(expected);
