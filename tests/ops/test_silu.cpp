@@ -183,6 +183,11 @@ class TestSilu : public QObject {
     Tensor x(DType::Float32, {20001});
     for (int64_t i = 0; i < x.numel(); ++i) x.f32()[i] = float(i - 10000) * (i % 7 == 0 ? 1.0f : 0.013f);
     NC_CHECK(compareTensors(siluFast(x), unaryOracle(x, siluD), {1e-30, 1e-5}));
+    // IEEE specials as the reference gives them: NaN -> NaN, inf -> inf, -inf -> -inf * 0 = NaN.
+    Tensor specials = Tensor::fromFloats({3}, {NAN, INFINITY, -INFINITY});
+    NC_CHECK(compareTensors(siluFast(specials), OpCase("SiLU").input(specials, "x").run(true)[0]));
+    QVERIFY(std::isnan(siluFast(specials).f32()[0]));
+    QCOMPARE(siluFast(specials).f32()[1], INFINITY);
   }
   // Import turns Sigmoid -> Mul on the same input into one SiLU; on different inputs it is a gate
   // (x * sigmoid(s)) and must stay Sigmoid + Mul.
