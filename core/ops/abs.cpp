@@ -13,7 +13,8 @@ const OpSpec& absOp() {
         "Abs", "Arithmetic", "Y = |X|",
         [](const AttrReader&) {
           return std::function<float(float)>([](float x) { return std::fabs(x); });
-        }, {}, 13);
+        },
+        {}, 13);
     s.minImportOpset = 6;
     return s;
   }();

@@ -17,6 +17,8 @@ bool isScalarLike(const Shape& s) {
 }
 
 std::vector<TensorType> inferClip(const InferContext& ctx) {
+  if (ctx.input(0) && ctx.input(0)->dtype != DType::Float32)
+    ctx.fail("Clip supports float32 only; input 'input' is " + ctx.input(0)->toString(), 0);
   for (int i = 1; i <= 2; ++i) {
     const auto& b = ctx.input(i);
     if (!b || !b->rankKnown) continue;

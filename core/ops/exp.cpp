@@ -13,7 +13,8 @@ const OpSpec& expOp() {
         "Exp", "Arithmetic", "Y = exp(X)",
         [](const AttrReader&) {
           return std::function<float(float)>([](float x) { return std::exp(x); });
-        }, {}, 13);
+        },
+        {}, 13);
     s.minImportOpset = 6;
     return s;
   }();

@@ -14,7 +14,8 @@ const OpSpec& hardSwishOp() {
         [](const AttrReader&) {
           return std::function<float(float)>(
               [](float x) { return x * std::max(0.0f, std::min(1.0f, x / 6.0f + 0.5f)); });
-        }, {}, 14);
+        },
+        {}, 14);
     s.minImportOpset = 14;
     return s;
   }();

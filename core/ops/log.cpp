@@ -13,7 +13,8 @@ const OpSpec& logOp() {
         "Log", "Arithmetic", "Y = ln(X) (NaN for X < 0, -inf at 0)",
         [](const AttrReader&) {
           return std::function<float(float)>([](float x) { return std::log(x); });
-        }, {}, 13);
+        },
+        {}, 13);
     s.minImportOpset = 6;
     return s;
   }();

@@ -11,7 +11,8 @@ const OpSpec& negOp() {
   static const OpSpec spec = [] {
     OpSpec s = unaryOpSpec(
         "Neg", "Arithmetic", "Y = -X",
-        [](const AttrReader&) { return std::function<float(float)>([](float x) { return -x; }); }, {}, 13);
+        [](const AttrReader&) { return std::function<float(float)>([](float x) { return -x; }); },
+        {}, 13);
     s.minImportOpset = 6;
     return s;
   }();

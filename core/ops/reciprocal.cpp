@@ -13,7 +13,8 @@ const OpSpec& reciprocalOp() {
         "Reciprocal", "Arithmetic", "Y = 1 / X",
         [](const AttrReader&) {
           return std::function<float(float)>([](float x) { return 1.0f / x; });
-        }, {}, 13);
+        },
+        {}, 13);
     s.minImportOpset = 6;
     return s;
   }();

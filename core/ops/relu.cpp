@@ -13,7 +13,8 @@ const OpSpec& reluOp() {
         "Relu", "Activation", "Y = max(0, X)",
         [](const AttrReader&) {
           return std::function<float(float)>([](float x) { return x > 0.0f ? x : 0.0f; });
-        }, {}, 14);
+        },
+        {}, 14);
     s.minImportOpset = 6;
     return s;
   }();

@@ -39,12 +39,14 @@ inline float sigmoidLane(float x) {
   const int32_t abits = bits & 0x7fffffff;
   const int32_t neg = bits >> 31;  // all ones when the sign bit is set
   const int32_t i88 = std::bit_cast<int32_t>(88.0f);
-  const float ax = std::bit_cast<float>(abits < i88 ? abits : i88);  // |x| clamped to 88 (integer min)
+  const float ax =
+      std::bit_cast<float>(abits < i88 ? abits : i88);  // |x| clamped to 88 (integer min)
   const float e = detail::expNonPositive(-ax);
   const float r = 1.0f / (1.0f + e);
   const int32_t num = (std::bit_cast<int32_t>(e) & neg) | (std::bit_cast<int32_t>(1.0f) & ~neg);
   const float s = std::bit_cast<float>(num) * r;
-  const int32_t nanMask = -int32_t(abits > std::bit_cast<int32_t>(std::numeric_limits<float>::infinity())) & 0x7fc00000;
+  const int32_t nanMask =
+      -int32_t(abits > std::bit_cast<int32_t>(std::numeric_limits<float>::infinity())) & 0x7fc00000;
   return std::bit_cast<float>(std::bit_cast<int32_t>(s) | nanMask);
 }
 

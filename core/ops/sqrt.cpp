@@ -13,7 +13,8 @@ const OpSpec& sqrtOp() {
         "Sqrt", "Arithmetic", "Y = sqrt(X) (NaN for X < 0)",
         [](const AttrReader&) {
           return std::function<float(float)>([](float x) { return std::sqrt(x); });
-        }, {}, 13);
+        },
+        {}, 13);
     s.minImportOpset = 6;
     return s;
   }();

@@ -13,7 +13,8 @@ const OpSpec& tanhOp() {
         "Tanh", "Activation", "Y = tanh(X)",
         [](const AttrReader&) {
           return std::function<float(float)>([](float x) { return std::tanh(x); });
-        }, {}, 13);
+        },
+        {}, 13);
     s.minImportOpset = 6;
     return s;
   }();

@@ -13,7 +13,9 @@ using namespace nctest;
 
 namespace {
 double oracle(double x) { return std::fabs(x); }
-OpCase opCase(const Tensor& x) { return OpCase("Abs").input(x, "x").expect(unaryOracle(x, oracle)); }
+OpCase opCase(const Tensor& x) {
+  return OpCase("Abs").input(x, "x").expect(unaryOracle(x, oracle));
+}
 }  // namespace
 
 class TestAbs : public QObject {
@@ -21,7 +23,10 @@ class TestAbs : public QObject {
  private Q_SLOTS:
   void handComputed() {
     Tensor x = Tensor::fromFloats({5}, {-3, -0.0f, 0, 2.5f, -1e-30f});
-    NC_CHECK(OpCase("Abs").input(x, "x").expect(Tensor::fromFloats({5}, {3, 0, 0, 2.5f, 1e-30f})).check());
+    NC_CHECK(OpCase("Abs")
+                 .input(x, "x")
+                 .expect(Tensor::fromFloats({5}, {3, 0, 0, 2.5f, 1e-30f}))
+                 .check());
     NC_CHECK(opCase(x).check());
   }
   void matrixAnd4d() {

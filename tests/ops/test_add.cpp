@@ -1,6 +1,7 @@
 // Add: C = A + B with NumPy broadcasting, float32 and int64. Hand-computed values, an
-// oracle that broadcasts by explicit multi-indices, the fast kernel (vectorised runs over the collapsed broadcast) against the reference and the oracle,
-// ONNX Runtime on exported models, and shape/type errors from shape inference.
+// oracle that broadcasts by explicit multi-indices, the fast kernel (vectorised runs over the
+// collapsed broadcast) against the reference and the oracle, ONNX Runtime on exported models, and
+// shape/type errors from shape inference.
 #include <QtTest>
 #include <cmath>
 
@@ -24,17 +25,27 @@ class TestAdd : public QObject {
  private Q_SLOTS:
   void handComputed() {
     Tensor a = Tensor::fromFloats({3}, {1, 2, 3}), b = Tensor::fromFloats({3}, {10, 20, 30});
-    NC_CHECK(OpCase("Add").input(a, "a").input(b, "b").expect(Tensor::fromFloats({3}, {11, 22, 33})).check());
+    NC_CHECK(OpCase("Add")
+                 .input(a, "a")
+                 .input(b, "b")
+                 .expect(Tensor::fromFloats({3}, {11, 22, 33}))
+                 .check());
     NC_CHECK(opCase(a, b).checkOnnx());
   }
   void int64() {
-    Tensor a = Tensor::fromInt64({3}, {-5, 7, 4000000000}), b = Tensor::fromInt64({3}, {2, 5, 5000000000});
-    NC_CHECK(OpCase("Add").input(a, "a").input(b, "b").expect(Tensor::fromInt64({3}, {-3, 12, 9000000000})).check());
+    Tensor a = Tensor::fromInt64({3}, {-5, 7, 4000000000}),
+           b = Tensor::fromInt64({3}, {2, 5, 5000000000});
+    NC_CHECK(OpCase("Add")
+                 .input(a, "a")
+                 .input(b, "b")
+                 .expect(Tensor::fromInt64({3}, {-3, 12, 9000000000}))
+                 .check());
     NC_CHECK(OpCase("Add").input(a, "a").input(b, "b").checkOnnx());
   }
   void broadcasting() {
     // [2,3] with [3]: row added to each row, checked by hand for one element.
-    Tensor m = Tensor::fromFloats({2, 3}, {1, 2, 3, 4, 5, 6}), r = Tensor::fromFloats({3}, {1, 2, 4});
+    Tensor m = Tensor::fromFloats({2, 3}, {1, 2, 3, 4, 5, 6}),
+           r = Tensor::fromFloats({3}, {1, 2, 4});
     std::vector<Tensor> y = opCase(m, r).run(false);
     QCOMPARE(y[0].shape(), (Shape{2, 3}));
     QCOMPARE(double(y[0].f32()[5]), oracle(6, 4));
@@ -48,15 +59,19 @@ class TestAdd : public QObject {
     NC_CHECK(opCase(a3, b3).check());
     NC_CHECK(opCase(a3, b3).checkOnnx());
     // A weight bound as a node constant (exported as an initializer).
-    NC_CHECK(OpCase("Add").input(a3, "a").constant(b3).expect(binaryOracle(a3, b3, oracle)).checkOnnx());
+    NC_CHECK(
+        OpCase("Add").input(a3, "a").constant(b3).expect(binaryOracle(a3, b3, oracle)).checkOnnx());
   }
 
   // Large and awkward layouts through the fast path: equal shapes (one run), a row vector, a
   // column vector, a scalar, and an outer-product broadcast [N,1] x [1,M].
   void fastPathLayouts() {
-    for (auto [sa, sb] : std::vector<std::pair<Shape, Shape>>{{{64, 127}, {64, 127}}, {{64, 127}, {127}},
-                                                              {{64, 127}, {64, 1}}, {{}, {64, 127}},
-                                                              {{13, 1}, {1, 127}}, {{2, 1, 5, 1}, {3, 1, 7}}}) {
+    for (auto [sa, sb] : std::vector<std::pair<Shape, Shape>>{{{64, 127}, {64, 127}},
+                                                              {{64, 127}, {127}},
+                                                              {{64, 127}, {64, 1}},
+                                                              {{}, {64, 127}},
+                                                              {{13, 1}, {1, 127}},
+                                                              {{2, 1, 5, 1}, {3, 1, 7}}}) {
       Tensor a = randn(sa, 7), b = randn(sb, 8);
       NC_CHECK(opCase(a, b).check());
     }
@@ -79,7 +94,8 @@ class TestAdd : public QObject {
     h.connect({fa, 0}, {op2, 0});
     h.connect({ib, 0}, {op2, 1});
     d = diagnosticOf(h, "op");
-    QVERIFY2(contains(d, "'op'") && contains(d, "int64[2, 3]") && contains(d, "float32[2, 3]"), d.c_str());
+    QVERIFY2(contains(d, "'op'") && contains(d, "int64[2, 3]") && contains(d, "float32[2, 3]"),
+             d.c_str());
   }
   void properties() {
     QVERIFY(rc::check("Add: fast == reference == oracle over random broadcast pairs", [] {

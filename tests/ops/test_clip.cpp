@@ -1,9 +1,9 @@
 // Clip (opset 11+ form): Y = min(max(X, min), max) with optional scalar min/max inputs.
 // Hand-computed values, a formula oracle, ONNX Runtime (bounds as graph inputs and as
 // initializers, either one absent), shape errors, and the refusal of the opset-6 attribute form.
-#include <QtTest>
 #include <onnx/onnx_pb.h>
 
+#include <QtTest>
 #include <algorithm>
 #include <cmath>
 #include <limits>
@@ -53,18 +53,31 @@ class TestClip : public QObject {
  private Q_SLOTS:
   void handComputed() {
     Tensor x = Tensor::fromFloats({5}, {-2, -1, 0, 1, 2});
-    NC_CHECK(OpCase("Clip").input(x, "x").input(Tensor::scalar(-1), "lo").input(Tensor::scalar(1), "hi")
-                 .expect(Tensor::fromFloats({5}, {-1, -1, 0, 1, 1})).check());
-    NC_CHECK(OpCase("Clip").input(x, "x").constant(Tensor::scalar(0.5f)).constant(Tensor::scalar(1.5f))
-                 .expect(Tensor::fromFloats({5}, {0.5f, 0.5f, 0.5f, 1, 1.5f})).checkOnnx());
+    NC_CHECK(OpCase("Clip")
+                 .input(x, "x")
+                 .input(Tensor::scalar(-1), "lo")
+                 .input(Tensor::scalar(1), "hi")
+                 .expect(Tensor::fromFloats({5}, {-1, -1, 0, 1, 1}))
+                 .check());
+    NC_CHECK(OpCase("Clip")
+                 .input(x, "x")
+                 .constant(Tensor::scalar(0.5f))
+                 .constant(Tensor::scalar(1.5f))
+                 .expect(Tensor::fromFloats({5}, {0.5f, 0.5f, 0.5f, 1, 1.5f}))
+                 .checkOnnx());
   }
   // Absent bounds: no min, no max, neither.
   void optionalBounds() {
     Tensor x = uniform({3, 5, 7}, -10, 10, 1);
-    OpCase onlyMin = OpCase("Clip").input(x, "x").constant(Tensor::scalar(0)).expect(clipOracle(x, 0, kInf));
+    OpCase onlyMin =
+        OpCase("Clip").input(x, "x").constant(Tensor::scalar(0)).expect(clipOracle(x, 0, kInf));
     NC_CHECK(onlyMin.check());
     NC_CHECK(onlyMin.checkOnnx());
-    OpCase onlyMax = OpCase("Clip").input(x, "x").none().constant(Tensor::scalar(2)).expect(clipOracle(x, -kInf, 2));
+    OpCase onlyMax = OpCase("Clip")
+                         .input(x, "x")
+                         .none()
+                         .constant(Tensor::scalar(2))
+                         .expect(clipOracle(x, -kInf, 2));
     NC_CHECK(onlyMax.check());
     NC_CHECK(onlyMax.checkOnnx());
     OpCase neither = OpCase("Clip").input(x, "x").expect(x);
@@ -74,11 +87,19 @@ class TestClip : public QObject {
   // min > max: every element becomes max (ONNX: min(max(x, min), max)).
   void minAboveMax() {
     Tensor x = Tensor::fromFloats({3}, {-5, 0, 5});
-    NC_CHECK(OpCase("Clip").input(x, "x").constant(Tensor::scalar(2)).constant(Tensor::scalar(1))
-                 .expect(Tensor::fromFloats({3}, {1, 1, 1})).check());
+    NC_CHECK(OpCase("Clip")
+                 .input(x, "x")
+                 .constant(Tensor::scalar(2))
+                 .constant(Tensor::scalar(1))
+                 .expect(Tensor::fromFloats({3}, {1, 1, 1}))
+                 .check());
     // A one-element 1-D bound is accepted like a scalar.
-    NC_CHECK(OpCase("Clip").input(x, "x").constant(Tensor::fromFloats({1}, {-1})).constant(Tensor::fromFloats({1}, {1}))
-                 .expect(Tensor::fromFloats({3}, {-1, 0, 1})).check());
+    NC_CHECK(OpCase("Clip")
+                 .input(x, "x")
+                 .constant(Tensor::fromFloats({1}, {-1}))
+                 .constant(Tensor::fromFloats({1}, {1}))
+                 .expect(Tensor::fromFloats({3}, {-1, 0, 1}))
+                 .check());
   }
   void shapeErrors() {
     Graph g;
@@ -91,13 +112,20 @@ class TestClip : public QObject {
     const Diagnostic* d = info.diagnosticFor(op);
     QVERIFY(d);
     QCOMPARE(d->input, 1);
-    QVERIFY2(contains(d->message, "'clip'") && contains(d->message, "'min'") && contains(d->message, "[2]") &&
-                 contains(d->message, "[2, 3]"),
+    QVERIFY2(contains(d->message, "'clip'") && contains(d->message, "'min'") &&
+                 contains(d->message, "[2]") && contains(d->message, "[2, 3]"),
              d->message.c_str());
     g.setConstant(op, 1, Tensor::scalar(0));
     g.setConstant(op, 2, Tensor::fromInt64({}, {1}));
     const std::string t = diagnosticOf(g, "clip");
     QVERIFY2(contains(t, "'max'") && contains(t, "int64"), t.c_str());
+    // float32 only: an int64 input is named with its type.
+    Graph h;
+    NodeId xi = addShapedInput(h, "x", {4}, DType::Int64);
+    NodeId c = h.addNode("Clip", "clip");
+    h.connect({xi, 0}, {c, 0});
+    const std::string u = diagnosticOf(h, "clip");
+    QVERIFY2(contains(u, "'clip'") && contains(u, "int64[4]"), u.c_str());
   }
   // Opset 6 passed min/max as attributes; we refuse it by version, naming node, op and opset.
   void rejectsOpset6AttributeForm() {
@@ -113,13 +141,20 @@ class TestClip : public QObject {
     QVERIFY(rc::check("Clip: fast == reference == oracle", [] {
       Tensor x = *genTensor(-10.0f, 10.0f);
       const float lo = *rc::gen::inRange(-8, 8) * 0.5f, hi = lo + *rc::gen::inRange(0, 10) * 0.5f;
-      RC_ASSERT(OpCase("Clip").input(x, "x").constant(Tensor::scalar(lo)).constant(Tensor::scalar(hi))
-                    .expect(clipOracle(x, lo, hi)).check() == "");
+      RC_ASSERT(OpCase("Clip")
+                    .input(x, "x")
+                    .constant(Tensor::scalar(lo))
+                    .constant(Tensor::scalar(hi))
+                    .expect(clipOracle(x, lo, hi))
+                    .check() == "");
     }));
     QVERIFY(checkN("Clip: ONNX Runtime agrees", 10, [] {
       Tensor x = *genTensor(-10.0f, 10.0f);
       const float lo = *rc::gen::inRange(-8, 8) * 0.5f, hi = lo + *rc::gen::inRange(0, 10) * 0.5f;
-      RC_ASSERT(OpCase("Clip").input(x, "x").input(Tensor::scalar(lo), "lo").input(Tensor::scalar(hi), "hi")
+      RC_ASSERT(OpCase("Clip")
+                    .input(x, "x")
+                    .input(Tensor::scalar(lo), "lo")
+                    .input(Tensor::scalar(hi), "hi")
                     .checkOnnx() == "");
     }));
   }

@@ -22,8 +22,10 @@ Tensor sliceAxis(const Tensor& x, int axis, int64_t begin, int64_t end) {
     idx[size_t(axis)] += begin;
     int64_t src = 0;
     for (size_t d = 0; d < idx.size(); ++d) src = src * x.shape()[d] + idx[d];
-    if (x.dtype() == DType::Float32) y.f32()[i] = x.f32()[src];
-    else y.i64()[i] = x.i64()[src];
+    if (x.dtype() == DType::Float32)
+      y.f32()[i] = x.f32()[src];
+    else
+      y.i64()[i] = x.i64()[src];
   }
   return y;
 }
@@ -44,7 +46,9 @@ class TestConcat : public QObject {
     NC_CHECK(concatCase({a, b}, 1).expect(Tensor::fromFloats({2, 3}, {1, 2, 5, 3, 4, 6})).check());
     NC_CHECK(concatCase({a, b}, -1).expect(Tensor::fromFloats({2, 3}, {1, 2, 5, 3, 4, 6})).check());
     NC_CHECK(concatCase({a, c}, 0).expect(Tensor::fromFloats({3, 2}, {1, 2, 3, 4, 7, 8})).check());
-    NC_CHECK(concatCase({a, c, a}, -2).expect(Tensor::fromFloats({5, 2}, {1, 2, 3, 4, 7, 8, 1, 2, 3, 4})).check());
+    NC_CHECK(concatCase({a, c, a}, -2)
+                 .expect(Tensor::fromFloats({5, 2}, {1, 2, 3, 4, 7, 8, 1, 2, 3, 4}))
+                 .check());
     NC_CHECK(concatCase({a, b}, 1).checkOnnx());
     NC_CHECK(concatCase({a, c, a}, -2).checkOnnx());
   }
@@ -59,9 +63,12 @@ class TestConcat : public QObject {
   void emptyPartAndConstant() {
     Tensor a = randn({2, 3}, 2), e(DType::Float32, {2, 0});
     NC_CHECK(concatCase({a, e}, 1).expect(a).check());
-    NC_CHECK(OpCase("Concat").attr("axis", int64_t(0)).input(a, "x").constant(Tensor::fromFloats({1, 3}, {9, 8, 7}))
-                 .expect(Tensor::fromFloats({3, 3}, {a.f32()[0], a.f32()[1], a.f32()[2], a.f32()[3], a.f32()[4],
-                                                     a.f32()[5], 9, 8, 7}))
+    NC_CHECK(OpCase("Concat")
+                 .attr("axis", int64_t(0))
+                 .input(a, "x")
+                 .constant(Tensor::fromFloats({1, 3}, {9, 8, 7}))
+                 .expect(Tensor::fromFloats({3, 3}, {a.f32()[0], a.f32()[1], a.f32()[2], a.f32()[3],
+                                                     a.f32()[4], a.f32()[5], 9, 8, 7}))
                  .checkOnnx());
   }
   void shapeInference() {
@@ -69,7 +76,8 @@ class TestConcat : public QObject {
     NodeId op = g.addNode("Concat", "cat");
     g.setAttr(op, "axis", int64_t(1));
     g.setInputCount(op, 3);
-    NodeId a = addShapedInput(g, "a", {2, 3, 4}), b = addShapedInput(g, "b", {2, 5, 4}), c = addShapedInput(g, "c", {2, 1, 4});
+    NodeId a = addShapedInput(g, "a", {2, 3, 4}), b = addShapedInput(g, "b", {2, 5, 4}),
+           c = addShapedInput(g, "c", {2, 1, 4});
     g.connect({a, 0}, {op, 0});
     g.connect({b, 0}, {op, 1});
     // Half-built: the axis size stays unknown, the other dims are known.
@@ -88,8 +96,8 @@ class TestConcat : public QObject {
     const Diagnostic* d = info.diagnosticFor(op);
     QVERIFY(d);
     QCOMPARE(d->input, 2);
-    QVERIFY2(contains(d->message, "'cat'") && contains(d->message, "input 2") && contains(d->message, "[2, 1, 5]") &&
-                 contains(d->message, "[2, 3, 4]"),
+    QVERIFY2(contains(d->message, "'cat'") && contains(d->message, "input 2") &&
+                 contains(d->message, "[2, 1, 5]") && contains(d->message, "[2, 3, 4]"),
              d->message.c_str());
     // Rank mismatch.
     g.disconnect({op, 2});
@@ -114,7 +122,8 @@ class TestConcat : public QObject {
       std::vector<Tensor> ins;
       int64_t begin = 0;
       for (int p = 0; p < parts; ++p) {
-        const int64_t end = p + 1 == parts ? n : std::min(n, begin + *rc::gen::inRange<int64_t>(0, n + 1));
+        const int64_t end =
+            p + 1 == parts ? n : std::min(n, begin + *rc::gen::inRange<int64_t>(0, n + 1));
         ins.push_back(sliceAxis(x, axis, begin, end));
         begin = end;
       }

@@ -1,9 +1,9 @@
 // Constant: output = value. `value` (a tensor) is the canonical form; on import the ONNX
 // shorthands value_float(s)/value_int(s) become a `value` tensor, while sparse and string values
 // are refused with a message. Checked by evaluation, shape inference, ONNX Runtime and import.
-#include <QtTest>
 #include <onnx/onnx_pb.h>
 
+#include <QtTest>
 #include <functional>
 
 #include "core/evaluator.h"
@@ -36,7 +36,8 @@ std::string constantModel(const std::function<void(onnx::NodeProto&)>& fill, int
   o->mutable_type()->mutable_tensor_type()->set_elem_type(onnx::TensorProto::FLOAT);
   return m.SerializeAsString();
 }
-onnx::AttributeProto* attr(onnx::NodeProto& n, const std::string& name, onnx::AttributeProto::AttributeType t) {
+onnx::AttributeProto* attr(onnx::NodeProto& n, const std::string& name,
+                           onnx::AttributeProto::AttributeType t) {
   auto* a = n.add_attribute();
   a->set_name(name);
   a->set_type(t);
@@ -45,7 +46,8 @@ onnx::AttributeProto* attr(onnx::NodeProto& n, const std::string& name, onnx::At
 Tensor importedValue(const std::string& bytes) {
   Graph g = importModelBytes(bytes);
   const Node* c = g.findByName("c");
-  if (!c || c->op != "Constant" || !c->attrs.count("value")) throw Error("no Constant with a value");
+  if (!c || c->op != "Constant" || !c->attrs.count("value"))
+    throw Error("no Constant with a value");
   return std::get<Tensor>(c->attrs.at("value"));
 }
 std::string importError(const std::string& bytes) {
@@ -67,7 +69,10 @@ class TestConstant : public QObject {
     NC_CHECK(OpCase("Constant").attr("value", v).checkOnnx());
     Tensor i = Tensor::fromInt64({3}, {1, -2, 30000000000});
     NC_CHECK(OpCase("Constant").attr("value", i).expect(i).check());
-    NC_CHECK(OpCase("Constant").attr("value", Tensor::scalar(2.5f)).expect(Tensor::scalar(2.5f)).checkOnnx());
+    NC_CHECK(OpCase("Constant")
+                 .attr("value", Tensor::scalar(2.5f))
+                 .expect(Tensor::scalar(2.5f))
+                 .checkOnnx());
   }
   // The value is known to shape inference and feeds downstream ops (Constant -> Add).
   void shapeInferenceAndDownstream() {
@@ -90,14 +95,17 @@ class TestConstant : public QObject {
     NC_CHECK(checkGraphWithOrt(g, {{"x", xv}}));
   }
   void importsShorthands() {
-    Tensor f = importedValue(constantModel([](onnx::NodeProto& n) { attr(n, "value_float", onnx::AttributeProto::FLOAT)->set_f(1.5f); }));
+    Tensor f = importedValue(constantModel([](onnx::NodeProto& n) {
+      attr(n, "value_float", onnx::AttributeProto::FLOAT)->set_f(1.5f);
+    }));
     NC_CHECK(compareTensors(f, Tensor::scalar(1.5f)));
     Tensor fs = importedValue(constantModel([](onnx::NodeProto& n) {
       auto* a = attr(n, "value_floats", onnx::AttributeProto::FLOATS);
       for (float v : {1.0f, -2.0f, 3.0f}) a->add_floats(v);
     }));
     NC_CHECK(compareTensors(fs, Tensor::fromFloats({3}, {1, -2, 3})));
-    Tensor i = importedValue(constantModel([](onnx::NodeProto& n) { attr(n, "value_int", onnx::AttributeProto::INT)->set_i(-7); }));
+    Tensor i = importedValue(constantModel(
+        [](onnx::NodeProto& n) { attr(n, "value_int", onnx::AttributeProto::INT)->set_i(-7); }));
     QCOMPARE(i.dtype(), DType::Int64);
     QCOMPARE(i.shape(), Shape{});
     QCOMPARE(i.i64()[0], int64_t(-7));
@@ -116,10 +124,16 @@ class TestConstant : public QObject {
       a->mutable_sparse_tensor()->add_dims(4);
     }));
     QVERIFY2(contains(m, "'c'") && contains(m, "sparse_value") && contains(m, "sparse"), m.c_str());
-    m = importError(constantModel([](onnx::NodeProto& n) { attr(n, "value_string", onnx::AttributeProto::STRING)->set_s("hi"); }));
-    QVERIFY2(contains(m, "'c'") && contains(m, "value_string") && contains(m, "not supported"), m.c_str());
-    m = importError(constantModel([](onnx::NodeProto& n) { attr(n, "value_strings", onnx::AttributeProto::STRINGS)->add_strings("a"); }));
-    QVERIFY2(contains(m, "'c'") && contains(m, "value_strings") && contains(m, "not supported"), m.c_str());
+    m = importError(constantModel([](onnx::NodeProto& n) {
+      attr(n, "value_string", onnx::AttributeProto::STRING)->set_s("hi");
+    }));
+    QVERIFY2(contains(m, "'c'") && contains(m, "value_string") && contains(m, "not supported"),
+             m.c_str());
+    m = importError(constantModel([](onnx::NodeProto& n) {
+      attr(n, "value_strings", onnx::AttributeProto::STRINGS)->add_strings("a");
+    }));
+    QVERIFY2(contains(m, "'c'") && contains(m, "value_strings") && contains(m, "not supported"),
+             m.c_str());
     m = importError(constantModel([](onnx::NodeProto& n) {
       attr(n, "value_float", onnx::AttributeProto::FLOAT)->set_f(1);
       attr(n, "value_int", onnx::AttributeProto::INT)->set_i(1);

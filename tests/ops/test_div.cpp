@@ -24,17 +24,26 @@ class TestDiv : public QObject {
  private Q_SLOTS:
   void handComputed() {
     Tensor a = Tensor::fromFloats({3}, {1, 2, 3}), b = Tensor::fromFloats({3}, {10, 20, 30});
-    NC_CHECK(OpCase("Div").input(a, "a").input(b, "b").expect(Tensor::fromFloats({3}, {0.1f, 0.1f, 0.1f})).check());
+    NC_CHECK(OpCase("Div")
+                 .input(a, "a")
+                 .input(b, "b")
+                 .expect(Tensor::fromFloats({3}, {0.1f, 0.1f, 0.1f}))
+                 .check());
     NC_CHECK(opCase(a, b).checkOnnx());
   }
   void int64() {
     Tensor a = Tensor::fromInt64({3}, {-5, 7, 4000}), b = Tensor::fromInt64({3}, {2, 5, 5000});
-    NC_CHECK(OpCase("Div").input(a, "a").input(b, "b").expect(Tensor::fromInt64({3}, {-2, 1, 0})).check());
+    NC_CHECK(OpCase("Div")
+                 .input(a, "a")
+                 .input(b, "b")
+                 .expect(Tensor::fromInt64({3}, {-2, 1, 0}))
+                 .check());
     NC_CHECK(OpCase("Div").input(a, "a").input(b, "b").checkOnnx());
   }
   void broadcasting() {
     // [2,3] with [3]: row added to each row, checked by hand for one element.
-    Tensor m = Tensor::fromFloats({2, 3}, {1, 2, 3, 4, 5, 6}), r = Tensor::fromFloats({3}, {1, 2, 4});
+    Tensor m = Tensor::fromFloats({2, 3}, {1, 2, 3, 4, 5, 6}),
+           r = Tensor::fromFloats({3}, {1, 2, 4});
     std::vector<Tensor> y = opCase(m, r).run(false);
     QCOMPARE(y[0].shape(), (Shape{2, 3}));
     QCOMPARE(double(y[0].f32()[5]), oracle(6, 4));
@@ -48,16 +57,27 @@ class TestDiv : public QObject {
     NC_CHECK(opCase(a3, b3).check());
     NC_CHECK(opCase(a3, b3).checkOnnx());
     // A weight bound as a node constant (exported as an initializer).
-    NC_CHECK(OpCase("Div").input(a3, "a").constant(b3).expect(binaryOracle(a3, b3, oracle)).checkOnnx());
+    NC_CHECK(
+        OpCase("Div").input(a3, "a").constant(b3).expect(binaryOracle(a3, b3, oracle)).checkOnnx());
   }
 
   // IEEE float division by zero; int64 division truncates toward zero and refuses zero.
   void divisionEdges() {
-    Tensor a = Tensor::fromFloats({4}, {1, -1, 0, 3}), b = Tensor::fromFloats({4}, {0, 0, 0, -0.0f});
-    NC_CHECK(OpCase("Div").input(a, "a").input(b, "b").expect(Tensor::fromFloats({4}, {INFINITY, -INFINITY, NAN, -INFINITY})).check());
+    Tensor a = Tensor::fromFloats({4}, {1, -1, 0, 3}),
+           b = Tensor::fromFloats({4}, {0, 0, 0, -0.0f});
+    NC_CHECK(OpCase("Div")
+                 .input(a, "a")
+                 .input(b, "b")
+                 .expect(Tensor::fromFloats({4}, {INFINITY, -INFINITY, NAN, -INFINITY}))
+                 .check());
     Tensor ia = Tensor::fromInt64({4}, {-7, 7, -7, 6}), ib = Tensor::fromInt64({4}, {2, -2, -2, 3});
-    NC_CHECK(OpCase("Div").input(ia, "a").input(ib, "b").expect(Tensor::fromInt64({4}, {-3, -3, 3, 2})).check());
-    const std::string err = OpCase("Div").input(ia, "a").input(Tensor::fromInt64({1}, {0}), "b").check();
+    NC_CHECK(OpCase("Div")
+                 .input(ia, "a")
+                 .input(ib, "b")
+                 .expect(Tensor::fromInt64({4}, {-3, -3, 3, 2}))
+                 .check());
+    const std::string err =
+        OpCase("Div").input(ia, "a").input(Tensor::fromInt64({1}, {0}), "b").check();
     QVERIFY2(contains(err, "division by zero"), err.c_str());
   }
 
@@ -78,7 +98,8 @@ class TestDiv : public QObject {
     h.connect({fa, 0}, {op2, 0});
     h.connect({ib, 0}, {op2, 1});
     d = diagnosticOf(h, "op");
-    QVERIFY2(contains(d, "'op'") && contains(d, "int64[2, 3]") && contains(d, "float32[2, 3]"), d.c_str());
+    QVERIFY2(contains(d, "'op'") && contains(d, "int64[2, 3]") && contains(d, "float32[2, 3]"),
+             d.c_str());
   }
   void properties() {
     QVERIFY(rc::check("Div: fast == reference == oracle over random broadcast pairs", [] {

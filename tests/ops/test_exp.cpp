@@ -13,7 +13,9 @@ using namespace nctest;
 
 namespace {
 double oracle(double x) { return std::exp(x); }
-OpCase opCase(const Tensor& x) { return OpCase("Exp").input(x, "x").expect(unaryOracle(x, oracle), Tolerance{1e-6, 1e-6}); }
+OpCase opCase(const Tensor& x) {
+  return OpCase("Exp").input(x, "x").expect(unaryOracle(x, oracle), Tolerance{1e-6, 1e-6});
+}
 }  // namespace
 
 class TestExp : public QObject {
@@ -21,7 +23,12 @@ class TestExp : public QObject {
  private Q_SLOTS:
   void handComputed() {
     Tensor x = Tensor::fromFloats({5}, {0, 1, -1, 2, -100});
-    NC_CHECK(OpCase("Exp").input(x, "x").expect(Tensor::fromFloats({5}, {1, 2.7182817f, 0.36787945f, 7.3890561f, 3.7200760e-44f}), Tolerance{1e-6, 1e-6}).check());
+    NC_CHECK(OpCase("Exp")
+                 .input(x, "x")
+                 .expect(Tensor::fromFloats(
+                             {5}, {1, 2.7182817f, 0.36787945f, 7.3890561f, 3.7200760e-44f}),
+                         Tolerance{1e-6, 1e-6})
+                 .check());
     NC_CHECK(opCase(x).check());
   }
   void matrixAnd4d() {
@@ -41,7 +48,10 @@ class TestExp : public QObject {
 
   // IEEE edge cases: infinities and NaN as the C library (and ONNX Runtime) give them.
   void edgeCases() {
-    NC_CHECK(OpCase("Exp").input(Tensor::fromFloats({4}, {100, -1000, INFINITY, -INFINITY}), "x").expect(Tensor::fromFloats({4}, {INFINITY, 0, INFINITY, 0})).check());
+    NC_CHECK(OpCase("Exp")
+                 .input(Tensor::fromFloats({4}, {100, -1000, INFINITY, -INFINITY}), "x")
+                 .expect(Tensor::fromFloats({4}, {INFINITY, 0, INFINITY, 0}))
+                 .check());
   }
 
   // float32 only: an int64 input is a shape-inference error naming the node and the input type.

@@ -1,5 +1,6 @@
-// HardSigmoid: Y = max(0, min(1, alpha * X + beta)); alpha 0.2, beta 0.5 by default. Hand-computed values, the formula in double as the oracle,
-// a RapidCheck property (fast == reference == oracle) and ONNX Runtime on exported models.
+// HardSigmoid: Y = max(0, min(1, alpha * X + beta)); alpha 0.2, beta 0.5 by default. Hand-computed
+// values, the formula in double as the oracle, a RapidCheck property (fast == reference == oracle)
+// and ONNX Runtime on exported models.
 #include <QtTest>
 #include <algorithm>
 #include <cmath>
@@ -13,7 +14,9 @@ using namespace nctest;
 
 namespace {
 double oracle(double x) { return std::max(0.0, std::min(1.0, 0.2 * x + 0.5)); }
-OpCase opCase(const Tensor& x) { return OpCase("HardSigmoid").input(x, "x").expect(unaryOracle(x, oracle)); }
+OpCase opCase(const Tensor& x) {
+  return OpCase("HardSigmoid").input(x, "x").expect(unaryOracle(x, oracle));
+}
 }  // namespace
 
 class TestHardSigmoid : public QObject {
@@ -21,7 +24,10 @@ class TestHardSigmoid : public QObject {
  private Q_SLOTS:
   void handComputed() {
     Tensor x = Tensor::fromFloats({7}, {-3, -2.5f, -1, 0, 1, 2.5f, 3});
-    NC_CHECK(OpCase("HardSigmoid").input(x, "x").expect(Tensor::fromFloats({7}, {0, 0, 0.3f, 0.5f, 0.7f, 1, 1})).check());
+    NC_CHECK(OpCase("HardSigmoid")
+                 .input(x, "x")
+                 .expect(Tensor::fromFloats({7}, {0, 0, 0.3f, 0.5f, 0.7f, 1, 1}))
+                 .check());
     NC_CHECK(opCase(x).check());
   }
   void matrixAnd4d() {
@@ -43,11 +49,20 @@ class TestHardSigmoid : public QObject {
   void attributes() {
     Tensor x = Tensor::fromFloats({4}, {-1, 0, 1, -2});
     auto withAttrs = [](const Tensor& in) {
-      return OpCase("HardSigmoid").attr("alpha", 0.5f).attr("beta", 0.6f).input(in, "x").expect(
-          unaryOracle(in, [](double x) { return std::max(0.0, std::min(1.0, 0.5 * x + 0.6)); }));
+      return OpCase("HardSigmoid")
+          .attr("alpha", 0.5f)
+          .attr("beta", 0.6f)
+          .input(in, "x")
+          .expect(unaryOracle(
+              in, [](double x) { return std::max(0.0, std::min(1.0, 0.5 * x + 0.6)); }));
     };
     NC_CHECK(withAttrs(x).check());
-    NC_CHECK(OpCase("HardSigmoid").attr("alpha", 0.5f).attr("beta", 0.6f).input(x, "x").expect(Tensor::fromFloats({4}, {0.1f, 0.6f, 1, 0})).check());
+    NC_CHECK(OpCase("HardSigmoid")
+                 .attr("alpha", 0.5f)
+                 .attr("beta", 0.6f)
+                 .input(x, "x")
+                 .expect(Tensor::fromFloats({4}, {0.1f, 0.6f, 1, 0}))
+                 .check());
     NC_CHECK(withAttrs(randn({3, 5, 7}, 11)).checkOnnx());
   }
 

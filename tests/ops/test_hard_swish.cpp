@@ -1,5 +1,5 @@
-// HardSwish: Y = X * max(0, min(1, X/6 + 1/2)). Hand-computed values, the formula in double as the oracle,
-// a RapidCheck property (fast == reference == oracle) and ONNX Runtime on exported models.
+// HardSwish: Y = X * max(0, min(1, X/6 + 1/2)). Hand-computed values, the formula in double as the
+// oracle, a RapidCheck property (fast == reference == oracle) and ONNX Runtime on exported models.
 #include <QtTest>
 #include <algorithm>
 #include <cmath>
@@ -13,7 +13,9 @@ using namespace nctest;
 
 namespace {
 double oracle(double x) { return x * std::max(0.0, std::min(1.0, x / 6.0 + 0.5)); }
-OpCase opCase(const Tensor& x) { return OpCase("HardSwish").input(x, "x").expect(unaryOracle(x, oracle)); }
+OpCase opCase(const Tensor& x) {
+  return OpCase("HardSwish").input(x, "x").expect(unaryOracle(x, oracle));
+}
 }  // namespace
 
 class TestHardSwish : public QObject {
@@ -21,7 +23,10 @@ class TestHardSwish : public QObject {
  private Q_SLOTS:
   void handComputed() {
     Tensor x = Tensor::fromFloats({7}, {-4, -3, -1, 0, 1, 3, 4});
-    NC_CHECK(OpCase("HardSwish").input(x, "x").expect(Tensor::fromFloats({7}, {0, 0, -0.33333334f, 0, 0.66666669f, 3, 4})).check());
+    NC_CHECK(OpCase("HardSwish")
+                 .input(x, "x")
+                 .expect(Tensor::fromFloats({7}, {0, 0, -0.33333334f, 0, 0.66666669f, 3, 4}))
+                 .check());
     NC_CHECK(opCase(x).check());
   }
   void matrixAnd4d() {

@@ -1,5 +1,6 @@
-// LeakyRelu: Y = X (X >= 0), alpha * X otherwise; alpha defaults to 0.01. Hand-computed values, the formula in double as the oracle,
-// a RapidCheck property (fast == reference == oracle) and ONNX Runtime on exported models.
+// LeakyRelu: Y = X (X >= 0), alpha * X otherwise; alpha defaults to 0.01. Hand-computed values, the
+// formula in double as the oracle, a RapidCheck property (fast == reference == oracle) and ONNX
+// Runtime on exported models.
 #include <QtTest>
 #include <algorithm>
 #include <cmath>
@@ -13,7 +14,9 @@ using namespace nctest;
 
 namespace {
 double oracle(double x) { return x >= 0 ? x : 0.01 * x; }
-OpCase opCase(const Tensor& x) { return OpCase("LeakyRelu").input(x, "x").expect(unaryOracle(x, oracle)); }
+OpCase opCase(const Tensor& x) {
+  return OpCase("LeakyRelu").input(x, "x").expect(unaryOracle(x, oracle));
+}
 }  // namespace
 
 class TestLeakyRelu : public QObject {
@@ -21,7 +24,10 @@ class TestLeakyRelu : public QObject {
  private Q_SLOTS:
   void handComputed() {
     Tensor x = Tensor::fromFloats({5}, {-2, -0.5f, 0, 0.5f, 2});
-    NC_CHECK(OpCase("LeakyRelu").input(x, "x").expect(Tensor::fromFloats({5}, {-0.02f, -0.005f, 0, 0.5f, 2})).check());
+    NC_CHECK(OpCase("LeakyRelu")
+                 .input(x, "x")
+                 .expect(Tensor::fromFloats({5}, {-0.02f, -0.005f, 0, 0.5f, 2}))
+                 .check());
     NC_CHECK(opCase(x).check());
   }
   void matrixAnd4d() {
@@ -43,11 +49,17 @@ class TestLeakyRelu : public QObject {
   void attributes() {
     Tensor x = Tensor::fromFloats({4}, {-1, 0, 1, -30});
     auto withAttrs = [](const Tensor& in) {
-      return OpCase("LeakyRelu").attr("alpha", 0.1f).input(in, "x").expect(
-          unaryOracle(in, [](double x) { return x >= 0 ? x : 0.1 * x; }));
+      return OpCase("LeakyRelu")
+          .attr("alpha", 0.1f)
+          .input(in, "x")
+          .expect(unaryOracle(in, [](double x) { return x >= 0 ? x : 0.1 * x; }));
     };
     NC_CHECK(withAttrs(x).check());
-    NC_CHECK(OpCase("LeakyRelu").attr("alpha", 0.1f).input(x, "x").expect(Tensor::fromFloats({4}, {-0.1f, 0, 1, -3})).check());
+    NC_CHECK(OpCase("LeakyRelu")
+                 .attr("alpha", 0.1f)
+                 .input(x, "x")
+                 .expect(Tensor::fromFloats({4}, {-0.1f, 0, 1, -3}))
+                 .check());
     NC_CHECK(withAttrs(randn({3, 5, 7}, 11)).checkOnnx());
   }
 

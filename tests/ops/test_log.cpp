@@ -13,7 +13,9 @@ using namespace nctest;
 
 namespace {
 double oracle(double x) { return std::log(x); }
-OpCase opCase(const Tensor& x) { return OpCase("Log").input(x, "x").expect(unaryOracle(x, oracle)); }
+OpCase opCase(const Tensor& x) {
+  return OpCase("Log").input(x, "x").expect(unaryOracle(x, oracle));
+}
 }  // namespace
 
 class TestLog : public QObject {
@@ -21,7 +23,10 @@ class TestLog : public QObject {
  private Q_SLOTS:
   void handComputed() {
     Tensor x = Tensor::fromFloats({5}, {1, 2.7182817f, 0.5f, 10, 1e-30f});
-    NC_CHECK(OpCase("Log").input(x, "x").expect(Tensor::fromFloats({5}, {0, 1, -0.69314718f, 2.3025851f, -69.077553f})).check());
+    NC_CHECK(OpCase("Log")
+                 .input(x, "x")
+                 .expect(Tensor::fromFloats({5}, {0, 1, -0.69314718f, 2.3025851f, -69.077553f}))
+                 .check());
     NC_CHECK(opCase(x).check());
   }
   void matrixAnd4d() {
@@ -41,7 +46,10 @@ class TestLog : public QObject {
 
   // IEEE edge cases: infinities and NaN as the C library (and ONNX Runtime) give them.
   void edgeCases() {
-    NC_CHECK(OpCase("Log").input(Tensor::fromFloats({3}, {0, -1, INFINITY}), "x").expect(Tensor::fromFloats({3}, {-INFINITY, NAN, INFINITY})).check());
+    NC_CHECK(OpCase("Log")
+                 .input(Tensor::fromFloats({3}, {0, -1, INFINITY}), "x")
+                 .expect(Tensor::fromFloats({3}, {-INFINITY, NAN, INFINITY}))
+                 .check());
   }
 
   // float32 only: an int64 input is a shape-inference error naming the node and the input type.

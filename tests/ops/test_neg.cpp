@@ -13,7 +13,9 @@ using namespace nctest;
 
 namespace {
 double oracle(double x) { return -x; }
-OpCase opCase(const Tensor& x) { return OpCase("Neg").input(x, "x").expect(unaryOracle(x, oracle)); }
+OpCase opCase(const Tensor& x) {
+  return OpCase("Neg").input(x, "x").expect(unaryOracle(x, oracle));
+}
 }  // namespace
 
 class TestNeg : public QObject {
@@ -21,7 +23,10 @@ class TestNeg : public QObject {
  private Q_SLOTS:
   void handComputed() {
     Tensor x = Tensor::fromFloats({4}, {-1, 0, 2.5f, 3e38f});
-    NC_CHECK(OpCase("Neg").input(x, "x").expect(Tensor::fromFloats({4}, {1, -0.0f, -2.5f, -3e38f})).check());
+    NC_CHECK(OpCase("Neg")
+                 .input(x, "x")
+                 .expect(Tensor::fromFloats({4}, {1, -0.0f, -2.5f, -3e38f}))
+                 .check());
     NC_CHECK(opCase(x).check());
   }
   void matrixAnd4d() {

@@ -23,35 +23,63 @@ class TestPow : public QObject {
   Q_OBJECT
  private Q_SLOTS:
   void handComputed() {
-    Tensor x = Tensor::fromFloats({5}, {2, 3, 4, 2, 10}), y = Tensor::fromFloats({5}, {3, 2, 0.5f, -1, 0});
-    NC_CHECK(OpCase("Pow").input(x, "x").input(y, "y").expect(Tensor::fromFloats({5}, {8, 9, 2, 0.5f, 1})).check());
+    Tensor x = Tensor::fromFloats({5}, {2, 3, 4, 2, 10}),
+           y = Tensor::fromFloats({5}, {3, 2, 0.5f, -1, 0});
+    NC_CHECK(OpCase("Pow")
+                 .input(x, "x")
+                 .input(y, "y")
+                 .expect(Tensor::fromFloats({5}, {8, 9, 2, 0.5f, 1}))
+                 .check());
     NC_CHECK(opCase(x, y).checkOnnx());
   }
   // A negative base with a fractional exponent has no real result: NaN, as std::pow.
   void edgeCases() {
-    Tensor x = Tensor::fromFloats({4}, {-8, -2, 0, 0}), y = Tensor::fromFloats({4}, {1.0f / 3, 2, 0, -1});
-    NC_CHECK(OpCase("Pow").input(x, "x").input(y, "y").expect(Tensor::fromFloats({4}, {NAN, 4, 1, INFINITY})).check());
+    Tensor x = Tensor::fromFloats({4}, {-8, -2, 0, 0}),
+           y = Tensor::fromFloats({4}, {1.0f / 3, 2, 0, -1});
+    NC_CHECK(OpCase("Pow")
+                 .input(x, "x")
+                 .input(y, "y")
+                 .expect(Tensor::fromFloats({4}, {NAN, 4, 1, INFINITY}))
+                 .check());
   }
   // Mixed element types: the base decides the output type.
   void mixedTypes() {
     Tensor xf = Tensor::fromFloats({3}, {1.5f, 2, -3}), yi = Tensor::fromInt64({3}, {2, 10, 3});
-    NC_CHECK(OpCase("Pow").input(xf, "x").input(yi, "y").expect(Tensor::fromFloats({3}, {2.25f, 1024, -27})).check());
+    NC_CHECK(OpCase("Pow")
+                 .input(xf, "x")
+                 .input(yi, "y")
+                 .expect(Tensor::fromFloats({3}, {2.25f, 1024, -27}))
+                 .check());
     NC_CHECK(OpCase("Pow").input(xf, "x").input(yi, "y").checkOnnx());
     Tensor xi = Tensor::fromInt64({4}, {2, 3, -2, 7}), yi2 = Tensor::fromInt64({4}, {10, 3, 3, 0});
-    NC_CHECK(OpCase("Pow").input(xi, "x").input(yi2, "y").expect(Tensor::fromInt64({4}, {1024, 27, -8, 1})).check());
+    NC_CHECK(OpCase("Pow")
+                 .input(xi, "x")
+                 .input(yi2, "y")
+                 .expect(Tensor::fromInt64({4}, {1024, 27, -8, 1}))
+                 .check());
     NC_CHECK(OpCase("Pow").input(xi, "x").input(yi2, "y").checkOnnx());
     Tensor yf = Tensor::fromFloats({4}, {2, 0.5f, 2, 1});
-    NC_CHECK(OpCase("Pow").input(xi, "x").input(yf, "y").expect(Tensor::fromInt64({4}, {4, 1, 4, 7})).check());
+    NC_CHECK(OpCase("Pow")
+                 .input(xi, "x")
+                 .input(yf, "y")
+                 .expect(Tensor::fromInt64({4}, {4, 1, 4, 7}))
+                 .check());
     std::vector<Tensor> z = OpCase("Pow").input(xi, "x").input(yf, "y").run(false);
     QCOMPARE(z[0].dtype(), DType::Int64);
   }
   void broadcasting() {
     // [2,3] ^ scalar 2 and [2,3] ^ [3].
     Tensor m = Tensor::fromFloats({2, 3}, {1, 2, 3, 4, 5, 6});
-    NC_CHECK(OpCase("Pow").input(m, "x").input(Tensor::scalar(2), "y")
-                 .expect(Tensor::fromFloats({2, 3}, {1, 4, 9, 16, 25, 36})).check());
-    NC_CHECK(OpCase("Pow").input(m, "x").input(Tensor::fromFloats({3}, {1, 2, 3}), "y")
-                 .expect(Tensor::fromFloats({2, 3}, {1, 4, 27, 4, 25, 216})).check());
+    NC_CHECK(OpCase("Pow")
+                 .input(m, "x")
+                 .input(Tensor::scalar(2), "y")
+                 .expect(Tensor::fromFloats({2, 3}, {1, 4, 9, 16, 25, 36}))
+                 .check());
+    NC_CHECK(OpCase("Pow")
+                 .input(m, "x")
+                 .input(Tensor::fromFloats({3}, {1, 2, 3}), "y")
+                 .expect(Tensor::fromFloats({2, 3}, {1, 4, 27, 4, 25, 216}))
+                 .check());
     Tensor a = uniform({3, 1, 5}, 0.1f, 3, 1), b = uniform({4, 5}, -2, 2, 2);
     NC_CHECK(opCase(a, b).check());
     NC_CHECK(opCase(a, b).checkOnnx());

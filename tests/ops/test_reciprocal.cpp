@@ -13,7 +13,9 @@ using namespace nctest;
 
 namespace {
 double oracle(double x) { return 1.0 / x; }
-OpCase opCase(const Tensor& x) { return OpCase("Reciprocal").input(x, "x").expect(unaryOracle(x, oracle)); }
+OpCase opCase(const Tensor& x) {
+  return OpCase("Reciprocal").input(x, "x").expect(unaryOracle(x, oracle));
+}
 }  // namespace
 
 class TestReciprocal : public QObject {
@@ -21,7 +23,10 @@ class TestReciprocal : public QObject {
  private Q_SLOTS:
   void handComputed() {
     Tensor x = Tensor::fromFloats({5}, {2, -4, 0.5f, 3, -0.125f});
-    NC_CHECK(OpCase("Reciprocal").input(x, "x").expect(Tensor::fromFloats({5}, {0.5f, -0.25f, 2, 0.33333334f, -8})).check());
+    NC_CHECK(OpCase("Reciprocal")
+                 .input(x, "x")
+                 .expect(Tensor::fromFloats({5}, {0.5f, -0.25f, 2, 0.33333334f, -8}))
+                 .check());
     NC_CHECK(opCase(x).check());
   }
   void matrixAnd4d() {
@@ -41,7 +46,10 @@ class TestReciprocal : public QObject {
 
   // IEEE edge cases: infinities and NaN as the C library (and ONNX Runtime) give them.
   void edgeCases() {
-    NC_CHECK(OpCase("Reciprocal").input(Tensor::fromFloats({3}, {0, -0.0f, INFINITY}), "x").expect(Tensor::fromFloats({3}, {INFINITY, -INFINITY, 0})).check());
+    NC_CHECK(OpCase("Reciprocal")
+                 .input(Tensor::fromFloats({3}, {0, -0.0f, INFINITY}), "x")
+                 .expect(Tensor::fromFloats({3}, {INFINITY, -INFINITY, 0}))
+                 .check());
   }
 
   // float32 only: an int64 input is a shape-inference error naming the node and the input type.

@@ -13,7 +13,9 @@ using namespace nctest;
 
 namespace {
 double oracle(double x) { return x > 0 ? x : 0.0; }
-OpCase opCase(const Tensor& x) { return OpCase("Relu").input(x, "x").expect(unaryOracle(x, oracle)); }
+OpCase opCase(const Tensor& x) {
+  return OpCase("Relu").input(x, "x").expect(unaryOracle(x, oracle));
+}
 }  // namespace
 
 class TestRelu : public QObject {
@@ -21,7 +23,10 @@ class TestRelu : public QObject {
  private Q_SLOTS:
   void handComputed() {
     Tensor x = Tensor::fromFloats({6}, {-2, -0.5f, 0, 0.5f, 2, 1e30f});
-    NC_CHECK(OpCase("Relu").input(x, "x").expect(Tensor::fromFloats({6}, {0, 0, 0, 0.5f, 2, 1e30f})).check());
+    NC_CHECK(OpCase("Relu")
+                 .input(x, "x")
+                 .expect(Tensor::fromFloats({6}, {0, 0, 0, 0.5f, 2, 1e30f}))
+                 .check());
     NC_CHECK(opCase(x).check());
   }
   void matrixAnd4d() {

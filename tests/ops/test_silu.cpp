@@ -1,9 +1,9 @@
 // SiLU (Swish): y = x * sigmoid(x). The seed plan's SiLU tests 1-10 (test 9, the C3k2 block, with
 // the convolution computed by hand here since Conv is another op), a RapidCheck property, the
 // export as Sigmoid -> Mul, and its recognition on import.
-#include <QtTest>
 #include <onnx/onnx_pb.h>
 
+#include <QtTest>
 #include <cmath>
 
 #include "core/evaluator.h"
@@ -41,7 +41,8 @@ std::string checkDecomposition(const std::string& bytes) {
   const auto& g = m.graph();
   if (g.node_size() != 2) return "expected 2 nodes, got " + std::to_string(g.node_size());
   const auto &sig = g.node(0), &mul = g.node(1);
-  if (sig.op_type() != "Sigmoid" || mul.op_type() != "Mul") return "nodes are " + sig.op_type() + ", " + mul.op_type();
+  if (sig.op_type() != "Sigmoid" || mul.op_type() != "Mul")
+    return "nodes are " + sig.op_type() + ", " + mul.op_type();
   if (sig.input(0) != "x") return "Sigmoid does not read x";
   const bool wired = (mul.input(0) == "x" && mul.input(1) == sig.output(0)) ||
                      (mul.input(1) == "x" && mul.input(0) == sig.output(0));
@@ -78,7 +79,10 @@ class TestSilu : public QObject {
   void scalarBasic() {
     for (float v : {-2.0f, -1.0f, 0.0f, 1.0f, 2.0f}) {
       const double expected = double(v) * (1.0 / (1.0 + std::exp(-double(v))));
-      NC_CHECK(OpCase("SiLU").input(Tensor::scalar(v), "x").expect(Tensor::scalar(float(expected)), {0, 1e-5}).check());
+      NC_CHECK(OpCase("SiLU")
+                   .input(Tensor::scalar(v), "x")
+                   .expect(Tensor::scalar(float(expected)), {0, 1e-5})
+                   .check());
       QVERIFY(std::fabs(silu(v) - expected) <= 1e-5 * std::fabs(expected));
     }
     QVERIFY(std::fabs(silu(1.0f) - 0.7310586f) < 1e-6f);  // by hand: 1 / (1 + e^-1)
@@ -94,7 +98,8 @@ class TestSilu : public QObject {
       QVERIFY(std::fabs(siluDerivative(float(x)) - fd) < 1e-5);
     }
   }
-  // Seed test 3: f(0) == 0 exactly; finite at +-100 and +-1e4, in the scalar function and both kernels.
+  // Seed test 3: f(0) == 0 exactly; finite at +-100 and +-1e4, in the scalar function and both
+  // kernels.
   void edgeCases() {
     QCOMPARE(silu(0.0f), 0.0f);
     Tensor x = Tensor::fromFloats({5}, {0, -100, 100, -1e4f, 1e4f});
@@ -113,8 +118,11 @@ class TestSilu : public QObject {
   void vector() {
     Tensor x = Tensor::fromFloats({5}, {-2, -1, 0, 1, 2});
     NC_CHECK(siluCase(x, {1e-7, 1e-5}).check());
-    NC_CHECK(OpCase("SiLU").input(x, "x")
-                 .expect(Tensor::fromFloats({5}, {-0.23840584f, -0.26894142f, 0, 0.73105858f, 1.7615942f}), {1e-7, 1e-5})
+    NC_CHECK(OpCase("SiLU")
+                 .input(x, "x")
+                 .expect(Tensor::fromFloats(
+                             {5}, {-0.23840584f, -0.26894142f, 0, 0.73105858f, 1.7615942f}),
+                         {1e-7, 1e-5})
                  .check());
   }
   // Seed test 5: 4D CNN feature map 2x64x16x16, rtol 1e-5.
@@ -138,7 +146,8 @@ class TestSilu : public QObject {
           for (int c = 0; c < 3; ++c)
             for (int ki = 0; ki < 3; ++ki)
               for (int kj = 0; kj < 3; ++kj)
-                acc += double(x.f32()[(c * 10 + i + ki) * 10 + j + kj]) * double(w.f32()[((o * 3 + c) * 3 + ki) * 3 + kj]);
+                acc += double(x.f32()[(c * 10 + i + ki) * 10 + j + kj]) *
+                       double(w.f32()[((o * 3 + c) * 3 + ki) * 3 + kj]);
           convD[size_t((o * 8 + i) * 8 + j)] = acc;
           conv.f32()[(o * 8 + i) * 8 + j] = float(acc);
         }
@@ -146,7 +155,8 @@ class TestSilu : public QObject {
            mean = uniform({16}, -1, 1, 12), var = uniform({16}, 0.5f, 2, 13);
     Graph g;
     NodeId in = addShapedInput(g, "conv_out", {1, 16, 8, 8});
-    NodeId bn = g.addNode("BatchNormalization", "bn"), act = g.addNode("SiLU", "act"), out = g.addNode("Output", "y");
+    NodeId bn = g.addNode("BatchNormalization", "bn"), act = g.addNode("SiLU", "act"),
+           out = g.addNode("Output", "y");
     g.setConstant(bn, 1, scale);
     g.setConstant(bn, 2, bias);
     g.setConstant(bn, 3, mean);
@@ -163,7 +173,8 @@ class TestSilu : public QObject {
       expected.f32()[k] = float(siluD(b));
     }
     for (bool reference : {true, false})
-      NC_CHECK(compareTensors(evaluate(g, {{"conv_out", conv}}, reference)[0], expected, {1e-4, 1e-4}));
+      NC_CHECK(
+          compareTensors(evaluate(g, {{"conv_out", conv}}, reference)[0], expected, {1e-4, 1e-4}));
     NC_CHECK(checkGraphWithOrt(g, {{"conv_out", conv}}));
   }
   // Seed test 10: numerical stability at [-100, -50, -10, 0, 10, 50, 100], with ONNX Runtime.
@@ -181,7 +192,8 @@ class TestSilu : public QObject {
   // The fast kernel is accurate over the whole range |x| <= 1e4 (rtol 1e-5 against the oracle).
   void fastKernelRange() {
     Tensor x(DType::Float32, {20001});
-    for (int64_t i = 0; i < x.numel(); ++i) x.f32()[i] = float(i - 10000) * (i % 7 == 0 ? 1.0f : 0.013f);
+    for (int64_t i = 0; i < x.numel(); ++i)
+      x.f32()[i] = float(i - 10000) * (i % 7 == 0 ? 1.0f : 0.013f);
     NC_CHECK(compareTensors(siluFast(x), unaryOracle(x, siluD), {1e-30, 1e-5}));
     // IEEE specials as the reference gives them: NaN -> NaN, inf -> inf, -inf -> -inf * 0 = NaN.
     Tensor specials = Tensor::fromFloats({3}, {NAN, INFINITY, -INFINITY});
@@ -195,7 +207,8 @@ class TestSilu : public QObject {
     Graph same;
     {
       NodeId x = addShapedInput(same, "x", {2, 3});
-      NodeId s = same.addNode("Sigmoid", "sig"), m = same.addNode("Mul", "mul"), y = same.addNode("Output", "y");
+      NodeId s = same.addNode("Sigmoid", "sig"), m = same.addNode("Mul", "mul"),
+             y = same.addNode("Output", "y");
       same.connect({x, 0}, {s, 0});
       same.connect({s, 0}, {m, 0});  // sigmoid first: the order of Mul's inputs does not matter
       same.connect({x, 0}, {m, 1});
@@ -209,7 +222,8 @@ class TestSilu : public QObject {
     Graph gate;
     {
       NodeId x = addShapedInput(gate, "x", {2, 3}), s = addShapedInput(gate, "scores", {2, 3});
-      NodeId sig = gate.addNode("Sigmoid", "sig"), m = gate.addNode("Mul", "mul"), y = gate.addNode("Output", "y");
+      NodeId sig = gate.addNode("Sigmoid", "sig"), m = gate.addNode("Mul", "mul"),
+             y = gate.addNode("Output", "y");
       gate.connect({s, 0}, {sig, 0});
       gate.connect({x, 0}, {m, 0});
       gate.connect({sig, 0}, {m, 1});
@@ -218,8 +232,9 @@ class TestSilu : public QObject {
     Graph importedGate = importModelBytes(exportModelBytes(gate));
     QCOMPARE(opsOf(importedGate), (std::vector<std::string>{"Sigmoid", "Mul"}));
     Tensor sv = randn({2, 3}, 15);
-    NC_CHECK(compareTensors(evaluate(importedGate, {{"x", xv}, {"scores", sv}})[0],
-                            binaryOracle(xv, sv, [](double a, double b) { return a / (1.0 + std::exp(-b)); })));
+    NC_CHECK(compareTensors(
+        evaluate(importedGate, {{"x", xv}, {"scores", sv}})[0],
+        binaryOracle(xv, sv, [](double a, double b) { return a / (1.0 + std::exp(-b)); })));
   }
   void properties() {
     QVERIFY(rc::check("SiLU: fast == reference == oracle, |x| <= 1e4", [] {

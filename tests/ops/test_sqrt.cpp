@@ -13,7 +13,9 @@ using namespace nctest;
 
 namespace {
 double oracle(double x) { return std::sqrt(x); }
-OpCase opCase(const Tensor& x) { return OpCase("Sqrt").input(x, "x").expect(unaryOracle(x, oracle)); }
+OpCase opCase(const Tensor& x) {
+  return OpCase("Sqrt").input(x, "x").expect(unaryOracle(x, oracle));
+}
 }  // namespace
 
 class TestSqrt : public QObject {
@@ -21,7 +23,10 @@ class TestSqrt : public QObject {
  private Q_SLOTS:
   void handComputed() {
     Tensor x = Tensor::fromFloats({6}, {0, 1, 4, 2, 0.25f, 1e10f});
-    NC_CHECK(OpCase("Sqrt").input(x, "x").expect(Tensor::fromFloats({6}, {0, 1, 2, 1.4142135f, 0.5f, 1e5f})).check());
+    NC_CHECK(OpCase("Sqrt")
+                 .input(x, "x")
+                 .expect(Tensor::fromFloats({6}, {0, 1, 2, 1.4142135f, 0.5f, 1e5f}))
+                 .check());
     NC_CHECK(opCase(x).check());
   }
   void matrixAnd4d() {
@@ -41,7 +46,10 @@ class TestSqrt : public QObject {
 
   // IEEE edge cases: infinities and NaN as the C library (and ONNX Runtime) give them.
   void edgeCases() {
-    NC_CHECK(OpCase("Sqrt").input(Tensor::fromFloats({3}, {-1, INFINITY, -0.0f}), "x").expect(Tensor::fromFloats({3}, {NAN, INFINITY, -0.0f})).check());
+    NC_CHECK(OpCase("Sqrt")
+                 .input(Tensor::fromFloats({3}, {-1, INFINITY, -0.0f}), "x")
+                 .expect(Tensor::fromFloats({3}, {NAN, INFINITY, -0.0f}))
+                 .check());
   }
 
   // float32 only: an int64 input is a shape-inference error naming the node and the input type.

@@ -24,17 +24,27 @@ class TestSub : public QObject {
  private Q_SLOTS:
   void handComputed() {
     Tensor a = Tensor::fromFloats({3}, {1, 2, 3}), b = Tensor::fromFloats({3}, {10, 20, 30});
-    NC_CHECK(OpCase("Sub").input(a, "a").input(b, "b").expect(Tensor::fromFloats({3}, {-9, -18, -27})).check());
+    NC_CHECK(OpCase("Sub")
+                 .input(a, "a")
+                 .input(b, "b")
+                 .expect(Tensor::fromFloats({3}, {-9, -18, -27}))
+                 .check());
     NC_CHECK(opCase(a, b).checkOnnx());
   }
   void int64() {
-    Tensor a = Tensor::fromInt64({3}, {-5, 7, 4000000000}), b = Tensor::fromInt64({3}, {2, 5, 5000000000});
-    NC_CHECK(OpCase("Sub").input(a, "a").input(b, "b").expect(Tensor::fromInt64({3}, {-7, 2, -1000000000})).check());
+    Tensor a = Tensor::fromInt64({3}, {-5, 7, 4000000000}),
+           b = Tensor::fromInt64({3}, {2, 5, 5000000000});
+    NC_CHECK(OpCase("Sub")
+                 .input(a, "a")
+                 .input(b, "b")
+                 .expect(Tensor::fromInt64({3}, {-7, 2, -1000000000}))
+                 .check());
     NC_CHECK(OpCase("Sub").input(a, "a").input(b, "b").checkOnnx());
   }
   void broadcasting() {
     // [2,3] with [3]: row added to each row, checked by hand for one element.
-    Tensor m = Tensor::fromFloats({2, 3}, {1, 2, 3, 4, 5, 6}), r = Tensor::fromFloats({3}, {1, 2, 4});
+    Tensor m = Tensor::fromFloats({2, 3}, {1, 2, 3, 4, 5, 6}),
+           r = Tensor::fromFloats({3}, {1, 2, 4});
     std::vector<Tensor> y = opCase(m, r).run(false);
     QCOMPARE(y[0].shape(), (Shape{2, 3}));
     QCOMPARE(double(y[0].f32()[5]), oracle(6, 4));
@@ -48,7 +58,8 @@ class TestSub : public QObject {
     NC_CHECK(opCase(a3, b3).check());
     NC_CHECK(opCase(a3, b3).checkOnnx());
     // A weight bound as a node constant (exported as an initializer).
-    NC_CHECK(OpCase("Sub").input(a3, "a").constant(b3).expect(binaryOracle(a3, b3, oracle)).checkOnnx());
+    NC_CHECK(
+        OpCase("Sub").input(a3, "a").constant(b3).expect(binaryOracle(a3, b3, oracle)).checkOnnx());
   }
 
   void shapeErrors() {
@@ -68,7 +79,8 @@ class TestSub : public QObject {
     h.connect({fa, 0}, {op2, 0});
     h.connect({ib, 0}, {op2, 1});
     d = diagnosticOf(h, "op");
-    QVERIFY2(contains(d, "'op'") && contains(d, "int64[2, 3]") && contains(d, "float32[2, 3]"), d.c_str());
+    QVERIFY2(contains(d, "'op'") && contains(d, "int64[2, 3]") && contains(d, "float32[2, 3]"),
+             d.c_str());
   }
   void properties() {
     QVERIFY(rc::check("Sub: fast == reference == oracle over random broadcast pairs", [] {

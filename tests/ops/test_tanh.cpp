@@ -1,5 +1,5 @@
-// Tanh: Y = tanh(X); saturates to exactly +-1. Hand-computed values, the formula in double as the oracle,
-// a RapidCheck property (fast == reference == oracle) and ONNX Runtime on exported models.
+// Tanh: Y = tanh(X); saturates to exactly +-1. Hand-computed values, the formula in double as the
+// oracle, a RapidCheck property (fast == reference == oracle) and ONNX Runtime on exported models.
 #include <QtTest>
 #include <algorithm>
 #include <cmath>
@@ -13,7 +13,9 @@ using namespace nctest;
 
 namespace {
 double oracle(double x) { return std::tanh(x); }
-OpCase opCase(const Tensor& x) { return OpCase("Tanh").input(x, "x").expect(unaryOracle(x, oracle)); }
+OpCase opCase(const Tensor& x) {
+  return OpCase("Tanh").input(x, "x").expect(unaryOracle(x, oracle));
+}
 }  // namespace
 
 class TestTanh : public QObject {
@@ -21,7 +23,11 @@ class TestTanh : public QObject {
  private Q_SLOTS:
   void handComputed() {
     Tensor x = Tensor::fromFloats({7}, {-20, -1, -0.5f, 0, 0.5f, 1, 20});
-    NC_CHECK(OpCase("Tanh").input(x, "x").expect(Tensor::fromFloats({7}, {-1.0f, -0.76159416f, -0.46211716f, 0.0f, 0.46211716f, 0.76159416f, 1.0f})).check());
+    NC_CHECK(OpCase("Tanh")
+                 .input(x, "x")
+                 .expect(Tensor::fromFloats({7}, {-1.0f, -0.76159416f, -0.46211716f, 0.0f,
+                                                  0.46211716f, 0.76159416f, 1.0f}))
+                 .check());
     NC_CHECK(opCase(x).check());
   }
   void matrixAnd4d() {
@@ -41,7 +47,10 @@ class TestTanh : public QObject {
 
   // IEEE edge cases: infinities and NaN as the C library (and ONNX Runtime) give them.
   void edgeCases() {
-    NC_CHECK(OpCase("Tanh").input(Tensor::fromFloats({3}, {INFINITY, -INFINITY, 1e4f}), "x").expect(Tensor::fromFloats({3}, {1, -1, 1})).check());
+    NC_CHECK(OpCase("Tanh")
+                 .input(Tensor::fromFloats({3}, {INFINITY, -INFINITY, 1e4f}), "x")
+                 .expect(Tensor::fromFloats({3}, {1, -1, 1}))
+                 .check());
   }
 
   // float32 only: an int64 input is a shape-inference error naming the node and the input type.

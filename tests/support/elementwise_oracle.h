@@ -61,13 +61,17 @@ inline nc::Tensor binaryOracle(const nc::Tensor& a, const nc::Tensor& b, nc::DTy
   };
   for (int64_t i = 0; i < y.numel(); ++i) {
     const auto idx = oracleUnravel(i, out);
-    const double v = f(at(a, av, oracleSourceIndex(a.shape(), idx)), at(b, bv, oracleSourceIndex(b.shape(), idx)));
-    if (outType == nc::DType::Float32) y.f32()[i] = float(v);
-    else y.i64()[i] = int64_t(v);
+    const double v = f(at(a, av, oracleSourceIndex(a.shape(), idx)),
+                       at(b, bv, oracleSourceIndex(b.shape(), idx)));
+    if (outType == nc::DType::Float32)
+      y.f32()[i] = float(v);
+    else
+      y.i64()[i] = int64_t(v);
   }
   return y;
 }
-inline nc::Tensor binaryOracle(const nc::Tensor& a, const nc::Tensor& b, const std::function<double(double, double)>& f) {
+inline nc::Tensor binaryOracle(const nc::Tensor& a, const nc::Tensor& b,
+                               const std::function<double(double, double)>& f) {
   return binaryOracle(a, b, nc::DType::Float32, f);
 }
 
@@ -106,6 +110,8 @@ inline std::string diagnosticOf(const nc::Graph& g, const std::string& name) {
   return d ? d->message : std::string();
 }
 
-inline bool contains(const std::string& hay, const std::string& needle) { return hay.find(needle) != std::string::npos; }
+inline bool contains(const std::string& hay, const std::string& needle) {
+  return hay.find(needle) != std::string::npos;
+}
 
 }  // namespace nctest
