@@ -114,7 +114,9 @@ class PoolReferenceKernel : public Kernel {
                                       ow * g.strides[2] - g.padBegin[2]};
             double sum = 0;
             int64_t count = 0;
-            float best = -std::numeric_limits<float>::infinity();
+            // A window that dilation leaves with no real tap gives the lowest float and index -1,
+            // as ONNX Runtime and oneDNN do.
+            float best = std::numeric_limits<float>::lowest();
             int64_t bestAt[3] = {-1, -1, -1};
             for (int64_t kd = 0; kd < g.kernel[0]; ++kd) {
               const int64_t id = start[0] + kd * g.dilations[0];
@@ -138,7 +140,7 @@ class PoolReferenceKernel : public Kernel {
             if (p_.mode == PoolMode::Max) {
               py[o] = best;
               if (pi)
-                pi[o] = pl * plane + (p_.storageOrder == 0 ? (bestAt[0] * IH + bestAt[1]) * IW + bestAt[2]
+                pi[o] = bestAt[0] < 0 ? -1 : pl * plane + (p_.storageOrder == 0 ? (bestAt[0] * IH + bestAt[1]) * IW + bestAt[2]
                                                            : bestAt[0] + bestAt[1] * ID + bestAt[2] * ID * IH);
             } else {
               int64_t divisor = count;
