@@ -37,7 +37,8 @@ std::vector<TensorType> inferPool(const InferContext& ctx, PoolMode mode, bool g
   if (!x || !x->rankKnown) return {TensorType::unknown(), unknownIndices};
   const Shape& xs = x->dims;
   if (global) {
-    if (xs.size() < 2) ctx.fail("input 'X' must have rank >= 2 (N x C x ...), got shape " + shapeToString(xs), 0);
+    // ONNX Runtime refuses rank 2 (no spatial dim), so we do too.
+    if (xs.size() < 3) ctx.fail("input 'X' must be N x C x D1 ... (rank >= 3), got shape " + shapeToString(xs), 0);
     Shape out = xs;
     for (size_t i = 2; i < out.size(); ++i) out[i] = 1;
     return {TensorType::of(out, x->dtype)};
@@ -79,8 +80,8 @@ Shape poolOutputShape(const Shape& x, const WindowGeometry& g) {
 }
 
 void checkPoolInput(const PoolParams& p, const Tensor& x) {
-  if (x.rank() < (p.global ? 2 : 3) || (!p.global && x.rank() > 2 + kMaxSpatial))
-    throw Error(std::string(p.global ? "global pooling needs rank >= 2" : "pooling needs 1 to 3 spatial dims") +
+  if (x.rank() < 3 || (!p.global && x.rank() > 2 + kMaxSpatial))
+    throw Error(std::string(p.global ? "global pooling needs rank >= 3" : "pooling needs 1 to 3 spatial dims") +
                 ", got X " + shapeToString(x.shape()));
 }
 
