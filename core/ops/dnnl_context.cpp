@@ -30,10 +30,14 @@ void dnnlExecute(const dnnl::primitive& prim, const std::unordered_map<int, dnnl
 dnnl::memory::format_tag plainActivationTag(int rank) {
   using tag = dnnl::memory::format_tag;
   switch (rank) {
-    case 3: return tag::ncw;
-    case 4: return tag::nchw;
-    case 5: return tag::ncdhw;
-    default: throw Error("oneDNN kernels support 1 to 3 spatial dims, got rank " + std::to_string(rank));
+    case 3:
+      return tag::ncw;
+    case 4:
+      return tag::nchw;
+    case 5:
+      return tag::ncdhw;
+    default:
+      throw Error("oneDNN kernels support 1 to 3 spatial dims, got rank " + std::to_string(rank));
   }
 }
 
