@@ -92,6 +92,7 @@ std::vector<TensorType> inferConv(const InferContext& ctx) {
 WindowGeometry convGeometry(const WindowAttrs& a, int64_t group, std::span<const Tensor> in) {
   const Tensor& x = in[0];
   const Tensor& w = in[1];
+  if (group < 1) throw Error("Conv: group must be >= 1, got " + std::to_string(group));
   if (x.rank() < 3 || x.rank() > 2 + kMaxSpatial || w.rank() != x.rank())
     throw Error("Conv: X " + shapeToString(x.shape()) + " and W " + shapeToString(w.shape()) +
                 " must both be rank 3 to 5");
