@@ -5,6 +5,8 @@
 
 #include <QtTest>
 
+#include "core/evaluator.h"
+#include "core/onnx_io.h"
 #include "core/ops/max_pool.h"
 #include "core/shape_inference.h"
 #include "tests/support/op_case.h"
@@ -206,6 +208,27 @@ class TestMaxPool : public QObject {
                    .expect(oi);
     NC_CHECK(b.check());
     NC_CHECK(b.checkOnnx());
+  }
+  // The Indices port exists only on request: a new node has one output; setOutputCount(2) adds
+  // the port, going back to 1 drops its connection; import sets it from the ONNX node.
+  void indicesPort() {
+    Graph g = maxPool(ramp({1, 1, 5, 5}), {2, 2}).attr("strides", Ints{2, 2}).graph();
+    const NodeId pool = g.findByName("op")->id;
+    QCOMPARE(g.node(pool).numOutputs, 1);
+    QVERIFY_THROWS_EXCEPTION(Error, g.setOutputCount(pool, 3));
+    QVERIFY_THROWS_EXCEPTION(Error, g.setOutputCount(pool, 0));
+    g.setOutputCount(pool, 2);
+    const NodeId out = g.addNode("Output", "indices");
+    g.connect({pool, 1}, {out, 0});
+    ShapeInfo info = inferShapes(g);
+    QVERIFY(info.type({pool, 1}) && info.type({pool, 1})->dtype == DType::Int64);
+    std::vector<Tensor> ys = evaluate(g, {{"x", ramp({1, 1, 5, 5})}});
+    QCOMPARE(ys.size(), size_t(2));
+    NC_CHECK(compareTensors(ys[1], Tensor::fromInt64({1, 1, 2, 2}, {6, 8, 16, 18})));
+    Graph back = importModelBytes(exportModelBytes(g));
+    QCOMPARE(back.node(back.findByName("op")->id).numOutputs, 2);
+    g.setOutputCount(pool, 1);
+    QVERIFY(!g.node(out).inputs[0].source);
   }
   void badInputs() {
     Tensor x = randn({1, 2, 5, 5}, 6);
