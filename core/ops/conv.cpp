@@ -285,6 +285,7 @@ class ConvFastKernel : public Kernel {
             dnnl::reorder::primitive_desc(eng, e.userWeightsMd, eng, pd.weights_desc()));
       }
       e.conv = dnnl::convolution_forward(pd);
+      noteDnnlPrimitiveCreated();
     } catch (const dnnl::error&) {
       e = Entry();  // unsupported by oneDNN: this shape runs on the reference kernel
     }

@@ -27,6 +27,12 @@ void dnnlExecute(const dnnl::primitive& prim, const std::unordered_map<int, dnnl
   s.wait();
 }
 
+namespace {
+std::atomic<uint64_t> primitivesCreated{0};
+}
+uint64_t dnnlPrimitivesCreated() { return primitivesCreated.load(); }
+void noteDnnlPrimitiveCreated() { ++primitivesCreated; }
+
 dnnl::memory::format_tag plainActivationTag(int rank) {
   using tag = dnnl::memory::format_tag;
   switch (rank) {

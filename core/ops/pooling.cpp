@@ -256,6 +256,7 @@ class PoolFastKernel : public Kernel {
                                        toDims(g.strides), toDims(g.kernel), dil, toDims(g.padBegin),
                                        toDims(padR));
       e.pool = dnnl::pooling_v2_forward(dnnl::pooling_v2_forward::primitive_desc(d, dnnlEngine()));
+      noteDnnlPrimitiveCreated();
     } catch (const dnnl::error&) {
       e.pool.reset();
     }

@@ -9,6 +9,7 @@
 
 #include "core/evaluator.h"
 #include "core/ops/conv.h"
+#include "core/ops/dnnl_context.h"
 #include "core/shape_inference.h"
 #include "tests/support/op_case.h"
 #include "tests/support/ort.h"
@@ -260,8 +261,20 @@ class TestConv : public QObject {
     // An in-place-looking edit: a fresh tensor with new values at the old shape.
     Tensor w3 = w2.clone();
     w3.f32()[0] += 1.0f;
+    const uint64_t built = dnnlPrimitivesCreated();
     g.setConstant(conv, 1, w3);
     check(x1, w3);
+    // Neither the weight edit nor a new input at a shape seen before re-created a primitive
+    // (JIT); editing an unrelated node does not either.
+    check(x2, w3);
+    const NodeId other = g.addNode("Sigmoid", "other");
+    g.connect({conv, 0}, {other, 0});
+    g.setName(other, "other2");
+    check(x2, w3);
+    QCOMPARE(dnnlPrimitivesCreated(), built);
+    // A new input shape builds exactly one new primitive set.
+    check(uniform({1, 8, 11, 5}, -1, 1, 24), w3);
+    QCOMPARE(dnnlPrimitivesCreated(), built + 1);
   }
   // Seed plan BatchNorm test 7: Conv 16x3x3x3 (valid, no flip) on 1x3x10x10 -> BatchNorm with
   // scale 1, bias 0, mean 0, var 1: y = conv / sqrt(1 + 1e-5).
