@@ -1,5 +1,7 @@
 // Throwaway benchmark: our oneDNN Conv fast kernel vs ONNX Runtime on the same exported Conv.
 // Threads: run with OMP_NUM_THREADS=N (Debian's oneDNN uses OpenMP); ORT gets N intra-op threads.
+// On a loaded machine add OMP_WAIT_POLICY=PASSIVE: libgomp's spinning workers otherwise lose
+// their time slices at every barrier (measured 80 -> 28 ms median at 2 threads, load 8 on 2 cores).
 //   bench_conv [C M H W [pad]]   (default: 256 512 20 20 1)
 // Build (from the worktree, after building netcanvas_core):
 //   g++ -O2 -std=c++20 -I. tools/bench_conv.cpp build/lib/libnetcanvas_core.a -ldnnl -lonnx \
