@@ -23,7 +23,9 @@ std::vector<TensorType> inferConv(const InferContext& ctx) {
   if (!x || !x->rankKnown) return {TensorType::unknown()};
   const Shape& xs = x->dims;
   if (xs.size() < 3 || xs.size() > 2 + kMaxSpatial)
-    ctx.fail("input 'X' must be N x C x D1 [x D2 [x D3]] (1 to 3 spatial dims), got shape " + shapeToString(xs), 0);
+    ctx.fail("input 'X' must be N x C x D1 [x D2 [x D3]] (1 to 3 spatial dims), got shape " +
+                 shapeToString(xs),
+             0);
   const WindowAttrs a = WindowAttrs::read(ctx.attrs);
   const int64_t group = ctx.attrs.i("group");
   if (group < 1) ctx.fail("attribute 'group' must be >= 1, got " + std::to_string(group));
@@ -38,8 +40,9 @@ std::vector<TensorType> inferConv(const InferContext& ctx) {
   if (w && w->rankKnown) {
     const Shape& ws = w->dims;
     if (ws.size() != xs.size())
-      ctx.fail("input 'W' has shape " + shapeToString(ws) + " but X has shape " + shapeToString(xs) +
-                   ": W must be M x C/group x k1 ... with the rank of X (" + std::to_string(xs.size()) + ")",
+      ctx.fail("input 'W' has shape " + shapeToString(ws) + " but X has shape " +
+                   shapeToString(xs) + ": W must be M x C/group x k1 ... with the rank of X (" +
+                   std::to_string(xs.size()) + ")",
                1);
     if (c >= 0 && ws[1] >= 0 && ws[1] * group != c)
       ctx.fail("input 'W' has shape " + shapeToString(ws) + ": its " + std::to_string(ws[1]) +
@@ -55,8 +58,8 @@ std::vector<TensorType> inferConv(const InferContext& ctx) {
       bool unknown = false;
       for (int64_t d : wk) unknown |= d < 0;
       if (!unknown)
-        ctx.fail("attribute kernel_shape " + shapeToString(a.kernelShape) + " does not match input 'W' of shape " +
-                     shapeToString(ws),
+        ctx.fail("attribute kernel_shape " + shapeToString(a.kernelShape) +
+                     " does not match input 'W' of shape " + shapeToString(ws),
                  1);
     }
     out[1] = ws[0];
@@ -64,9 +67,11 @@ std::vector<TensorType> inferConv(const InferContext& ctx) {
   }
   if (ctx.hasInput(2)) {
     const auto& b = ctx.input(2);
-    if (b->rankKnown && (b->dims.size() != 1 || (out[1] >= 0 && b->dims[0] >= 0 && b->dims[0] != out[1])))
+    if (b->rankKnown &&
+        (b->dims.size() != 1 || (out[1] >= 0 && b->dims[0] >= 0 && b->dims[0] != out[1])))
       ctx.fail("input 'B' has shape " + shapeToString(b->dims) + " but W has " +
-                   (out[1] < 0 ? std::string("?") : std::to_string(out[1])) + " output channels (W shape " +
+                   (out[1] < 0 ? std::string("?") : std::to_string(out[1])) +
+                   " output channels (W shape " +
                    (w && w->rankKnown ? shapeToString(w->dims) : std::string("unknown")) + ")",
                2);
   }
@@ -87,6 +92,7 @@ std::vector<TensorType> inferConv(const InferContext& ctx) {
 WindowGeometry convGeometry(const WindowAttrs& a, int64_t group, std::span<const Tensor> in) {
   const Tensor& x = in[0];
   const Tensor& w = in[1];
+  if (group < 1) throw Error("Conv: group must be >= 1, got " + std::to_string(group));
   if (x.rank() < 3 || x.rank() > 2 + kMaxSpatial || w.rank() != x.rank())
     throw Error("Conv: X " + shapeToString(x.shape()) + " and W " + shapeToString(w.shape()) +
                 " must both be rank 3 to 5");
@@ -94,10 +100,11 @@ WindowGeometry convGeometry(const WindowAttrs& a, int64_t group, std::span<const
     throw Error("Conv: W " + shapeToString(w.shape()) + " with group " + std::to_string(group) +
                 " does not match X " + shapeToString(x.shape()));
   if (in.size() > 2 && !in[2].empty() && in[2].numel() != w.dim(0))
-    throw Error("Conv: B has " + std::to_string(in[2].numel()) + " values, W has " + std::to_string(w.dim(0)) +
-                " output channels");
+    throw Error("Conv: B has " + std::to_string(in[2].numel()) + " values, W has " +
+                std::to_string(w.dim(0)) + " output channels");
   if (!a.kernelShape.empty() && a.kernelShape != spatialDims(w.shape()))
-    throw Error("Conv: kernel_shape " + shapeToString(a.kernelShape) + " does not match W " + shapeToString(w.shape()));
+    throw Error("Conv: kernel_shape " + shapeToString(a.kernelShape) + " does not match W " +
+                shapeToString(w.shape()));
   return computeWindowGeometry(a, spatialDims(x.shape()), spatialDims(w.shape()));
 }
 
@@ -110,7 +117,8 @@ Shape convOutputShape(const Tensor& x, const Tensor& w, const WindowGeometry& g)
 // The oracle: the definition as loops over a 3D view, accumulating in double.
 class ConvReferenceKernel : public Kernel {
  public:
-  explicit ConvReferenceKernel(const AttrReader& a) : attrs_(WindowAttrs::read(a)), group_(a.i("group")) {}
+  explicit ConvReferenceKernel(const AttrReader& a)
+      : attrs_(WindowAttrs::read(a)), group_(a.i("group")) {}
   std::vector<Tensor> compute(std::span<const Tensor> in) const override {
     const Tensor& x = in[0];
     const Tensor& w = in[1];
@@ -163,7 +171,9 @@ class ConvReferenceKernel : public Kernel {
   int64_t group_;
 };
 
-dnnl::memory::dims toDims(const std::vector<int64_t>& v) { return dnnl::memory::dims(v.begin(), v.end()); }
+dnnl::memory::dims toDims(const std::vector<int64_t>& v) {
+  return dnnl::memory::dims(v.begin(), v.end());
+}
 
 // oneDNN convolution. Activation and weight layouts are left to oneDNN (format_tag::any);
 // X and Y are reordered at the kernel boundary, W once per weight tensor. Primitives are cached
@@ -182,7 +192,8 @@ class ConvFastKernel : public Kernel {
     Entry& e = entry(x, w, !bias.empty(), g);
     if (!e.conv) return reference_.compute(in);
     if (!e.weightsSource.sharesStorageWith(w) || e.weightsSource.shape() != w.shape()) {
-      // A new weight tensor (first run, or the user edited W): reorder it once into oneDNN's layout.
+      // A new weight tensor (first run, or the user edited W): reorder it once into oneDNN's
+      // layout.
       dnnl::memory user = wrapTensor(e.userWeightsMd, w);
       if (e.weightsReorder) {
         dnnlExecute(*e.weightsReorder, {{DNNL_ARG_FROM, user}, {DNNL_ARG_TO, e.weights}});
@@ -221,7 +232,8 @@ class ConvFastKernel : public Kernel {
     key.insert(key.end(), w.shape().begin(), w.shape().end());
     key.push_back(hasBias ? 1 : 0);
     if (auto it = cache_.find(key); it != cache_.end()) return it->second;
-    if (cache_.size() >= 16) cache_.clear();  // shapes of one node rarely vary; bound the memory anyway
+    if (cache_.size() >= 16)
+      cache_.clear();  // shapes of one node rarely vary; bound the memory anyway
     Entry& e = cache_[key];
     using md = dnnl::memory::desc;
     using dt = dnnl::memory::data_type;
@@ -245,31 +257,35 @@ class ConvFastKernel : public Kernel {
     dnnl::memory::dims dil;
     for (int64_t d : g.dilations) dil.push_back(d - 1);  // oneDNN counts the gaps
     try {
-      const md anySrc(toDims(x.shape()), dt::f32, tag::any), anyDst(toDims(outShape), dt::f32, tag::any),
-          anyW(wdims, dt::f32, tag::any);
-      auto d = hasBias ? dnnl::convolution_forward::desc(dnnl::prop_kind::forward_inference,
-                                                         dnnl::algorithm::convolution_direct, anySrc, anyW, e.biasMd,
-                                                         anyDst, toDims(g.strides), dil, toDims(g.padBegin),
-                                                         toDims(g.padEnd))
+      const md anySrc(toDims(x.shape()), dt::f32, tag::any),
+          anyDst(toDims(outShape), dt::f32, tag::any), anyW(wdims, dt::f32, tag::any);
+      auto d = hasBias ? dnnl::convolution_forward::desc(
+                             dnnl::prop_kind::forward_inference,
+                             dnnl::algorithm::convolution_direct, anySrc, anyW, e.biasMd, anyDst,
+                             toDims(g.strides), dil, toDims(g.padBegin), toDims(g.padEnd))
                        : dnnl::convolution_forward::desc(dnnl::prop_kind::forward_inference,
-                                                         dnnl::algorithm::convolution_direct, anySrc, anyW, anyDst,
-                                                         toDims(g.strides), dil, toDims(g.padBegin),
-                                                         toDims(g.padEnd));
+                                                         dnnl::algorithm::convolution_direct,
+                                                         anySrc, anyW, anyDst, toDims(g.strides),
+                                                         dil, toDims(g.padBegin), toDims(g.padEnd));
       dnnl::convolution_forward::primitive_desc pd(d, dnnlEngine());
       dnnl::engine& eng = dnnlEngine();
       if (pd.src_desc() != e.userSrcMd) {
         e.src = dnnl::memory(pd.src_desc(), eng);
-        e.srcReorder = dnnl::reorder(dnnl::reorder::primitive_desc(eng, e.userSrcMd, eng, pd.src_desc()));
+        e.srcReorder =
+            dnnl::reorder(dnnl::reorder::primitive_desc(eng, e.userSrcMd, eng, pd.src_desc()));
       }
       if (pd.dst_desc() != e.userDstMd) {
         e.dst = dnnl::memory(pd.dst_desc(), eng);
-        e.dstReorder = dnnl::reorder(dnnl::reorder::primitive_desc(eng, pd.dst_desc(), eng, e.userDstMd));
+        e.dstReorder =
+            dnnl::reorder(dnnl::reorder::primitive_desc(eng, pd.dst_desc(), eng, e.userDstMd));
       }
       if (pd.weights_desc() != e.userWeightsMd) {
         e.weights = dnnl::memory(pd.weights_desc(), eng);
-        e.weightsReorder = dnnl::reorder(dnnl::reorder::primitive_desc(eng, e.userWeightsMd, eng, pd.weights_desc()));
+        e.weightsReorder = dnnl::reorder(
+            dnnl::reorder::primitive_desc(eng, e.userWeightsMd, eng, pd.weights_desc()));
       }
       e.conv = dnnl::convolution_forward(pd);
+      noteDnnlPrimitiveCreated();
     } catch (const dnnl::error&) {
       e = Entry();  // unsupported by oneDNN: this shape runs on the reference kernel
     }
@@ -293,14 +309,17 @@ const OpSpec& convOp() {
     s.minImportOpset = 1;
     s.category = "Convolution";
     s.caption = "Conv";
-    s.doc = "N-D convolution (cross-correlation, 1 to 3 spatial dims) of X (N x C x D...) with W "
-            "(M x C/group x k...), plus optional bias B (M)";
+    s.doc =
+        "N-D convolution (cross-correlation, 1 to 3 spatial dims) of X (N x C x D...) with W "
+        "(M x C/group x k...), plus optional bias B (M)";
     s.inputs = {in("X"), param("W"), param("B", true)};
     s.outputs = {in("Y")};
     s.attrs = {
-        attrString("auto_pad", "NOTSET", {"NOTSET", "SAME_UPPER", "SAME_LOWER", "VALID"},
-                   "NOTSET uses pads; SAME_* pad so that out = ceil(in / stride); VALID: no padding"),
-        attrInts("dilations", std::nullopt, "spacing between kernel taps per spatial dim (default 1)"),
+        attrString(
+            "auto_pad", "NOTSET", {"NOTSET", "SAME_UPPER", "SAME_LOWER", "VALID"},
+            "NOTSET uses pads; SAME_* pad so that out = ceil(in / stride); VALID: no padding"),
+        attrInts("dilations", std::nullopt,
+                 "spacing between kernel taps per spatial dim (default 1)"),
         attrInt("group", 1, 1, 65536, "channel groups; group = C gives a depthwise convolution"),
         attrInts("kernel_shape", std::nullopt, "kernel size per spatial dim (default: from W)"),
         attrInts("pads", std::nullopt, "begin pads then end pads per spatial dim (default 0)"),

@@ -27,13 +27,23 @@ void dnnlExecute(const dnnl::primitive& prim, const std::unordered_map<int, dnnl
   s.wait();
 }
 
+namespace {
+std::atomic<uint64_t> primitivesCreated{0};
+}
+uint64_t dnnlPrimitivesCreated() { return primitivesCreated.load(); }
+void noteDnnlPrimitiveCreated() { ++primitivesCreated; }
+
 dnnl::memory::format_tag plainActivationTag(int rank) {
   using tag = dnnl::memory::format_tag;
   switch (rank) {
-    case 3: return tag::ncw;
-    case 4: return tag::nchw;
-    case 5: return tag::ncdhw;
-    default: throw Error("oneDNN kernels support 1 to 3 spatial dims, got rank " + std::to_string(rank));
+    case 3:
+      return tag::ncw;
+    case 4:
+      return tag::nchw;
+    case 5:
+      return tag::ncdhw;
+    default:
+      throw Error("oneDNN kernels support 1 to 3 spatial dims, got rank " + std::to_string(rank));
   }
 }
 

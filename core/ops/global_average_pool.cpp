@@ -16,8 +16,12 @@ const OpSpec& globalAveragePoolOp() {
     s.inputs = {in("X")};
     s.outputs = {in("Y")};
     s.infer = [](const InferContext& ctx) { return inferPool(ctx, PoolMode::Average, true); };
-    s.reference = [](const AttrReader& a) { return makePoolReferenceKernel(PoolParams::read(a, PoolMode::Average, true)); };
-    s.fast = [](const AttrReader& a) { return makePoolFastKernel(PoolParams::read(a, PoolMode::Average, true)); };
+    s.reference = [](const AttrReader& a) {
+      return makePoolReferenceKernel(PoolParams::read(a, PoolMode::Average, true));
+    };
+    s.fast = [](const AttrReader& a) {
+      return makePoolFastKernel(PoolParams::read(a, PoolMode::Average, true));
+    };
     return s;
   }();
   return spec;

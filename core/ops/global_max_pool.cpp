@@ -16,8 +16,12 @@ const OpSpec& globalMaxPoolOp() {
     s.inputs = {in("X")};
     s.outputs = {in("Y")};
     s.infer = [](const InferContext& ctx) { return inferPool(ctx, PoolMode::Max, true); };
-    s.reference = [](const AttrReader& a) { return makePoolReferenceKernel(PoolParams::read(a, PoolMode::Max, true)); };
-    s.fast = [](const AttrReader& a) { return makePoolFastKernel(PoolParams::read(a, PoolMode::Max, true)); };
+    s.reference = [](const AttrReader& a) {
+      return makePoolReferenceKernel(PoolParams::read(a, PoolMode::Max, true));
+    };
+    s.fast = [](const AttrReader& a) {
+      return makePoolFastKernel(PoolParams::read(a, PoolMode::Max, true));
+    };
     return s;
   }();
   return spec;

@@ -37,20 +37,24 @@ std::vector<TensorType> inferPool(const InferContext& ctx, PoolMode mode, bool g
   if (!x || !x->rankKnown) return {TensorType::unknown(), unknownIndices};
   const Shape& xs = x->dims;
   if (global) {
-    if (xs.size() < 2) ctx.fail("input 'X' must have rank >= 2 (N x C x ...), got shape " + shapeToString(xs), 0);
+    // ONNX Runtime refuses rank 2 (no spatial dim), so we do too.
+    if (xs.size() < 3)
+      ctx.fail("input 'X' must be N x C x D1 ... (rank >= 3), got shape " + shapeToString(xs), 0);
     Shape out = xs;
     for (size_t i = 2; i < out.size(); ++i) out[i] = 1;
     return {TensorType::of(out, x->dtype)};
   }
   if (xs.size() < 3 || xs.size() > 2 + kMaxSpatial)
-    ctx.fail("input 'X' must be N x C x D1 [x D2 [x D3]] (1 to 3 spatial dims), got shape " + shapeToString(xs), 0);
+    ctx.fail("input 'X' must be N x C x D1 [x D2 [x D3]] (1 to 3 spatial dims), got shape " +
+                 shapeToString(xs),
+             0);
   const PoolParams p = PoolParams::read(ctx.attrs, mode, false);
   const WindowAttrs& a = p.window;
   if (a.kernelShape.empty()) ctx.fail("attribute 'kernel_shape' is required");
   if (a.kernelShape.size() != xs.size() - 2)
     ctx.fail("attribute kernel_shape " + shapeToString(a.kernelShape) + " has " +
-                 std::to_string(a.kernelShape.size()) + " values but input 'X' of shape " + shapeToString(xs) +
-                 " has " + std::to_string(xs.size() - 2) + " spatial dims",
+                 std::to_string(a.kernelShape.size()) + " values but input 'X' of shape " +
+                 shapeToString(xs) + " has " + std::to_string(xs.size() - 2) + " spatial dims",
              0);
   if (a.autoPad == "NOTSET" && a.pads.size() == 2 * a.kernelShape.size())
     for (size_t i = 0; i < a.pads.size(); ++i)
@@ -79,8 +83,9 @@ Shape poolOutputShape(const Shape& x, const WindowGeometry& g) {
 }
 
 void checkPoolInput(const PoolParams& p, const Tensor& x) {
-  if (x.rank() < (p.global ? 2 : 3) || (!p.global && x.rank() > 2 + kMaxSpatial))
-    throw Error(std::string(p.global ? "global pooling needs rank >= 2" : "pooling needs 1 to 3 spatial dims") +
+  if (x.rank() < 3 || (!p.global && x.rank() > 2 + kMaxSpatial))
+    throw Error(std::string(p.global ? "global pooling needs rank >= 3"
+                                     : "pooling needs 1 to 3 spatial dims") +
                 ", got X " + shapeToString(x.shape()));
 }
 
@@ -110,11 +115,14 @@ class PoolReferenceKernel : public Kernel {
       for (int64_t od = 0; od < OD; ++od)
         for (int64_t oh = 0; oh < OH; ++oh)
           for (int64_t ow = 0; ow < OW; ++ow, ++o) {
-            const int64_t start[3] = {od * g.strides[0] - g.padBegin[0], oh * g.strides[1] - g.padBegin[1],
+            const int64_t start[3] = {od * g.strides[0] - g.padBegin[0],
+                                      oh * g.strides[1] - g.padBegin[1],
                                       ow * g.strides[2] - g.padBegin[2]};
             double sum = 0;
             int64_t count = 0;
-            float best = -std::numeric_limits<float>::infinity();
+            // A window that dilation leaves with no real tap gives the lowest float and index -1,
+            // as ONNX Runtime and oneDNN do.
+            float best = std::numeric_limits<float>::lowest();
             int64_t bestAt[3] = {-1, -1, -1};
             for (int64_t kd = 0; kd < g.kernel[0]; ++kd) {
               const int64_t id = start[0] + kd * g.dilations[0];
@@ -138,17 +146,23 @@ class PoolReferenceKernel : public Kernel {
             if (p_.mode == PoolMode::Max) {
               py[o] = best;
               if (pi)
-                pi[o] = pl * plane + (p_.storageOrder == 0 ? (bestAt[0] * IH + bestAt[1]) * IW + bestAt[2]
-                                                           : bestAt[0] + bestAt[1] * ID + bestAt[2] * ID * IH);
+                pi[o] = bestAt[0] < 0
+                            ? -1
+                            : pl * plane + (p_.storageOrder == 0
+                                                ? (bestAt[0] * IH + bestAt[1]) * IW + bestAt[2]
+                                                : bestAt[0] + bestAt[1] * ID + bestAt[2] * ID * IH);
             } else {
               int64_t divisor = count;
               if (p_.countIncludePad) {
                 // Taps inside the padded input [-padBegin, in + padEnd) count, as in ONNX Runtime.
                 divisor = 1;
                 for (int d = 0; d < 3; ++d)
-                  divisor *= std::min(start[d] + g.kernel[size_t(d)], g.in[size_t(d)] + g.padEnd[size_t(d)]) - start[d];
+                  divisor *= std::min(start[d] + g.kernel[size_t(d)],
+                                      g.in[size_t(d)] + g.padEnd[size_t(d)]) -
+                             start[d];
               }
-              py[o] = divisor > 0 ? float(sum / double(divisor)) : std::numeric_limits<float>::quiet_NaN();
+              py[o] = divisor > 0 ? float(sum / double(divisor))
+                                  : std::numeric_limits<float>::quiet_NaN();
             }
           }
     }
@@ -179,7 +193,9 @@ class PoolReferenceKernel : public Kernel {
   PoolParams p_;
 };
 
-dnnl::memory::dims toDims(const std::vector<int64_t>& v) { return dnnl::memory::dims(v.begin(), v.end()); }
+dnnl::memory::dims toDims(const std::vector<int64_t>& v) {
+  return dnnl::memory::dims(v.begin(), v.end());
+}
 
 class PoolFastKernel : public Kernel {
  public:
@@ -199,7 +215,8 @@ class PoolFastKernel : public Kernel {
     Entry& e = it->second;
     if (!e.pool) return reference_.compute(in);
     Tensor y(DType::Float32, poolOutputShape(x.shape(), g));
-    dnnlExecute(*e.pool, {{DNNL_ARG_SRC, wrapTensor(e.srcMd, x)}, {DNNL_ARG_DST, wrapTensor(e.dstMd, y)}});
+    dnnlExecute(*e.pool,
+                {{DNNL_ARG_SRC, wrapTensor(e.srcMd, x)}, {DNNL_ARG_DST, wrapTensor(e.dstMd, y)}});
     return {y};
   }
 
@@ -219,7 +236,8 @@ class PoolFastKernel : public Kernel {
     std::vector<int64_t> padR = g.padEnd;
     for (int i = 0; i < n; ++i) {
       const size_t u = size_t(i);
-      const int64_t need = (g.out[u] - 1) * g.strides[u] + g.effectiveKernel(i) - g.in[u] - g.padBegin[u];
+      const int64_t need =
+          (g.out[u] - 1) * g.strides[u] + g.effectiveKernel(i) - g.in[u] - g.padBegin[u];
       if (need > padR[u]) {
         if (p_.mode == PoolMode::Average && p_.countIncludePad) return e;
         padR[u] = need;
@@ -235,8 +253,10 @@ class PoolFastKernel : public Kernel {
     e.dstMd = dnnl::memory::desc(toDims(poolOutputShape(x, g)), dnnl::memory::data_type::f32, tag);
     try {
       dnnl::pooling_v2_forward::desc d(dnnl::prop_kind::forward_inference, alg, e.srcMd, e.dstMd,
-                                       toDims(g.strides), toDims(g.kernel), dil, toDims(g.padBegin), toDims(padR));
+                                       toDims(g.strides), toDims(g.kernel), dil, toDims(g.padBegin),
+                                       toDims(padR));
       e.pool = dnnl::pooling_v2_forward(dnnl::pooling_v2_forward::primitive_desc(d, dnnlEngine()));
+      noteDnnlPrimitiveCreated();
     } catch (const dnnl::error&) {
       e.pool.reset();
     }
@@ -251,7 +271,11 @@ class PoolFastKernel : public Kernel {
 
 }  // namespace
 
-std::unique_ptr<Kernel> makePoolReferenceKernel(const PoolParams& p) { return std::make_unique<PoolReferenceKernel>(p); }
-std::unique_ptr<Kernel> makePoolFastKernel(const PoolParams& p) { return std::make_unique<PoolFastKernel>(p); }
+std::unique_ptr<Kernel> makePoolReferenceKernel(const PoolParams& p) {
+  return std::make_unique<PoolReferenceKernel>(p);
+}
+std::unique_ptr<Kernel> makePoolFastKernel(const PoolParams& p) {
+  return std::make_unique<PoolFastKernel>(p);
+}
 
 }  // namespace nc

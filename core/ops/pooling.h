@@ -11,11 +11,11 @@ enum class PoolMode { Max, Average };
 
 struct PoolParams {
   PoolMode mode = PoolMode::Max;
-  bool global = false;          // window = the whole spatial extent
-  WindowAttrs window;           // kernel_shape, strides, pads, auto_pad, ceil_mode, dilations
-  bool countIncludePad = false; // AveragePool
-  int storageOrder = 0;         // MaxPool Indices: 0 row-major, 1 column-major
-  bool withIndices = false;     // MaxPool second output
+  bool global = false;           // window = the whole spatial extent
+  WindowAttrs window;            // kernel_shape, strides, pads, auto_pad, ceil_mode, dilations
+  bool countIncludePad = false;  // AveragePool
+  int storageOrder = 0;          // MaxPool Indices: 0 row-major, 1 column-major
+  bool withIndices = false;      // MaxPool second output
 
   static PoolParams read(const AttrReader& a, PoolMode mode, bool global);
 };

@@ -8,9 +8,11 @@ std::string intsToString(const std::vector<int64_t>& v) { return shapeToString(v
 
 void checkSize(const std::vector<int64_t>& v, size_t spatial, const char* name, size_t perDim = 1) {
   if (v.empty() || v.size() == spatial * perDim) return;
-  throw ShapeError(std::string("attribute '") + name + "' " + intsToString(v) + " has " + std::to_string(v.size()) +
-                   " values but the input has " + std::to_string(spatial) + " spatial dims (needs " +
-                   std::to_string(spatial * perDim) + (perDim == 2 ? ": begin and end per dim)" : ")"));
+  throw ShapeError(std::string("attribute '") + name + "' " + intsToString(v) + " has " +
+                   std::to_string(v.size()) + " values but the input has " +
+                   std::to_string(spatial) + " spatial dims (needs " +
+                   std::to_string(spatial * perDim) +
+                   (perDim == 2 ? ": begin and end per dim)" : ")"));
 }
 
 }  // namespace
@@ -52,8 +54,9 @@ WindowGeometry computeWindowGeometry(const WindowAttrs& a, const std::vector<int
   g.in = in;
   g.kernel = kernel;
   if (kernel.size() != n)
-    throw ShapeError("kernel_shape " + intsToString(kernel) + " has " + std::to_string(kernel.size()) +
-                     " values but the input has " + std::to_string(n) + " spatial dims " + intsToString(in));
+    throw ShapeError("kernel_shape " + intsToString(kernel) + " has " +
+                     std::to_string(kernel.size()) + " values but the input has " +
+                     std::to_string(n) + " spatial dims " + intsToString(in));
   checkSize(a.strides, n, "strides");
   checkSize(a.dilations, n, "dilations");
   checkSize(a.pads, n, "pads", 2);
@@ -64,17 +67,22 @@ WindowGeometry computeWindowGeometry(const WindowAttrs& a, const std::vector<int
   g.out.assign(n, -1);
   const bool same = a.autoPad == "SAME_UPPER" || a.autoPad == "SAME_LOWER";
   if (a.autoPad != "NOTSET" && a.autoPad != "VALID" && !same)
-    throw ShapeError("auto_pad '" + a.autoPad + "' is not one of NOTSET, SAME_UPPER, SAME_LOWER, VALID");
+    throw ShapeError("auto_pad '" + a.autoPad +
+                     "' is not one of NOTSET, SAME_UPPER, SAME_LOWER, VALID");
   if (a.autoPad == "NOTSET" && !a.pads.empty())
     for (size_t i = 0; i < n; ++i) {
       g.padBegin[i] = a.pads[i];
       g.padEnd[i] = a.pads[i + n];
     }
   for (size_t i = 0; i < n; ++i) {
-    if (kernel[i] < 1) throw ShapeError("kernel_shape " + intsToString(kernel) + " must be positive");
-    if (g.strides[i] < 1) throw ShapeError("strides " + intsToString(g.strides) + " must be positive");
-    if (g.dilations[i] < 1) throw ShapeError("dilations " + intsToString(g.dilations) + " must be positive");
-    if (g.padBegin[i] < 0 || g.padEnd[i] < 0) throw ShapeError("pads " + intsToString(a.pads) + " must not be negative");
+    if (kernel[i] < 1)
+      throw ShapeError("kernel_shape " + intsToString(kernel) + " must be positive");
+    if (g.strides[i] < 1)
+      throw ShapeError("strides " + intsToString(g.strides) + " must be positive");
+    if (g.dilations[i] < 1)
+      throw ShapeError("dilations " + intsToString(g.dilations) + " must be positive");
+    if (g.padBegin[i] < 0 || g.padEnd[i] < 0)
+      throw ShapeError("pads " + intsToString(a.pads) + " must not be negative");
   }
   for (size_t i = 0; i < n; ++i) {
     if (in[i] < 0) continue;
@@ -89,8 +97,8 @@ WindowGeometry computeWindowGeometry(const WindowAttrs& a, const std::vector<int
     const int64_t span = in[i] + g.padBegin[i] + g.padEnd[i] - ek;
     if (span < 0)
       throw ShapeError("the window (kernel_shape " + intsToString(kernel) + ", dilations " +
-                       intsToString(g.dilations) + ") is larger than the padded input " + intsToString(in) +
-                       " in spatial dim " + std::to_string(i));
+                       intsToString(g.dilations) + ") is larger than the padded input " +
+                       intsToString(in) + " in spatial dim " + std::to_string(i));
     int64_t out = span / s + 1;
     if (a.ceilMode && !same) {
       out = (span + s - 1) / s + 1;

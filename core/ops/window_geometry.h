@@ -25,7 +25,9 @@ struct WindowAttrs {
 struct WindowGeometry {
   std::vector<int64_t> in, kernel, strides, dilations, padBegin, padEnd, out;
   int spatial() const { return int(in.size()); }
-  int64_t effectiveKernel(int i) const { return (kernel[size_t(i)] - 1) * dilations[size_t(i)] + 1; }
+  int64_t effectiveKernel(int i) const {
+    return (kernel[size_t(i)] - 1) * dilations[size_t(i)] + 1;
+  }
   // The same geometry with leading size-1 dims (no pad, stride 1) up to `rank` spatial dims,
   // so that 1D and 2D kernels can run through one 3D loop nest.
   WindowGeometry padded(int rank) const;
