@@ -4,8 +4,10 @@
 #include "core/ops/graph_io.h"
 #include "core/ops/identity.h"
 #include "core/ops/mul.h"
+#include "core/ops/resize.h"
 #include "core/ops/sigmoid.h"
 #include "core/ops/silu.h"
+#include "core/ops/upsample.h"
 
 namespace nc {
 
@@ -23,6 +25,9 @@ const std::vector<const OpSpec*>& allOps() {
       &mulOp(),
       // Tensor
       &identityOp(),
+      // Sampling
+      &resizeOp(),
+      &upsampleOp(),
   };
   return ops;
 }
