@@ -18,8 +18,10 @@ using AspectPolicy = ResizeParams::AspectPolicy;
 constexpr int kX = 0, kRoi = 1, kScales = 2, kSizes = 3;
 
 const std::vector<std::string> kModes = {"nearest", "linear", "cubic"};
-const std::vector<std::string> kCoords = {"half_pixel",    "pytorch_half_pixel",        "align_corners",
-                                          "asymmetric",    "tf_half_pixel_for_nearest", "tf_crop_and_resize"};
+// "tf_half_pixel_for_nn" is the ONNX name (Resize-11 documents it; ONNX Runtime and the
+// conformance data use it; the Resize-13 text no longer lists it but nothing rejects it).
+const std::vector<std::string> kCoords = {"half_pixel", "pytorch_half_pixel",   "align_corners",
+                                          "asymmetric", "tf_half_pixel_for_nn", "tf_crop_and_resize"};
 const std::vector<std::string> kRoundings = {"round_prefer_floor", "round_prefer_ceil", "floor", "ceil"};
 const std::vector<std::string> kPolicies = {"stretch", "not_larger", "not_smaller"};
 
@@ -64,7 +66,7 @@ double originalCoord(const ResizeParams& p, const ResizePlan& plan, size_t a, in
     case Coord::PytorchHalfPixel: return plan.out[a] > 1 ? (x + 0.5) / s - 0.5 : 0.0;
     case Coord::AlignCorners: return len == 1.0 ? 0.0 : x * (in - 1) / (len - 1);
     case Coord::Asymmetric: return x / s;
-    case Coord::TfHalfPixelForNearest: return (x + 0.5) / s;
+    case Coord::TfHalfPixelForNn: return (x + 0.5) / s;
     case Coord::TfCropAndResize: {
       const double st = plan.roiStart[a], en = plan.roiEnd[a];
       const double v = len == 1.0 ? (en - st) * (in - 1) / 2 : x * (en - st) * (in - 1) / (len - 1);
@@ -645,7 +647,7 @@ const OpSpec& resizeOp() {
         auto it = n.attrs.find(name);
         if (it == n.attrs.end() || !std::holds_alternative<std::string>(it->second)) return;
         std::string& v = std::get<std::string>(it->second);
-        if (v == "tf_half_pixel_for_nn") v = "tf_half_pixel_for_nearest";  // the opset-11 draft name
+        if (v == "tf_half_pixel_for_nearest") v = "tf_half_pixel_for_nn";  // a name some tools write
         if (std::find(choices.begin(), choices.end(), v) == choices.end())
           throw Error(what + ": " + name + " '" + v + "' is not supported");
       };

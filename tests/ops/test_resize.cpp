@@ -207,7 +207,7 @@ class TestResize : public QObject {
     NC_CHECK(n.check());
     NC_CHECK(n.checkOnnx());
   }
-  // pytorch_half_pixel: a length-1 output reads coordinate 0; tf_half_pixel_for_nearest.
+  // pytorch_half_pixel: a length-1 output reads coordinate 0; tf_half_pixel_for_nn.
   void otherTransforms() {
     Tensor x = f32({1, 1, 4, 4}, {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16});
     OpCase p = bySizes(x, {1, 1, 3, 1}, "linear");
@@ -216,19 +216,20 @@ class TestResize : public QObject {
         .expect(f32({1, 1, 3, 1}, {1 + 4.0f / 6, 7, 13 - 4.0f / 6}));
     NC_CHECK(p.check());
     NC_CHECK(p.checkOnnx());
-    // The conformance case whose model needs a Constant op, rebuilt with node-owned inputs.
+    // tf_half_pixel_for_nn: the conformance case whose model needs a Constant op, rebuilt here.
     const std::string dir = "/usr/share/libonnx-testdata/data/node/test_resize_downsample_sizes_nearest_tf_half_pixel_for_nn";
     Tensor cx = readTensorFile(dir + "/test_data_set_0/input_0.pb");
     Tensor cs = readTensorFile(dir + "/test_data_set_0/input_1.pb");
     Tensor cy = readTensorFile(dir + "/test_data_set_0/output_0.pb");
     OpCase t("Resize");
-    t.attr("coordinate_transformation_mode", std::string("tf_half_pixel_for_nearest"))
+    t.attr("coordinate_transformation_mode", std::string("tf_half_pixel_for_nn"))
         .input(cx, "x")
         .none()
         .none()
         .input(cs, "sizes")
         .expect(cy);
     NC_CHECK(t.check());
+    NC_CHECK(t.checkOnnx());
     QCOMPARE(cy.shape(), (Shape{1, 1, 3, 2}));
   }
   // Conformance quirk: align_corners downsampling uses the unrounded length (scale * input), as
@@ -333,13 +334,13 @@ class TestResize : public QObject {
         QCOMPARE(ours[0].f32()[12 * 1 + 5], x.f32()[4 * 0 + 1]);
       }
     }
-    // The opset-11 draft name of tf_half_pixel_for_nearest is accepted.
+    // tf_half_pixel_for_nn also arrives as "tf_half_pixel_for_nearest" from some tools.
     std::string b11 = oneNodeModel(11, "Resize", {"x", "roi", "scales"},
-                                   {{"coordinate_transformation_mode", "tf_half_pixel_for_nn"}}, x.shape(),
+                                   {{"coordinate_transformation_mode", "tf_half_pixel_for_nearest"}}, x.shape(),
                                    {{"roi", Tensor(DType::Float32, {0})}, {"scales", scalesOf({1, 1, 2, 2})}});
     Graph g11 = importModelBytes(b11);
     QCOMPARE(std::get<std::string>(g11.findByName("old")->attrs.at("coordinate_transformation_mode")),
-             std::string("tf_half_pixel_for_nearest"));
+             std::string("tf_half_pixel_for_nn"));
     // Opset-18 attributes in an older model are refused by name.
     std::string bad = oneNodeModel(13, "Resize", {"x", "", "scales"}, {{"keep_aspect_ratio_policy", "not_larger"}},
                                    x.shape(), {{"scales", scalesOf({1, 1, 2, 2})}});
@@ -419,23 +420,27 @@ class TestResize : public QObject {
   }
   void properties() {
     static const char* kCoords[] = {"half_pixel", "pytorch_half_pixel", "align_corners", "asymmetric",
-                                    "tf_half_pixel_for_nearest", "tf_crop_and_resize"};
+                                    "tf_half_pixel_for_nn", "tf_crop_and_resize"};
     static const char* kModes[] = {"nearest", "linear", "cubic"};
     static const char* kRound[] = {"round_prefer_floor", "round_prefer_ceil", "floor", "ceil"};
-    // A random configuration; `ortSafe` avoids the documented differences from ONNX Runtime
-    // (unrounded lengths for align_corners/crop with scales; exact rounding ties).
+    // A random configuration; `ortSafe` avoids the known differences from ONNX Runtime
+    // (unrounded lengths for align_corners/crop with scales; unchanged axes; its rank limits).
     auto genCase = [](bool ortSafe) {
       const std::string mode = kModes[*rc::gen::inRange(0, 3)];
+      const std::string coord = kCoords[*rc::gen::inRange(0, 6)];
+      // ONNX Runtime treats an axis whose length does not change as untouched, even where the
+      // spec shifts it (tf_half_pixel_for_nn, a tf_crop_and_resize roi): such axes must change.
+      const bool shifts = coord == "tf_half_pixel_for_nn" || coord == "tf_crop_and_resize";
       Shape shape = *genShape(1, 4, 7);
       // ONNX Runtime interpolates (bi/tri)linearly and bicubically only on 2-D, 3-D (linear) and
       // 4-D inputs whose two outer axes stay as they are.
       size_t fixedOuter = 0;
       if (ortSafe && mode != "nearest") {
         while (shape.size() < 2 || (mode == "cubic" && shape.size() == 3)) shape.push_back(*rc::gen::inRange(1, 8));
+        if (shape.size() == 4 && shifts) shape.resize(2);
         if (shape.size() == 4) fixedOuter = 2;
       }
       Tensor x = *genTensorOfShape(shape, -5.0f, 5.0f);
-      const std::string coord = kCoords[*rc::gen::inRange(0, 6)];
       OpCase c("Resize");
       c.attr("mode", mode).attr("coordinate_transformation_mode", coord);
       if (mode == "nearest") c.attr("nearest_mode", std::string(kRound[*rc::gen::inRange(0, 4)]));
@@ -444,8 +449,9 @@ class TestResize : public QObject {
       if (coord == "tf_crop_and_resize") {
         std::vector<float> roi(2 * shape.size());
         for (size_t i = 0; i < shape.size(); ++i) {
-          roi[i] = i < fixedOuter ? 0.0f : float(*rc::gen::inRange(-3, 6)) / 10;
-          roi[i + shape.size()] = i < fixedOuter ? 1.0f : float(*rc::gen::inRange(5, 14)) / 10;
+          // Eighths: exact in float and double, so that rounding ties fall alike everywhere.
+          roi[i] = i < fixedOuter ? 0.0f : float(*rc::gen::inRange(-2, 5)) / 8;
+          roi[i + shape.size()] = i < fixedOuter ? 1.0f : float(*rc::gen::inRange(4, 11)) / 8;
         }
         c.constant(scalesOf(roi));
         c.attr("extrapolation_value", 2.5f);
@@ -456,13 +462,21 @@ class TestResize : public QObject {
                                     : *rc::gen::inRange(0, 2) == 1;
       if (useSizes) {
         std::vector<int64_t> sizes;
-        for (size_t i = 0; i < shape.size(); ++i)
-          sizes.push_back(i < fixedOuter ? shape[i] : *rc::gen::inRange<int64_t>(1, 2 * shape[i] + 3));
+        for (size_t i = 0; i < shape.size(); ++i) {
+          int64_t n = i < fixedOuter ? shape[i] : *rc::gen::inRange<int64_t>(1, 2 * shape[i] + 3);
+          if (ortSafe && shifts && n == shape[i]) ++n;
+          sizes.push_back(n);
+        }
         c.none().constant(i64(sizes));
       } else {
         std::vector<float> scales;
-        for (size_t i = 0; i < shape.size(); ++i)
-          scales.push_back(i < fixedOuter ? 1.0f : float(*rc::gen::inRange(3, 31)) / 10);
+        for (size_t i = 0; i < shape.size(); ++i) {
+          float sc = i < fixedOuter ? 1.0f : float(*rc::gen::inRange(3, 31)) / 10;
+          // ONNX Runtime also copies an axis whose length stays, whatever its scale; the spec
+          // (and we) still resample it, e.g. 2 * 1.1 -> 2 shifts by half_pixel.
+          if (ortSafe && std::floor(float(shape[i]) * sc) == float(shape[i])) sc = shifts ? 2.0f : 1.0f;
+          scales.push_back(sc);
+        }
         c.constant(scalesOf(scales));
       }
       return c;
