@@ -491,29 +491,44 @@ class TestResize : public QObject {
       RC_ASSERT(m == "");
     }));
   }
-  // YOLO11's neck: nearest 2x of 1x256x40x40; prints fast vs reference times.
-  void benchmarkNearest2x() {
-    OpCase c = byScales(randn({1, 256, 40, 40}, 1), {1, 1, 2, 2});
-    Graph g = c.graph();
-    auto time = [&](bool reference) {
-      evaluate(g, c.feeds(), reference);
-      auto t0 = std::chrono::steady_clock::now();
-      for (int i = 0; i < 5; ++i) evaluate(g, c.feeds(), reference);
-      return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count() / 5;
+  // YOLO11's neck (nearest 2x of 1x256x40x40) and a bilinear 2x: kernel times of the reference
+  // and the fast kernel, and ONNX Runtime (1 thread) on the exported model, printed.
+  void benchmark() {
+    struct Bench {
+      const char* what;
+      OpCase c;
+      Tensor x;
+      std::vector<float> scales;
     };
-    const double ref = time(true), fast = time(false);
-    qInfo("nearest 2x 1x256x40x40: reference %.2f ms, fast %.2f ms (%.1fx)", ref, fast, ref / fast);
-    NC_CHECK(c.check());
-    OpCase l = byScales(randn({1, 64, 40, 40}, 1), {1, 1, 2, 2}, "linear");
-    Graph gl = l.graph();
-    auto timeL = [&](bool reference) {
-      evaluate(gl, l.feeds(), reference);
-      auto t0 = std::chrono::steady_clock::now();
-      for (int i = 0; i < 3; ++i) evaluate(gl, l.feeds(), reference);
-      return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count() / 3;
-    };
-    const double lr = timeL(true), lf = timeL(false);
-    qInfo("bilinear 2x 1x64x40x40: reference %.2f ms, fast %.2f ms (%.1fx)", lr, lf, lr / lf);
+    Tensor xn = randn({1, 256, 40, 40}, 1), xl = randn({1, 64, 40, 40}, 1);
+    std::vector<Bench> benches = {{"nearest 2x 1x256x40x40", byScales(xn, {1, 1, 2, 2}), xn, {1, 1, 2, 2}},
+                                  {"bilinear 2x 1x64x40x40", byScales(xl, {1, 1, 2, 2}, "linear"), xl, {1, 1, 2, 2}}};
+    for (Bench& b : benches) {
+      Graph g = b.c.graph();
+      AttrReader reader(resizeOp(), g.node(g.findByName("op")->id));
+      const ResizeParams p = parseResizeParams(reader);
+      const Tensor s = scalesOf(b.scales);
+      ResizeInputs ins;
+      ins.scales = &s;
+      const ResizePlan plan = planResize(p, b.x.shape(), ins);
+      auto best = [&](auto&& f, int n) {
+        double ms = 1e30;
+        for (int i = 0; i < n; ++i) {
+          auto t0 = std::chrono::steady_clock::now();
+          f();
+          ms = std::min(ms, std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count());
+        }
+        return ms;
+      };
+      const double ref = best([&] { resizeReference(p, plan, b.x); }, 2);
+      const double fast = best([&] { resizeFast(p, plan, b.x); }, 20);
+      NC_CHECK(compareTensors(resizeFast(p, plan, b.x), resizeReference(p, plan, b.x)));
+      std::string path = tempPath(".onnx");
+      exportModel(g, path);
+      OrtResult ort = runOrt(path, {{"x", b.x}}, 1, 20);
+      std::sort(ort.ms.begin(), ort.ms.end());
+      qInfo("%s: reference %.2f ms, fast %.3f ms, ONNX Runtime %.3f ms (best of 20)", b.what, ref, fast, ort.ms.front());
+    }
   }
 };
 
