@@ -1,6 +1,7 @@
 #include "core/ops/registry.h"
 
 #include "core/ops/batch_normalization.h"
+#include "core/ops/constant.h"
 #include "core/ops/graph_io.h"
 #include "core/ops/identity.h"
 #include "core/ops/mul.h"
@@ -25,6 +26,7 @@ const std::vector<const OpSpec*>& allOps() {
       &mulOp(),
       // Tensor
       &identityOp(),
+      &constantOp(),
       // Sampling
       &resizeOp(),
       &upsampleOp(),
