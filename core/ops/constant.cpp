@@ -15,7 +15,8 @@ const OpSpec& constantOp() {
     s.attrs = {attrTensor("value", "the tensor this node outputs")};
     s.infer = [](const InferContext& ctx) {
       const AttrValue* v = ctx.attrs.get("value");
-      if (!v || !std::holds_alternative<Tensor>(*v)) return std::vector<TensorType>{TensorType::unknown()};
+      if (!v || !std::holds_alternative<Tensor>(*v))
+        return std::vector<TensorType>{TensorType::unknown()};
       const Tensor& t = std::get<Tensor>(*v);
       return std::vector<TensorType>{TensorType::of(t.shape(), t.dtype())};
     };
@@ -33,7 +34,8 @@ const OpSpec& constantOp() {
         n.attrs.erase(key);
       };
       take("value_float", [](const AttrValue& v) { return Tensor::scalar(std::get<float>(v)); });
-      take("value_int", [](const AttrValue& v) { return Tensor::fromInt64({}, {std::get<int64_t>(v)}); });
+      take("value_int",
+           [](const AttrValue& v) { return Tensor::fromInt64({}, {std::get<int64_t>(v)}); });
       take("value_floats", [](const AttrValue& v) {
         const auto& f = std::get<std::vector<float>>(v);
         return Tensor::fromFloats({int64_t(f.size())}, f);
@@ -43,7 +45,8 @@ const OpSpec& constantOp() {
         return Tensor::fromInt64({int64_t(i.size())}, i);
       });
       for (auto& [k, v] : n.attrs)
-        if (k != "value") throw Error("Constant '" + n.name + "': attribute '" + k + "' is not supported");
+        if (k != "value")
+          throw Error("Constant '" + n.name + "': attribute '" + k + "' is not supported");
       if (!n.attrs.count("value")) throw Error("Constant '" + n.name + "' has no value");
     };
     return s;

@@ -20,9 +20,11 @@ constexpr int kX = 0, kRoi = 1, kScales = 2, kSizes = 3;
 const std::vector<std::string> kModes = {"nearest", "linear", "cubic"};
 // "tf_half_pixel_for_nn" is the ONNX name (Resize-11 documents it; ONNX Runtime and the
 // conformance data use it; the Resize-13 text no longer lists it but nothing rejects it).
-const std::vector<std::string> kCoords = {"half_pixel", "pytorch_half_pixel",   "align_corners",
-                                          "asymmetric", "tf_half_pixel_for_nn", "tf_crop_and_resize"};
-const std::vector<std::string> kRoundings = {"round_prefer_floor", "round_prefer_ceil", "floor", "ceil"};
+const std::vector<std::string> kCoords = {"half_pixel",           "pytorch_half_pixel",
+                                          "align_corners",        "asymmetric",
+                                          "tf_half_pixel_for_nn", "tf_crop_and_resize"};
+const std::vector<std::string> kRoundings = {"round_prefer_floor", "round_prefer_ceil", "floor",
+                                             "ceil"};
 const std::vector<std::string> kPolicies = {"stretch", "not_larger", "not_smaller"};
 
 template <class E>
@@ -46,7 +48,8 @@ std::vector<int> resizedAxes(const ResizeParams& p, int rank) {
   std::vector<bool> seen(size_t(rank), false);
   for (int64_t v : p.axes) {
     int a = normalizeAxis(v, rank, "attribute 'axes': axis");
-    if (seen[size_t(a)]) throw ShapeError("attribute 'axes' lists axis " + std::to_string(a) + " twice");
+    if (seen[size_t(a)])
+      throw ShapeError("attribute 'axes' lists axis " + std::to_string(a) + " twice");
     seen[size_t(a)] = true;
     axes.push_back(a);
   }
@@ -60,13 +63,19 @@ std::string valuesNeeded(const Shape& in, size_t k, bool axesSet) {
 
 // x_original of output coordinate x along axis a (the ONNX reference's formulas).
 double originalCoord(const ResizeParams& p, const ResizePlan& plan, size_t a, int64_t xi) {
-  const double x = double(xi), in = double(plan.in[a]), s = plan.scale[a], len = plan.lengthResized[a];
+  const double x = double(xi), in = double(plan.in[a]), s = plan.scale[a],
+               len = plan.lengthResized[a];
   switch (p.coord) {
-    case Coord::HalfPixel: return (x + 0.5) / s - 0.5;
-    case Coord::PytorchHalfPixel: return plan.out[a] > 1 ? (x + 0.5) / s - 0.5 : 0.0;
-    case Coord::AlignCorners: return len == 1.0 ? 0.0 : x * (in - 1) / (len - 1);
-    case Coord::Asymmetric: return x / s;
-    case Coord::TfHalfPixelForNn: return (x + 0.5) / s;
+    case Coord::HalfPixel:
+      return (x + 0.5) / s - 0.5;
+    case Coord::PytorchHalfPixel:
+      return plan.out[a] > 1 ? (x + 0.5) / s - 0.5 : 0.0;
+    case Coord::AlignCorners:
+      return len == 1.0 ? 0.0 : x * (in - 1) / (len - 1);
+    case Coord::Asymmetric:
+      return x / s;
+    case Coord::TfHalfPixelForNn:
+      return (x + 0.5) / s;
     case Coord::TfCropAndResize: {
       const double st = plan.roiStart[a], en = plan.roiEnd[a];
       const double v = len == 1.0 ? (en - st) * (in - 1) / 2 : x * (en - st) * (in - 1) / (len - 1);
@@ -92,10 +101,18 @@ void coefficients(const ResizeParams& p, double ratio, double scale, std::vector
       bool upper = true;  // an integral x_original (ratio 1) is the upper point itself
       if (ratio < 1.0) {
         switch (p.rounding) {
-          case Rounding::RoundPreferFloor: upper = ratio > 0.5; break;
-          case Rounding::RoundPreferCeil: upper = ratio >= 0.5; break;
-          case Rounding::Floor: upper = false; break;
-          case Rounding::Ceil: upper = true; break;
+          case Rounding::RoundPreferFloor:
+            upper = ratio > 0.5;
+            break;
+          case Rounding::RoundPreferCeil:
+            upper = ratio >= 0.5;
+            break;
+          case Rounding::Floor:
+            upper = false;
+            break;
+          case Rounding::Ceil:
+            upper = true;
+            break;
         }
       }
       w = {upper ? 0.0 : 1.0, upper ? 1.0 : 0.0};
@@ -126,8 +143,9 @@ void coefficients(const ResizeParams& p, double ratio, double scale, std::vector
         for (double& v : w) v /= sum;
       } else {
         const double r = ratio, q = 1 - ratio;
-        w = {((A * (r + 1) - 5 * A) * (r + 1) + 8 * A) * (r + 1) - 4 * A, ((A + 2) * r - (A + 3)) * r * r + 1,
-             ((A + 2) * q - (A + 3)) * q * q + 1, ((A * (q + 1) - 5 * A) * (q + 1) + 8 * A) * (q + 1) - 4 * A};
+        w = {((A * (r + 1) - 5 * A) * (r + 1) + 8 * A) * (r + 1) - 4 * A,
+             ((A + 2) * r - (A + 3)) * r * r + 1, ((A + 2) * q - (A + 3)) * q * q + 1,
+             ((A * (q + 1) - 5 * A) * (q + 1) + 8 * A) * (q + 1) - 4 * A};
       }
       return;
     }
@@ -137,11 +155,12 @@ void coefficients(const ResizeParams& p, double ratio, double scale, std::vector
 // The neighbourhood of output coordinate x along axis a: the n points nearest x_original in the
 // edge-padded axis (indexes may lie outside [0, in); read them clamped) and their weights.
 // Returns false when tf_crop_and_resize maps x outside the input (extrapolation_value).
-bool axisTaps(const ResizeParams& p, const ResizePlan& plan, size_t a, int64_t x, std::vector<int64_t>& idx,
-              std::vector<double>& w) {
+bool axisTaps(const ResizeParams& p, const ResizePlan& plan, size_t a, int64_t x,
+              std::vector<int64_t>& idx, std::vector<double>& w) {
   const int64_t in = plan.in[a];
   const double xo = originalCoord(p, plan, a, x);
-  if (!std::isfinite(xo)) throw Error("Resize: non-finite source coordinate on axis " + std::to_string(a));
+  if (!std::isfinite(xo))
+    throw Error("Resize: non-finite source coordinate on axis " + std::to_string(a));
   if (p.coord == Coord::TfCropAndResize && (xo < 0 || xo > double(in - 1))) return false;
   const double fl = std::floor(xo);
   coefficients(p, fl == xo ? 1.0 : xo - fl, plan.scale[a], w);
@@ -173,14 +192,16 @@ void checkGeometry(const ResizePlan& plan) {
 ResizeParams parseResizeParams(const AttrReader& a) {
   ResizeParams p;
   p.mode = pick<Mode>(kModes, a.s("mode"), "mode");
-  p.coord = pick<Coord>(kCoords, a.s("coordinate_transformation_mode"), "coordinate_transformation_mode");
+  p.coord =
+      pick<Coord>(kCoords, a.s("coordinate_transformation_mode"), "coordinate_transformation_mode");
   p.rounding = pick<Rounding>(kRoundings, a.s("nearest_mode"), "nearest_mode");
   p.cubicA = a.f("cubic_coeff_a");
   p.excludeOutside = a.i("exclude_outside") != 0;
   p.extrapolation = a.f("extrapolation_value");
   p.antialias = a.i("antialias") != 0;
   p.axes = a.ints("axes");
-  p.policy = pick<AspectPolicy>(kPolicies, a.s("keep_aspect_ratio_policy"), "keep_aspect_ratio_policy");
+  p.policy =
+      pick<AspectPolicy>(kPolicies, a.s("keep_aspect_ratio_policy"), "keep_aspect_ratio_policy");
   return p;
 }
 
@@ -191,9 +212,11 @@ ResizePlan planResize(const ResizeParams& p, const Shape& in, const ResizeInputs
   const bool hasScales = present(ins.scales), hasSizes = present(ins.sizes);
   if (hasScales && hasSizes)
     throw ShapeError("only one of 'scales' and 'sizes' may be given; got scales " +
-                         shapeToString(ins.scales->shape()) + " and sizes " + shapeToString(ins.sizes->shape()),
+                         shapeToString(ins.scales->shape()) + " and sizes " +
+                         shapeToString(ins.sizes->shape()),
                      kSizes);
-  if (!hasScales && !hasSizes) throw ShapeError("one of the inputs 'scales' and 'sizes' must be given (non-empty)", kScales);
+  if (!hasScales && !hasSizes)
+    throw ShapeError("one of the inputs 'scales' and 'sizes' must be given (non-empty)", kScales);
   ResizePlan plan;
   plan.in = plan.out = in;
   plan.scale.assign(size_t(rank), 1.0);
@@ -206,27 +229,28 @@ ResizePlan planResize(const ResizeParams& p, const Shape& in, const ResizeInputs
   const Tensor& t = hasScales ? *ins.scales : *ins.sizes;
   const DType want = hasScales ? DType::Float32 : DType::Int64;
   if (t.dtype() != want)
-    throw ShapeError(std::string("input '") + name + "' must be " + dtypeName(want) + ", got " + dtypeName(t.dtype()) +
-                         shapeToString(t.shape()),
+    throw ShapeError(std::string("input '") + name + "' must be " + dtypeName(want) + ", got " +
+                         dtypeName(t.dtype()) + shapeToString(t.shape()),
                      port);
   if (t.rank() != 1 || size_t(t.numel()) != k)
-    throw ShapeError(std::string("input '") + name + "' has shape " + shapeToString(t.shape()) + " but " +
-                         valuesNeeded(in, k, !p.axes.empty()),
+    throw ShapeError(std::string("input '") + name + "' has shape " + shapeToString(t.shape()) +
+                         " but " + valuesNeeded(in, k, !p.axes.empty()),
                      port);
   if (hasScales) {
     for (size_t i = 0; i < k; ++i) {
       const float s = t.f32()[i];
       const size_t a = size_t(axes[i]);
       if (!(s > 0.0f) || !std::isfinite(s))
-        throw ShapeError("input 'scales' must be positive and finite; value " + std::to_string(i) + " is " +
-                             std::to_string(s),
+        throw ShapeError("input 'scales' must be positive and finite; value " + std::to_string(i) +
+                             " is " + std::to_string(s),
                          kScales);
       plan.scale[a] = double(s);
       if (in[a] < 0) {
         plan.out[a] = -1;
         continue;
       }
-      const float len = float(in[a]) * s;  // float, as ONNX shape inference and ONNX Runtime compute it
+      const float len =
+          float(in[a]) * s;  // float, as ONNX shape inference and ONNX Runtime compute it
       plan.out[a] = int64_t(std::floor(len));
       plan.lengthResized[a] = double(len);
     }
@@ -234,7 +258,8 @@ ResizePlan planResize(const ResizeParams& p, const Shape& in, const ResizeInputs
     const int64_t* sz = t.i64();
     for (size_t i = 0; i < k; ++i)
       if (sz[i] < 0)
-        throw ShapeError("input 'sizes' must not be negative; value " + std::to_string(i) + " is " + std::to_string(sz[i]),
+        throw ShapeError("input 'sizes' must not be negative; value " + std::to_string(i) + " is " +
+                             std::to_string(sz[i]),
                          kSizes);
     bool known = true;
     for (size_t i = 0; i < k; ++i) {
@@ -274,11 +299,13 @@ ResizePlan planResize(const ResizeParams& p, const Shape& in, const ResizeInputs
   }
   if (p.coord == Coord::TfCropAndResize && ins.roi) {
     if (!present(ins.roi))
-      throw ShapeError("coordinate_transformation_mode 'tf_crop_and_resize' needs input 'roi'", kRoi);
+      throw ShapeError("coordinate_transformation_mode 'tf_crop_and_resize' needs input 'roi'",
+                       kRoi);
     const Tensor& r = *ins.roi;
     if (r.rank() != 1 || size_t(r.numel()) != 2 * k)
-      throw ShapeError("input 'roi' has shape " + shapeToString(r.shape()) + " but needs " + std::to_string(2 * k) +
-                           " values (starts then ends); " + valuesNeeded(in, k, !p.axes.empty()) + " of each",
+      throw ShapeError("input 'roi' has shape " + shapeToString(r.shape()) + " but needs " +
+                           std::to_string(2 * k) + " values (starts then ends); " +
+                           valuesNeeded(in, k, !p.axes.empty()) + " of each",
                        kRoi);
     const std::vector<float> v = r.toFloatVector();
     for (size_t i = 0; i < k; ++i) {
@@ -401,12 +428,14 @@ void nearestFill(const NearestPlan& np, size_t a, const float* x, float* y) {
 }
 
 // Sets every output element whose coordinate on some axis lies outside the input.
-void fillOutside(const std::vector<AxisTable>& tabs, const Shape& out, const std::vector<int64_t>& ys, size_t a,
-                 float value, float* y) {
+void fillOutside(const std::vector<AxisTable>& tabs, const Shape& out,
+                 const std::vector<int64_t>& ys, size_t a, float value, float* y) {
   for (int64_t o = 0; o < out[a]; ++o) {
     float* yb = y + o * ys[a];
-    if (tabs[a].outside[size_t(o)]) std::fill(yb, yb + ys[a], value);
-    else if (a + 1 < out.size()) fillOutside(tabs, out, ys, a + 1, value, yb);
+    if (tabs[a].outside[size_t(o)])
+      std::fill(yb, yb + ys[a], value);
+    else if (a + 1 < out.size())
+      fillOutside(tabs, out, ys, a + 1, value, yb);
   }
 }
 
@@ -438,7 +467,8 @@ Tensor resizeFast(const ResizeParams& p, const ResizePlan& plan, const Tensor& x
     }
     const std::vector<int64_t>& last = np.map.back();
     np.lastTwice = last.size() % 2 == 0;
-    for (size_t o = 0; o < last.size() && np.lastTwice; ++o) np.lastTwice = last[o] == int64_t(o / 2);
+    for (size_t o = 0; o < last.size() && np.lastTwice; ++o)
+      np.lastTwice = last[o] == int64_t(o / 2);
     nearestFill(np, 0, x.f32(), y.f32());
   } else {
     // Separable: resize one axis at a time, last axis first, skipping identity axes.
@@ -482,7 +512,8 @@ Tensor resizeFast(const ResizeParams& p, const ResizePlan& plan, const Tensor& x
     }
     y = cur.sharesStorageWith(x) ? x.clone() : cur;
   }
-  if (anyOutside) fillOutside(tabs, plan.out, contiguousStrides(plan.out), 0, p.extrapolation, y.f32());
+  if (anyOutside)
+    fillOutside(tabs, plan.out, contiguousStrides(plan.out), 0, p.extrapolation, y.f32());
   return y;
 }
 
@@ -520,7 +551,9 @@ std::vector<TensorType> inferResize(const InferContext& ctx) {
   const auto& x = ctx.input(kX);
   if (!x || !x->rankKnown) return {TensorType::unknown()};
   if (x->dtype != DType::Float32)
-    ctx.fail(std::string("input 'X' must be float32, got ") + dtypeName(x->dtype) + shapeToString(x->dims), kX);
+    ctx.fail(std::string("input 'X' must be float32, got ") + dtypeName(x->dtype) +
+                 shapeToString(x->dims),
+             kX);
   const int rank = int(x->dims.size());
   std::vector<int> axes;
   try {
@@ -531,15 +564,17 @@ std::vector<TensorType> inferResize(const InferContext& ctx) {
   const size_t k = axes.size();
   const Presence scales = presence(ctx, kScales), sizes = presence(ctx, kSizes);
   if (scales == Presence::Values && sizes == Presence::Values)
-    ctx.fail("only one of 'scales' and 'sizes' may be given; got scales " + shapeToString(ctx.input(kScales)->dims) +
-                 " and sizes " + shapeToString(ctx.input(kSizes)->dims),
+    ctx.fail("only one of 'scales' and 'sizes' may be given; got scales " +
+                 shapeToString(ctx.input(kScales)->dims) + " and sizes " +
+                 shapeToString(ctx.input(kSizes)->dims),
              kSizes);
   const bool scalesAbsent = scales == Presence::Unbound || scales == Presence::Empty;
   const bool sizesAbsent = sizes == Presence::Unbound || sizes == Presence::Empty;
   Shape unknownOut = x->dims;
   for (int a : axes) unknownOut[size_t(a)] = -1;
   if (scalesAbsent && sizesAbsent) {
-    if (scales == Presence::Unbound && sizes == Presence::Unbound) return {TensorType::of(unknownOut)};
+    if (scales == Presence::Unbound && sizes == Presence::Unbound)
+      return {TensorType::of(unknownOut)};
     ctx.fail("one of the inputs 'scales' and 'sizes' must be given (non-empty)", kScales);
   }
   // Element types and lengths of whatever is bound with a known shape.
@@ -547,15 +582,19 @@ std::vector<TensorType> inferResize(const InferContext& ctx) {
     const auto& t = ctx.input(port);
     if (!t) return;
     if (t->dtype != want)
-      ctx.fail(std::string("input '") + name + "' must be " + dtypeName(want) + ", got " + t->toString(), port);
+      ctx.fail(
+          std::string("input '") + name + "' must be " + dtypeName(want) + ", got " + t->toString(),
+          port);
     if (!t->rankKnown || (t->fullyKnown() && shapeNumel(t->dims) == 0)) return;
     if (t->dims.size() != 1 || (t->dims[0] >= 0 && size_t(t->dims[0]) != n))
       ctx.fail(std::string("input '") + name + "' has shape " + shapeToString(t->dims) + " but " +
                    valuesNeeded(x->dims, n, !p.axes.empty()),
                port);
   };
-  if (scales != Presence::Unbound && scales != Presence::Empty) checkVector(kScales, "scales", DType::Float32, k);
-  if (sizes != Presence::Unbound && sizes != Presence::Empty) checkVector(kSizes, "sizes", DType::Int64, k);
+  if (scales != Presence::Unbound && scales != Presence::Empty)
+    checkVector(kScales, "scales", DType::Float32, k);
+  if (sizes != Presence::Unbound && sizes != Presence::Empty)
+    checkVector(kSizes, "sizes", DType::Int64, k);
   if (p.coord == Coord::TfCropAndResize) {
     if (presence(ctx, kRoi) == Presence::Empty)
       ctx.fail("coordinate_transformation_mode 'tf_crop_and_resize' needs input 'roi'", kRoi);
@@ -596,16 +635,22 @@ const OpSpec& resizeOp() {
                 param("sizes", true, "int64 output sizes (instead of scales)")};
     s.outputs = {in("Y")};
     s.attrs = {
-        attrInt("antialias", 0, 0, 1, "opset 18: antialiasing filter when downsampling (linear, cubic)"),
+        attrInt("antialias", 0, 0, 1,
+                "opset 18: antialiasing filter when downsampling (linear, cubic)"),
         attrInts("axes", std::nullopt, "opset 18: the axes that scales/sizes/roi refer to"),
         attrString("coordinate_transformation_mode", "half_pixel", kCoords,
                    "maps an output coordinate to the input"),
-        attrFloat("cubic_coeff_a", -0.75f, -10.0, 10.0, "cubic: the coefficient a (-0.5 in TensorFlow)"),
-        attrInt("exclude_outside", 0, 0, 1, "cubic/linear: zero the weights outside the input, renormalise"),
-        attrFloat("extrapolation_value", 0.0f, -1e38, 1e38, "tf_crop_and_resize: value outside the input"),
-        attrString("keep_aspect_ratio_policy", "stretch", kPolicies, "opset 18: how 'sizes' keeps the aspect ratio"),
+        attrFloat("cubic_coeff_a", -0.75f, -10.0, 10.0,
+                  "cubic: the coefficient a (-0.5 in TensorFlow)"),
+        attrInt("exclude_outside", 0, 0, 1,
+                "cubic/linear: zero the weights outside the input, renormalise"),
+        attrFloat("extrapolation_value", 0.0f, -1e38, 1e38,
+                  "tf_crop_and_resize: value outside the input"),
+        attrString("keep_aspect_ratio_policy", "stretch", kPolicies,
+                   "opset 18: how 'sizes' keeps the aspect ratio"),
         attrString("mode", "nearest", kModes, "interpolation"),
-        attrString("nearest_mode", "round_prefer_floor", kRoundings, "nearest: how x_original is rounded"),
+        attrString("nearest_mode", "round_prefer_floor", kRoundings,
+                   "nearest: how x_original is rounded"),
     };
     s.infer = inferResize;
     s.reference = [](const AttrReader& a) { return std::make_unique<ResizeKernel>(a, false); };
@@ -616,10 +661,12 @@ const OpSpec& resizeOp() {
       while (!ins.empty() && ins.back().empty()) ins.pop_back();
       std::vector<std::pair<std::string, AttrValue>> attrs;
       for (auto& [k, v] : a.node().attrs) {
-        const bool opset18 = std::find(std::begin(kOpset18Attrs), std::end(kOpset18Attrs), k) != std::end(kOpset18Attrs);
+        const bool opset18 = std::find(std::begin(kOpset18Attrs), std::end(kOpset18Attrs), k) !=
+                             std::end(kOpset18Attrs);
         if (opset18 && ctx.opset() < 18) {
           if (isDefault(k, v)) continue;
-          throw Error("Resize '" + a.node().name + "': attribute '" + k + "' needs opset 18; export with opset 18");
+          throw Error("Resize '" + a.node().name + "': attribute '" + k +
+                      "' needs opset 18; export with opset 18");
         }
         attrs.emplace_back(k, v);
       }
@@ -635,19 +682,22 @@ const OpSpec& resizeOp() {
         auto m = n.attrs.find("mode");
         const std::string mode = m == n.attrs.end() ? "nearest" : std::get<std::string>(m->second);
         if (mode != "nearest" && mode != "linear")
-          throw Error(what + ": mode '" + mode + "' is not valid at opset " + std::to_string(n.opset));
+          throw Error(what + ": mode '" + mode + "' is not valid at opset " +
+                      std::to_string(n.opset));
         if (mode == "nearest") n.attrs["nearest_mode"] = std::string("floor");
       }
       if (n.opset < 18)
         for (const char* k : kOpset18Attrs)
           if (n.attrs.count(k))
-            throw Error(what + ": attribute '" + k + "' exists from opset 18 on, the model declares opset " +
+            throw Error(what + ": attribute '" + k +
+                        "' exists from opset 18 on, the model declares opset " +
                         std::to_string(n.opset));
       auto check = [&](const char* name, const std::vector<std::string>& choices) {
         auto it = n.attrs.find(name);
         if (it == n.attrs.end() || !std::holds_alternative<std::string>(it->second)) return;
         std::string& v = std::get<std::string>(it->second);
-        if (v == "tf_half_pixel_for_nearest") v = "tf_half_pixel_for_nn";  // a name some tools write
+        if (v == "tf_half_pixel_for_nearest")
+          v = "tf_half_pixel_for_nn";  // a name some tools write
         if (std::find(choices.begin(), choices.end(), v) == choices.end())
           throw Error(what + ": " + name + " '" + v + "' is not supported");
       };

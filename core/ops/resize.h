@@ -14,7 +14,14 @@ const OpSpec& resizeOp();
 // Parsed attributes (once per kernel).
 struct ResizeParams {
   enum class Mode { Nearest, Linear, Cubic };
-  enum class Coord { HalfPixel, PytorchHalfPixel, AlignCorners, Asymmetric, TfHalfPixelForNn, TfCropAndResize };
+  enum class Coord {
+    HalfPixel,
+    PytorchHalfPixel,
+    AlignCorners,
+    Asymmetric,
+    TfHalfPixelForNn,
+    TfCropAndResize
+  };
   enum class Rounding { RoundPreferFloor, RoundPreferCeil, Floor, Ceil };
   enum class AspectPolicy { Stretch, NotLarger, NotSmaller };
   Mode mode = Mode::Nearest;

@@ -10,9 +10,12 @@ namespace {
 
 ResizeParams upsampleParams(const std::string& mode) {
   ResizeParams p;
-  if (mode == "nearest") p.mode = ResizeParams::Mode::Nearest;
-  else if (mode == "linear") p.mode = ResizeParams::Mode::Linear;
-  else throw Error("Upsample: mode '" + mode + "' is not supported (nearest, linear)");
+  if (mode == "nearest")
+    p.mode = ResizeParams::Mode::Nearest;
+  else if (mode == "linear")
+    p.mode = ResizeParams::Mode::Linear;
+  else
+    throw Error("Upsample: mode '" + mode + "' is not supported (nearest, linear)");
   p.coord = ResizeParams::Coord::Asymmetric;
   p.rounding = ResizeParams::Rounding::Floor;
   return p;
@@ -20,7 +23,8 @@ ResizeParams upsampleParams(const std::string& mode) {
 
 class UpsampleKernel : public Kernel {
  public:
-  UpsampleKernel(const AttrReader& a, bool fast) : params_(upsampleParams(a.s("mode"))), fast_(fast) {}
+  UpsampleKernel(const AttrReader& a, bool fast)
+      : params_(upsampleParams(a.s("mode"))), fast_(fast) {}
   std::vector<Tensor> compute(std::span<const Tensor> in) const override {
     const Tensor& x = in[0];
     ResizeInputs ins;
@@ -43,17 +47,20 @@ std::vector<TensorType> inferUpsample(const InferContext& ctx) {
   const auto& s = ctx.input(1);
   Shape unknown(x->dims.size(), -1);
   if (!s) return {TensorType::of(unknown)};
-  if (s->dtype != DType::Float32) ctx.fail("input 'scales' must be float32, got " + s->toString(), 1);
-  if (s->rankKnown && (s->dims.size() != 1 || (s->dims[0] >= 0 && size_t(s->dims[0]) != x->dims.size())))
-    ctx.fail("input 'scales' has shape " + shapeToString(s->dims) + " but X has shape " + shapeToString(x->dims) +
-                 ", so it needs " + std::to_string(x->dims.size()) + " (one per axis of X)",
+  if (s->dtype != DType::Float32)
+    ctx.fail("input 'scales' must be float32, got " + s->toString(), 1);
+  if (s->rankKnown &&
+      (s->dims.size() != 1 || (s->dims[0] >= 0 && size_t(s->dims[0]) != x->dims.size())))
+    ctx.fail("input 'scales' has shape " + shapeToString(s->dims) + " but X has shape " +
+                 shapeToString(x->dims) + ", so it needs " + std::to_string(x->dims.size()) +
+                 " (one per axis of X)",
              1);
   const Tensor* v = ctx.value(1);
   if (!v) return {TensorType::of(unknown)};
   for (int64_t i = 0; i < v->numel(); ++i)
     if (!(v->f32()[i] >= 1.0f) || !std::isfinite(v->f32()[i]))
-      ctx.fail("input 'scales' must be >= 1 (Upsample only enlarges); value " + std::to_string(i) + " is " +
-                   std::to_string(v->f32()[i]),
+      ctx.fail("input 'scales' must be >= 1 (Upsample only enlarges); value " + std::to_string(i) +
+                   " is " + std::to_string(v->f32()[i]),
                1);
   ResizeInputs ins;
   ins.scales = v;
@@ -74,7 +81,9 @@ const OpSpec& upsampleOp() {
     s.minImportOpset = 9;
     s.category = "Sampling";
     s.caption = "Upsample (deprecated)";
-    s.doc = "Upsamples X by 'scales' (>= 1): nearest or linear, asymmetric coordinates. Exported as Resize.";
+    s.doc =
+        "Upsamples X by 'scales' (>= 1): nearest or linear, asymmetric coordinates. Exported as "
+        "Resize.";
     s.inputs = {in("X"), param("scales", false, "float32, one per axis, each >= 1")};
     s.outputs = {in("Y")};
     s.attrs = {attrString("mode", "nearest", {"nearest", "linear"}, "interpolation")};
@@ -94,7 +103,8 @@ const OpSpec& upsampleOp() {
         std::string& m = std::get<std::string>(it->second);
         if (m == "bilinear") m = "linear";
         if (m != "nearest" && m != "linear")
-          throw Error("Upsample '" + n.name + "': mode '" + m + "' is not supported (nearest, linear)");
+          throw Error("Upsample '" + n.name + "': mode '" + m +
+                      "' is not supported (nearest, linear)");
       }
     };
     return s;

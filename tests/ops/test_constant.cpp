@@ -1,7 +1,8 @@
 // Constant: outputs its value; its value is static for shape inference (Resize scales from a
 // Constant node give a static output shape); ONNX round trip and value_* import.
-#include <QtTest>
 #include <onnx/onnx_pb.h>
+
+#include <QtTest>
 
 #include "core/evaluator.h"
 #include "core/onnx_io.h"

@@ -1,11 +1,11 @@
 // Resize: hand-computed cases for every mode and coordinate transform, fast vs reference,
 // ONNX Runtime round trips at opsets 17 and 18, Resize-10 import, properties and bad inputs.
-#include <QtTest>
 #include <onnx/onnx_pb.h>
+#include <rapidcheck.h>
 
+#include <QtTest>
 #include <chrono>
 #include <cmath>
-#include <rapidcheck.h>
 
 #include "core/evaluator.h"
 #include "core/onnx_io.h"
@@ -53,8 +53,10 @@ TensorType outputType(const OpCase& c) {
 }
 
 // A one-node ONNX model built by hand (for importing older opsets).
-std::string oneNodeModel(int opset, const std::string& opType, const std::vector<std::string>& inputs,
-                         const std::vector<std::pair<std::string, std::string>>& stringAttrs, const Shape& xShape,
+std::string oneNodeModel(int opset, const std::string& opType,
+                         const std::vector<std::string>& inputs,
+                         const std::vector<std::pair<std::string, std::string>>& stringAttrs,
+                         const Shape& xShape,
                          const std::vector<std::pair<std::string, Tensor>>& initializers) {
   onnx::ModelProto m;
   m.set_ir_version(7);
@@ -75,7 +77,8 @@ std::string oneNodeModel(int opset, const std::string& opType, const std::vector
   auto* in = g->add_input();
   in->set_name("x");
   in->mutable_type()->mutable_tensor_type()->set_elem_type(onnx::TensorProto::FLOAT);
-  for (int64_t d : xShape) in->mutable_type()->mutable_tensor_type()->mutable_shape()->add_dim()->set_dim_value(d);
+  for (int64_t d : xShape)
+    in->mutable_type()->mutable_tensor_type()->mutable_shape()->add_dim()->set_dim_value(d);
   auto* out = g->add_output();
   out->set_name("y");
   out->mutable_type()->mutable_tensor_type()->set_elem_type(onnx::TensorProto::FLOAT);
@@ -108,7 +111,8 @@ class TestResize : public QObject {
   }
   // Non-integer nearest upsampling on the ONNX example: 2x3 scales, asymmetric rows/cols.
   void nearestScales() {
-    Tensor y = f32({1, 1, 4, 6}, {1, 1, 1, 2, 2, 2, 1, 1, 1, 2, 2, 2, 3, 3, 3, 4, 4, 4, 3, 3, 3, 4, 4, 4});
+    Tensor y =
+        f32({1, 1, 4, 6}, {1, 1, 1, 2, 2, 2, 1, 1, 1, 2, 2, 2, 3, 3, 3, 4, 4, 4, 3, 3, 3, 4, 4, 4});
     NC_CHECK(byScales(k2x2, {1, 1, 2, 3}).expect(y).check());
     NC_CHECK(byScales(k2x2, {1, 1, 2, 3}).checkOnnx());
   }
@@ -130,7 +134,8 @@ class TestResize : public QObject {
   }
   // Bilinear, half_pixel 2x: the edges clamp (x_original = -0.25 reads the first pixel).
   void bilinearHalfPixel() {
-    Tensor y = f32({1, 1, 4, 4}, {1, 1.25, 1.75, 2, 1.5, 1.75, 2.25, 2.5, 2.5, 2.75, 3.25, 3.5, 3, 3.25, 3.75, 4});
+    Tensor y = f32({1, 1, 4, 4}, {1, 1.25, 1.75, 2, 1.5, 1.75, 2.25, 2.5, 2.5, 2.75, 3.25, 3.5, 3,
+                                  3.25, 3.75, 4});
     NC_CHECK(byScales(k2x2, {1, 1, 2, 2}, "linear").expect(y).check());
     NC_CHECK(byScales(k2x2, {1, 1, 2, 2}, "linear").checkOnnx());
   }
@@ -217,7 +222,9 @@ class TestResize : public QObject {
     NC_CHECK(p.check());
     NC_CHECK(p.checkOnnx());
     // tf_half_pixel_for_nn: the conformance case whose model needs a Constant op, rebuilt here.
-    const std::string dir = "/usr/share/libonnx-testdata/data/node/test_resize_downsample_sizes_nearest_tf_half_pixel_for_nn";
+    const std::string dir =
+        "/usr/share/libonnx-testdata/data/node/"
+        "test_resize_downsample_sizes_nearest_tf_half_pixel_for_nn";
     Tensor cx = readTensorFile(dir + "/test_data_set_0/input_0.pb");
     Tensor cs = readTensorFile(dir + "/test_data_set_0/input_1.pb");
     Tensor cy = readTensorFile(dir + "/test_data_set_0/output_0.pb");
@@ -246,19 +253,27 @@ class TestResize : public QObject {
   void runtimeInputs() {
     Tensor x = randn({1, 2, 5, 3}, 4);
     OpCase s("Resize");
-    s.attr("mode", std::string("linear")).input(x, "x").none().input(scalesOf({1, 1, 2.2f, 1.7f}), "scales");
+    s.attr("mode", std::string("linear"))
+        .input(x, "x")
+        .none()
+        .input(scalesOf({1, 1, 2.2f, 1.7f}), "scales");
     NC_CHECK(s.check());
     NC_CHECK(s.checkOnnx());
     QCOMPARE(outputType(s).dims, (Shape{-1, -1, -1, -1}));  // values unknown statically
     OpCase z("Resize");
-    z.attr("mode", std::string("cubic")).input(x, "x").none().none().input(i64({1, 2, 9, 2}), "sizes");
+    z.attr("mode", std::string("cubic"))
+        .input(x, "x")
+        .none()
+        .none()
+        .input(i64({1, 2, 9, 2}), "sizes");
     NC_CHECK(z.check());
     NC_CHECK(z.checkOnnx());
     QCOMPARE(s.run(false)[0].shape(), (Shape{1, 2, 11, 5}));
   }
   // Static shapes: constants give the output shape (floor(in * scale), float as ONNX computes).
   void shapeInference() {
-    QCOMPARE(outputType(byScales(randn({1, 3, 5, 7}, 1), {1, 1, 0.6f, 2.5f})).dims, (Shape{1, 3, 3, 17}));
+    QCOMPARE(outputType(byScales(randn({1, 3, 5, 7}, 1), {1, 1, 0.6f, 2.5f})).dims,
+             (Shape{1, 3, 3, 17}));
     QCOMPARE(outputType(bySizes(randn({1, 3, 5, 7}, 1), {1, 3, 8, 2})).dims, (Shape{1, 3, 8, 2}));
     // Half-built: neither scales nor sizes bound -> rank known, resized dims unknown; no error.
     OpCase h("Resize");
@@ -283,10 +298,12 @@ class TestResize : public QObject {
     }
     for (const char* policy : {"not_larger", "not_smaller"}) {
       OpCase k = bySizes(x, {4, 4}, "nearest");
-      k.attr("axes", std::vector<int64_t>{2, 3}).attr("keep_aspect_ratio_policy", std::string(policy));
+      k.attr("axes", std::vector<int64_t>{2, 3})
+          .attr("keep_aspect_ratio_policy", std::string(policy));
       NC_CHECK(k.check());
       // 6x9 into 4x4: not_larger scales by 4/9 -> 3x4; not_smaller by 4/6 -> 4x6.
-      QCOMPARE(k.run(false)[0].shape(), std::string(policy) == "not_larger" ? (Shape{1, 2, 3, 4}) : (Shape{1, 2, 4, 6}));
+      QCOMPARE(k.run(false)[0].shape(),
+               std::string(policy) == "not_larger" ? (Shape{1, 2, 3, 4}) : (Shape{1, 2, 4, 6}));
       NC_CHECK(checkGraphWithOrt(k.graph(), k.feeds(), {1e-4, 1e-4}, 18));
     }
     for (const char* mode : {"linear", "cubic"}) {
@@ -298,8 +315,9 @@ class TestResize : public QObject {
     // Antialiased linear 4 -> 2 by hand: scale 1/2 widens the triangle to 4 taps
     // (1/8, 3/8, 3/8, 1/8 around x_original = 0.5, 2.5), edges clamped.
     OpCase h = byScales(f32({4}, {0, 8, 16, 24}), {0.5f}, "linear");
-    h.attr("antialias", int64_t(1)).expect(f32({2}, {0 * 0.125f + 0 * 0.375f + 8 * 0.375f + 16 * 0.125f,
-                                                     8 * 0.125f + 16 * 0.375f + 24 * 0.375f + 24 * 0.125f}));
+    h.attr("antialias", int64_t(1))
+        .expect(f32({2}, {0 * 0.125f + 0 * 0.375f + 8 * 0.375f + 16 * 0.125f,
+                          8 * 0.125f + 16 * 0.375f + 24 * 0.375f + 24 * 0.125f}));
     NC_CHECK(h.check());
   }
   // Every configuration exports at opset 17 and 18 alike.
@@ -335,20 +353,24 @@ class TestResize : public QObject {
       }
     }
     // tf_half_pixel_for_nn also arrives as "tf_half_pixel_for_nearest" from some tools.
-    std::string b11 = oneNodeModel(11, "Resize", {"x", "roi", "scales"},
-                                   {{"coordinate_transformation_mode", "tf_half_pixel_for_nearest"}}, x.shape(),
-                                   {{"roi", Tensor(DType::Float32, {0})}, {"scales", scalesOf({1, 1, 2, 2})}});
+    std::string b11 =
+        oneNodeModel(11, "Resize", {"x", "roi", "scales"},
+                     {{"coordinate_transformation_mode", "tf_half_pixel_for_nearest"}}, x.shape(),
+                     {{"roi", Tensor(DType::Float32, {0})}, {"scales", scalesOf({1, 1, 2, 2})}});
     Graph g11 = importModelBytes(b11);
-    QCOMPARE(std::get<std::string>(g11.findByName("old")->attrs.at("coordinate_transformation_mode")),
-             std::string("tf_half_pixel_for_nn"));
+    QCOMPARE(
+        std::get<std::string>(g11.findByName("old")->attrs.at("coordinate_transformation_mode")),
+        std::string("tf_half_pixel_for_nn"));
     // Opset-18 attributes in an older model are refused by name.
-    std::string bad = oneNodeModel(13, "Resize", {"x", "", "scales"}, {{"keep_aspect_ratio_policy", "not_larger"}},
-                                   x.shape(), {{"scales", scalesOf({1, 1, 2, 2})}});
+    std::string bad = oneNodeModel(13, "Resize", {"x", "", "scales"},
+                                   {{"keep_aspect_ratio_policy", "not_larger"}}, x.shape(),
+                                   {{"scales", scalesOf({1, 1, 2, 2})}});
     try {
       importModelBytes(bad);
       QFAIL("import should fail");
     } catch (const Error& e) {
-      QVERIFY2(std::string(e.what()).find("'keep_aspect_ratio_policy' exists from opset 18") != std::string::npos,
+      QVERIFY2(std::string(e.what()).find("'keep_aspect_ratio_policy' exists from opset 18") !=
+                   std::string::npos,
                e.what());
     }
   }
@@ -366,7 +388,8 @@ class TestResize : public QObject {
     OpCase s("Resize");
     s.input(k2x2, "x").none().none().input(i64({4, 4}), "sizes");
     d = diagnostic(s);
-    QVERIFY2(d.find("'sizes' has shape [2]") != std::string::npos && d.find("[1, 1, 2, 2]") != std::string::npos,
+    QVERIFY2(d.find("'sizes' has shape [2]") != std::string::npos &&
+                 d.find("[1, 1, 2, 2]") != std::string::npos,
              d.c_str());
     // Both scales and sizes.
     OpCase both("Resize");
@@ -376,7 +399,8 @@ class TestResize : public QObject {
     // Integer scales, a non-positive scale, and both inputs empty.
     OpCase is("Resize");
     is.input(k2x2, "x").none().constant(i64({1, 1, 2, 2}));
-    QVERIFY2(diagnostic(is).find("'scales' must be float32") != std::string::npos, diagnostic(is).c_str());
+    QVERIFY2(diagnostic(is).find("'scales' must be float32") != std::string::npos,
+             diagnostic(is).c_str());
     QVERIFY2(diagnostic(byScales(k2x2, {1, 1, 0, 2})).find("positive") != std::string::npos,
              diagnostic(byScales(k2x2, {1, 1, 0, 2})).c_str());
     OpCase none("Resize");
@@ -396,31 +420,35 @@ class TestResize : public QObject {
         .none()
         .constant(i64({1, 1, 3, 3}));
     d = diagnostic(badRoi);
-    QVERIFY2(d.find("'roi' has shape [4]") != std::string::npos && d.find("needs 8") != std::string::npos, d.c_str());
+    QVERIFY2(d.find("'roi' has shape [4]") != std::string::npos &&
+                 d.find("needs 8") != std::string::npos,
+             d.c_str());
     // Bad data at run time: the kernels throw a clear error instead of crashing.
     Graph g;
     NodeId id = g.addNode("Resize");
     AttrReader reader(resizeOp(), g.node(id));
     for (const KernelFactory& make : {resizeOp().reference, resizeOp().fast}) {
       auto kernel = make(reader);
-      for (const std::vector<Tensor>& bad : std::vector<std::vector<Tensor>>{
-               {k2x2, Tensor(), scalesOf({1, 2}), Tensor()},
-               {k2x2, Tensor(), Tensor(), i64({1, 1, -2, 2})},
-               {k2x2, Tensor(), scalesOf({1, 1, NAN, 2}), Tensor()},
-               {k2x2, Tensor(), Tensor(), Tensor()}}) {
+      for (const std::vector<Tensor>& bad :
+           std::vector<std::vector<Tensor>>{{k2x2, Tensor(), scalesOf({1, 2}), Tensor()},
+                                            {k2x2, Tensor(), Tensor(), i64({1, 1, -2, 2})},
+                                            {k2x2, Tensor(), scalesOf({1, 1, NAN, 2}), Tensor()},
+                                            {k2x2, Tensor(), Tensor(), Tensor()}}) {
         try {
           kernel->compute(bad);
           QFAIL("bad data should throw");
         } catch (const Error& e) {
           const std::string m = e.what();
-          QVERIFY2(m.find("'scales'") != std::string::npos || m.find("'sizes'") != std::string::npos, m.c_str());
+          QVERIFY2(
+              m.find("'scales'") != std::string::npos || m.find("'sizes'") != std::string::npos,
+              m.c_str());
         }
       }
     }
   }
   void properties() {
-    static const char* kCoords[] = {"half_pixel", "pytorch_half_pixel", "align_corners", "asymmetric",
-                                    "tf_half_pixel_for_nn", "tf_crop_and_resize"};
+    static const char* kCoords[] = {"half_pixel", "pytorch_half_pixel",   "align_corners",
+                                    "asymmetric", "tf_half_pixel_for_nn", "tf_crop_and_resize"};
     static const char* kModes[] = {"nearest", "linear", "cubic"};
     static const char* kRound[] = {"round_prefer_floor", "round_prefer_ceil", "floor", "ceil"};
     // A random configuration; `ortSafe` avoids the known differences from ONNX Runtime
@@ -436,7 +464,8 @@ class TestResize : public QObject {
       // 4-D inputs whose two outer axes stay as they are.
       size_t fixedOuter = 0;
       if (ortSafe && mode != "nearest") {
-        while (shape.size() < 2 || (mode == "cubic" && shape.size() == 3)) shape.push_back(*rc::gen::inRange(1, 8));
+        while (shape.size() < 2 || (mode == "cubic" && shape.size() == 3))
+          shape.push_back(*rc::gen::inRange(1, 8));
         if (shape.size() == 4 && shifts) shape.resize(2);
         if (shape.size() == 4) fixedOuter = 2;
       }
@@ -458,8 +487,9 @@ class TestResize : public QObject {
       } else {
         c.none();
       }
-      const bool useSizes = ortSafe ? (coord == "align_corners" || coord == "tf_crop_and_resize" || mode == "nearest")
-                                    : *rc::gen::inRange(0, 2) == 1;
+      const bool useSizes =
+          ortSafe ? (coord == "align_corners" || coord == "tf_crop_and_resize" || mode == "nearest")
+                  : *rc::gen::inRange(0, 2) == 1;
       if (useSizes) {
         std::vector<int64_t> sizes;
         for (size_t i = 0; i < shape.size(); ++i) {
@@ -474,7 +504,8 @@ class TestResize : public QObject {
           float sc = i < fixedOuter ? 1.0f : float(*rc::gen::inRange(3, 31)) / 10;
           // ONNX Runtime also copies an axis whose length stays, whatever its scale; the spec
           // (and we) still resample it, e.g. 2 * 1.1 -> 2 shifts by half_pixel.
-          if (ortSafe && std::floor(float(shape[i]) * sc) == float(shape[i])) sc = shifts ? 2.0f : 1.0f;
+          if (ortSafe && std::floor(float(shape[i]) * sc) == float(shape[i]))
+            sc = shifts ? 2.0f : 1.0f;
           scales.push_back(sc);
         }
         c.constant(scalesOf(scales));
@@ -501,8 +532,9 @@ class TestResize : public QObject {
       std::vector<float> scales;
     };
     Tensor xn = randn({1, 256, 40, 40}, 1), xl = randn({1, 64, 40, 40}, 1);
-    std::vector<Bench> benches = {{"nearest 2x 1x256x40x40", byScales(xn, {1, 1, 2, 2}), xn, {1, 1, 2, 2}},
-                                  {"bilinear 2x 1x64x40x40", byScales(xl, {1, 1, 2, 2}, "linear"), xl, {1, 1, 2, 2}}};
+    std::vector<Bench> benches = {
+        {"nearest 2x 1x256x40x40", byScales(xn, {1, 1, 2, 2}), xn, {1, 1, 2, 2}},
+        {"bilinear 2x 1x64x40x40", byScales(xl, {1, 1, 2, 2}, "linear"), xl, {1, 1, 2, 2}}};
     for (Bench& b : benches) {
       Graph g = b.c.graph();
       AttrReader reader(resizeOp(), g.node(g.findByName("op")->id));
@@ -516,7 +548,9 @@ class TestResize : public QObject {
         for (int i = 0; i < n; ++i) {
           auto t0 = std::chrono::steady_clock::now();
           f();
-          ms = std::min(ms, std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count());
+          ms = std::min(
+              ms, std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0)
+                      .count());
         }
         return ms;
       };
@@ -527,7 +561,8 @@ class TestResize : public QObject {
       exportModel(g, path);
       OrtResult ort = runOrt(path, {{"x", b.x}}, 1, 20);
       std::sort(ort.ms.begin(), ort.ms.end());
-      qInfo("%s: reference %.2f ms, fast %.3f ms, ONNX Runtime %.3f ms (best of 20)", b.what, ref, fast, ort.ms.front());
+      qInfo("%s: reference %.2f ms, fast %.3f ms, ONNX Runtime %.3f ms (best of 20)", b.what, ref,
+            fast, ort.ms.front());
     }
   }
 };

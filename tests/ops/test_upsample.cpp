@@ -1,10 +1,10 @@
 // Upsample (opset 9, deprecated): hand-computed nearest and linear, export as Resize, import of
 // opset-9 models checked against ONNX Runtime on the original file, properties, bad inputs.
-#include <QtTest>
 #include <onnx/onnx_pb.h>
-
-#include <cmath>
 #include <rapidcheck.h>
+
+#include <QtTest>
+#include <cmath>
 
 #include "core/evaluator.h"
 #include "core/onnx_io.h"
@@ -53,7 +53,8 @@ std::string upsample9Model(const std::string& mode, const Shape& xShape, const T
   auto* in = g->add_input();
   in->set_name("x");
   in->mutable_type()->mutable_tensor_type()->set_elem_type(onnx::TensorProto::FLOAT);
-  for (int64_t d : xShape) in->mutable_type()->mutable_tensor_type()->mutable_shape()->add_dim()->set_dim_value(d);
+  for (int64_t d : xShape)
+    in->mutable_type()->mutable_tensor_type()->mutable_shape()->add_dim()->set_dim_value(d);
   auto* out = g->add_output();
   out->set_name("y");
   out->mutable_type()->mutable_tensor_type()->set_elem_type(onnx::TensorProto::FLOAT);
@@ -72,7 +73,8 @@ class TestUpsample : public QObject {
  private Q_SLOTS:
   // The ONNX example: 2x3 nearest repeats each value in a 2x3 block.
   void nearest() {
-    Tensor y = Tensor::fromFloats({1, 1, 4, 6}, {1, 1, 1, 2, 2, 2, 1, 1, 1, 2, 2, 2, 3, 3, 3, 4, 4, 4, 3, 3, 3, 4, 4, 4});
+    Tensor y = Tensor::fromFloats(
+        {1, 1, 4, 6}, {1, 1, 1, 2, 2, 2, 1, 1, 1, 2, 2, 2, 3, 3, 3, 4, 4, 4, 3, 3, 3, 4, 4, 4});
     NC_CHECK(upsample(k2x2, {1, 1, 2, 3}).expect(y).check());
     NC_CHECK(upsample(k2x2, {1, 1, 2, 3}).checkOnnx());
     // Non-integer scale: floor(x / 1.5) picks 0, 0, 1 for 3 outputs of 2.
@@ -82,7 +84,8 @@ class TestUpsample : public QObject {
   }
   // Linear, asymmetric: x_original = x / 2 = 0, 0.5, 1, 1.5 (the last clamps to the edge).
   void linear() {
-    Tensor y = Tensor::fromFloats({1, 1, 4, 4}, {1, 1.5, 2, 2, 2, 2.5, 3, 3, 3, 3.5, 4, 4, 3, 3.5, 4, 4});
+    Tensor y =
+        Tensor::fromFloats({1, 1, 4, 4}, {1, 1.5, 2, 2, 2, 2.5, 3, 3, 3, 3.5, 4, 4, 3, 3.5, 4, 4});
     NC_CHECK(upsample(k2x2, {1, 1, 2, 2}, "linear").expect(y).check());
     NC_CHECK(upsample(k2x2, {1, 1, 2, 2}, "linear").checkOnnx());
   }
@@ -114,7 +117,8 @@ class TestUpsample : public QObject {
   }
   void badInputs() {
     std::string d = diagnostic(upsample(k2x2, {2, 2}));
-    QVERIFY2(d.find("node 'op' (Upsample)") != std::string::npos && d.find("'scales' has shape [2]") != std::string::npos &&
+    QVERIFY2(d.find("node 'op' (Upsample)") != std::string::npos &&
+                 d.find("'scales' has shape [2]") != std::string::npos &&
                  d.find("[1, 1, 2, 2]") != std::string::npos,
              d.c_str());
     d = diagnostic(upsample(k2x2, {1, 1, 0.5f, 2}));
