@@ -675,8 +675,9 @@ const OpSpec& resizeOp() {
     s.importOnnx = [](ImportedNode& n) {
       const std::string what = "Resize '" + n.name + "'";
       if (n.opset < 11) {
-        // Resize-10: inputs (X, scales), coordinates as Upsample: asymmetric, nearest rounds down
-        // (ONNX Runtime's behaviour when upsampling).
+        // Resize-10: inputs (X, scales), coordinates as Upsample: asymmetric, nearest rounds down.
+        // That is ONNX Runtime's behaviour when upsampling; when downsampling it rounds up, per
+        // axis, which one nearest_mode cannot express (the import does not see the scales).
         n.inputPorts = {kX, kScales};
         n.attrs["coordinate_transformation_mode"] = std::string("asymmetric");
         auto m = n.attrs.find("mode");
