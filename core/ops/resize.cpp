@@ -249,8 +249,13 @@ ResizePlan planResize(const ResizeParams& p, const Shape& in, const ResizeInputs
         plan.out[a] = -1;
         continue;
       }
-      const float len =
-          float(in[a]) * s;  // float, as ONNX shape inference and ONNX Runtime compute it
+      // In float, as ONNX shape inference and ONNX Runtime compute it.
+      const float len = float(in[a]) * s;
+      if (!(len < float(Tensor::kMaxElements)))
+        throw ShapeError("input 'scales' value " + std::to_string(i) + " (" + std::to_string(s) +
+                             ") makes axis " + std::to_string(a) + " of X (shape " +
+                             shapeToString(in) + ") too long",
+                         kScales);
       plan.out[a] = int64_t(std::floor(len));
       plan.lengthResized[a] = double(len);
     }

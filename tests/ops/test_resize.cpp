@@ -433,6 +433,7 @@ class TestResize : public QObject {
            std::vector<std::vector<Tensor>>{{k2x2, Tensor(), scalesOf({1, 2}), Tensor()},
                                             {k2x2, Tensor(), Tensor(), i64({1, 1, -2, 2})},
                                             {k2x2, Tensor(), scalesOf({1, 1, NAN, 2}), Tensor()},
+                                            {k2x2, Tensor(), scalesOf({1, 1, 1e30f, 2}), Tensor()},
                                             {k2x2, Tensor(), Tensor(), Tensor()}}) {
         try {
           kernel->compute(bad);
