@@ -664,6 +664,8 @@ const OpSpec& resizeOp() {
       std::vector<std::string> ins;
       for (int i = 0; i < ctx.numInputs(); ++i) ins.push_back(ctx.input(i));
       while (!ins.empty() && ins.back().empty()) ins.pop_back();
+      if (ins.size() < 3)
+        throw Error("Resize '" + a.node().name + "': connect 'scales' or 'sizes' before exporting");
       std::vector<std::pair<std::string, AttrValue>> attrs;
       for (auto& [k, v] : a.node().attrs) {
         const bool opset18 = std::find(std::begin(kOpset18Attrs), std::end(kOpset18Attrs), k) !=

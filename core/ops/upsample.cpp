@@ -95,6 +95,8 @@ const OpSpec& upsampleOp() {
       std::vector<std::pair<std::string, AttrValue>> attrs = {
           {"coordinate_transformation_mode", std::string("asymmetric")}, {"mode", a.s("mode")}};
       if (a.s("mode") == "nearest") attrs.emplace_back("nearest_mode", std::string("floor"));
+      if (ctx.input(1).empty())
+        throw Error("Upsample '" + a.node().name + "': connect 'scales' before exporting");
       ctx.addNode("Resize", {ctx.input(0), "", ctx.input(1)}, {ctx.output(0)}, attrs);
     };
     s.importOnnx = [](ImportedNode& n) {

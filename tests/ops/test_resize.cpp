@@ -280,6 +280,13 @@ class TestResize : public QObject {
     h.input(randn({1, 3, 5, 7}, 1), "x");
     QCOMPARE(outputType(h).dims, (Shape{-1, -1, -1, -1}));
     QCOMPARE(diagnostic(h), std::string());
+    try {  // ... but such a graph does not export
+      exportModelBytes(h.graph());
+      QFAIL("export without scales or sizes should fail");
+    } catch (const Error& e) {
+      QVERIFY2(std::string(e.what()).find("connect 'scales' or 'sizes'") != std::string::npos,
+               e.what());
+    }
   }
   // Opset 18: axes, keep_aspect_ratio_policy and antialias, through ONNX Runtime at opset 18.
   void opset18() {
