@@ -15,6 +15,7 @@ struct Evaluator::Entry {
   std::unique_ptr<Kernel> kernel;
   std::map<std::string, AttrValue> kernelAttrs;
   bool kernelIsReference = false;
+  int kernelOutputs = 0;  // the node's output count the kernel was built for (Split)
 };
 
 Evaluator::Evaluator() = default;
@@ -116,12 +117,14 @@ EvalReport Evaluator::run(const Graph& g, const EvalOptions& options) {
           inputs.push_back(f->second.first);
         }
       }
-      if (!e.kernel || !sameAttrs(e.kernelAttrs, n.attrs) || e.kernelIsReference != options.reference) {
+      if (!e.kernel || !sameAttrs(e.kernelAttrs, n.attrs) || e.kernelIsReference != options.reference ||
+          e.kernelOutputs != n.numOutputs) {
         AttrReader reader(*spec, n);
         const KernelFactory& make = (options.reference || !spec->fast) ? spec->reference : spec->fast;
         e.kernel = make(reader);
         e.kernelAttrs = n.attrs;
         e.kernelIsReference = options.reference;
+        e.kernelOutputs = n.numOutputs;
       }
       e.outputs = e.kernel->compute(inputs);
       e.failed = false;

@@ -148,6 +148,12 @@ class ExportContext {
   }
   virtual void addInitializer(const std::string& name, const Tensor& t) = 0;
   virtual int opset() const = 0;
+  // What shape inference knows about input i (nullopt when unbound or not known). Lets an op
+  // pick the form of an older opset that needs static sizes (e.g. Split at opset 17).
+  virtual std::optional<TensorType> inputType(int i) const {
+    (void)i;
+    return std::nullopt;
+  }
 };
 
 using ExportFn = std::function<void(ExportContext&, const AttrReader&)>;
