@@ -67,6 +67,7 @@ Graph OpCase::graph() const {
   const OpSpec* spec = findOp(op_);
   if (spec && !spec->inputs.empty() && spec->inputs.back().variadic)
     g.setInputCount(op, std::max<int>(int(spec->inputs.size()), int(ins_.size())));
+  if (spec && !spec->outputs.empty() && spec->outputs.back().variadic) g.setOutputCount(op, numOutputs_);
   for (auto& [k, v] : attrs_) g.setAttr(op, k, v);
   for (int i = 0; i < int(ins_.size()); ++i) {
     const In& in = ins_[size_t(i)];
