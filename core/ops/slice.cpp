@@ -38,8 +38,8 @@ SlicePlan planSlice(const Shape& in, const std::vector<int64_t>& starts, const s
     const int64_t step = steps[i], dim = in[ax];
     if (step == 0) throw ShapeError("steps must not be 0 (axis " + std::to_string(axes[i]) + ")");
     p.step[ax] = step;
-    if (dim < 0) {
-      p.out[ax] = -1;
+    if (dim <= 0) {  // unknown, or empty (nothing to clamp into)
+      p.out[ax] = dim;
       continue;
     }
     int64_t s = starts[i], e = ends[i];
