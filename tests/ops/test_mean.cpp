@@ -42,7 +42,7 @@ Tensor oracle(const std::vector<Tensor>& xs) {
 
 OpCase makeCase(const std::vector<Tensor>& xs) {
   OpCase c("Mean");
-  for (size_t i = 0; i < xs.size(); ++i) c.input(xs[i], std::to_string(i).insert(0, "x"));
+  for (size_t i = 0; i < xs.size(); ++i) c.input(xs[i], std::string(1, char('a' + i)));  // inputs a, b, c, ...
   return c.expect(oracle(xs), {1e-5, 1e-5});
 }
 
