@@ -3,9 +3,11 @@
 // against a naive slicer, and diagnostics.
 #include <QtTest>
 #include <numeric>
+#include <onnx/onnx_pb.h>
 #include <rapidcheck.h>
 
 #include "core/evaluator.h"
+#include "core/onnx_io.h"
 #include "core/shape_inference.h"
 #include "tests/support/op_case.h"
 #include "tests/support/ort.h"
@@ -118,6 +120,43 @@ class TestSplit : public QObject {
     NC_CHECK(compareTensors(*ev.output({op, 2}), part(x, 0, 4, 2), {0, 0}));
     ShapeInfo info = inferShapes(g);
     QCOMPARE(info.type({op, 2})->dims, (Shape{2}));
+  }
+  // An opset 11 model carries the sizes as an attribute; import keeps it as our legacy
+  // attribute, and re-export at opset 17 turns it into an int64 initializer.
+  void legacyImport() {
+    Tensor x = randn({2, 6}, 6);
+    OpCase c = splitCase(x, 1, {1, 5}, "input");
+    onnx::ModelProto m;
+    m.ParseFromString(exportModelBytes(c.graph()));
+    m.mutable_opset_import(0)->set_version(11);
+    auto* node = m.mutable_graph()->mutable_node(0);
+    QCOMPARE(node->op_type(), std::string("Split"));
+    node->mutable_input()->RemoveLast();
+    auto* a = node->add_attribute();
+    a->set_name("split");
+    a->set_type(onnx::AttributeProto::INTS);
+    a->add_ints(1);
+    a->add_ints(5);
+    Graph g = importModelBytes(m.SerializeAsString());
+    const Node* split = g.findByName("op");
+    QVERIFY(split && split->attrs.count("split") && split->inputs[1].constant.empty());
+    std::vector<Tensor> outs = evaluate(g, c.feeds());
+    NC_CHECK(compareTensors(outs[0], part(x, 1, 0, 1), {0, 0}));
+    NC_CHECK(compareTensors(outs[1], part(x, 1, 1, 5), {0, 0}));
+    NC_CHECK(checkGraphWithOrt(g, c.feeds()));
+    // Opset 18's num_outputs must match the node's outputs.
+    m.mutable_opset_import(0)->set_version(18);
+    node->clear_attribute();
+    a = node->add_attribute();
+    a->set_name("num_outputs");
+    a->set_type(onnx::AttributeProto::INT);
+    a->set_i(3);
+    try {
+      importModelBytes(m.SerializeAsString());
+      QFAIL("num_outputs=3 on a two-output Split must be refused");
+    } catch (const Error& e) {
+      QVERIFY2(std::string(e.what()).find("num_outputs=3") != std::string::npos, e.what());
+    }
   }
   void badInputs() {
     std::string d = diagnostic(OpCase("Split", 2).input(randn({5, 2}, 1)).constant(ints({2, 2})));

@@ -1,9 +1,13 @@
 // Squeeze: listed axes (input and legacy attribute), all unit dims by default, negative axes,
 // int64 data, unknown dims, ONNX Runtime, a property, and diagnostics.
 #include <QtTest>
+#include <onnx/onnx_pb.h>
 #include <rapidcheck.h>
 
+#include "core/evaluator.h"
+#include "core/onnx_io.h"
 #include "core/shape_inference.h"
+#include "tests/support/ort.h"
 #include "tests/support/op_case.h"
 #include "tests/support/properties.h"
 
@@ -58,6 +62,28 @@ class TestSqueeze : public QObject {
     g.setConstant(s, 1, ints({0}));
     info = inferShapes(g);
     QCOMPARE(info.type({s, 0})->dims, (Shape{-1, 1}));
+  }
+  // Opset 11 carries axes as an attribute: import keeps it as our legacy attribute, and
+  // export at opset 17 writes it back as an int64 input.
+  void legacyImport() {
+    Tensor x = randn({1, 3, 1, 5}, 4);
+    OpCase c = squeezeCase(x, std::vector<int64_t>{0, 2}, {3, 5});
+    onnx::ModelProto m;
+    m.ParseFromString(exportModelBytes(c.graph()));
+    m.mutable_opset_import(0)->set_version(11);
+    auto* node = m.mutable_graph()->mutable_node(0);
+    QCOMPARE(node->op_type(), std::string("Squeeze"));
+    node->mutable_input()->RemoveLast();
+    auto* a = node->add_attribute();
+    a->set_name("axes");
+    a->set_type(onnx::AttributeProto::INTS);
+    a->add_ints(0);
+    a->add_ints(2);
+    Graph g = importModelBytes(m.SerializeAsString());
+    const Node* op = g.findByName("op");
+    QVERIFY(op && op->attrs.count("axes") && op->inputs[1].constant.empty());
+    NC_CHECK(compareTensors(evaluate(g, c.feeds())[0], c.run(true)[0], {0, 0}));
+    NC_CHECK(checkGraphWithOrt(g, c.feeds()));
   }
   void badInputs() {
     std::string d = diagnostic(OpCase("Squeeze").input(randn({1, 3}, 1)).constant(ints({1})));

@@ -1,9 +1,13 @@
 // Unsqueeze: axes as input and legacy attribute, negative and unsorted axes, int64 data, a
 // squeeze round-trip property, ONNX Runtime, and diagnostics.
 #include <QtTest>
+#include <onnx/onnx_pb.h>
 #include <rapidcheck.h>
 
+#include "core/evaluator.h"
+#include "core/onnx_io.h"
 #include "core/shape_inference.h"
+#include "tests/support/ort.h"
 #include "tests/support/op_case.h"
 #include "tests/support/properties.h"
 
@@ -51,6 +55,28 @@ class TestUnsqueeze : public QObject {
     // Axes fed at run time: rank known from their count, dims unknown.
     Graph h = OpCase("Unsqueeze").input(randn({3, 5}, 1), "x").input(ints({1}), "axes").graph();
     QCOMPARE(inferShapes(h).type({h.findByName("op")->id, 0})->dims, (Shape{-1, -1, -1}));
+  }
+  // Opset 11 carries axes as an attribute: import keeps it as our legacy attribute, and
+  // export at opset 17 writes it back as an int64 input.
+  void legacyImport() {
+    Tensor x = randn({3, 5}, 4);
+    OpCase c = unsqueezeCase(x, {0, 2}, {1, 3, 1, 5});
+    onnx::ModelProto m;
+    m.ParseFromString(exportModelBytes(c.graph()));
+    m.mutable_opset_import(0)->set_version(11);
+    auto* node = m.mutable_graph()->mutable_node(0);
+    QCOMPARE(node->op_type(), std::string("Unsqueeze"));
+    node->mutable_input()->RemoveLast();
+    auto* a = node->add_attribute();
+    a->set_name("axes");
+    a->set_type(onnx::AttributeProto::INTS);
+    a->add_ints(0);
+    a->add_ints(2);
+    Graph g = importModelBytes(m.SerializeAsString());
+    const Node* op = g.findByName("op");
+    QVERIFY(op && op->attrs.count("axes") && op->inputs[1].constant.empty());
+    NC_CHECK(compareTensors(evaluate(g, c.feeds())[0], c.run(true)[0], {0, 0}));
+    NC_CHECK(checkGraphWithOrt(g, c.feeds()));
   }
   void badInputs() {
     std::string d = diagnostic(OpCase("Unsqueeze").input(randn({3, 5}, 1)).constant(ints({1, 1})));
