@@ -54,7 +54,7 @@ std::vector<TensorType> inferMatmul(const InferContext& ctx) {
 void batchOffsets(const MatmulDims& d, std::vector<int64_t>& offA, std::vector<int64_t>& offB) {
   const size_t r = d.batch.size();
   const int64_t nb = shapeNumel(d.batch);
-  std::vector<int64_t> sa = broadcastStrides(d.aBatch, r), sb = broadcastStrides(d.bBatch, r);
+  std::vector<int64_t> sa = broadcastInputStrides(d.aBatch, r), sb = broadcastInputStrides(d.bBatch, r);
   offA.assign(size_t(nb), 0);
   offB.assign(size_t(nb), 0);
   std::vector<int64_t> idx(r, 0);
@@ -107,7 +107,7 @@ class MatmulFast : public Kernel {
     Tensor y(DType::Float32, d.out);
     if (y.numel() == 0) return {y};
     if (d.k == 0) return {y};  // empty sums: zeros
-    const size_t r = std::max<size_t>(d.batch.size(), 0) + 2;
+    const size_t r = d.batch.size() + 2;
     if (r > 12) return MatmulReference().compute(in);
     auto full = [&](const Shape& batch, int64_t rows, int64_t cols) {
       Shape s(r - 2 - batch.size(), 1);

@@ -4,7 +4,7 @@
 
 namespace nc {
 
-std::vector<int64_t> broadcastStrides(const Shape& s, size_t r) {
+std::vector<int64_t> broadcastInputStrides(const Shape& s, size_t r) {
   std::vector<int64_t> st(r, 0);
   auto cs = contiguousStrides(s);
   for (size_t i = 0; i < s.size(); ++i) st[r - s.size() + i] = s[i] == 1 ? 0 : cs[i];
@@ -19,7 +19,7 @@ Tensor broadcastTo(const Tensor& x, const Shape& out) {
   }
   Tensor y(x.dtype(), out);
   const size_t r = out.size();
-  std::vector<int64_t> st = broadcastStrides(x.shape(), r);
+  std::vector<int64_t> st = broadcastInputStrides(x.shape(), r);
   dispatchDType(x.dtype(), [&](auto tag) {
     using T = decltype(tag);
     const T* px = dataOf<T>(x);

@@ -29,6 +29,6 @@ T* dataOf(Tensor& t) {
 // x broadcast (NumPy rules, x's rank <= out's rank) to `out`, as a fresh tensor.
 Tensor broadcastTo(const Tensor& x, const Shape& out);
 // Strides of `s` aligned to an output of rank r (leading dims 0), 0 where s has extent 1.
-std::vector<int64_t> broadcastStrides(const Shape& s, size_t r);
+std::vector<int64_t> broadcastInputStrides(const Shape& s, size_t r);
 
 }  // namespace nc
