@@ -40,7 +40,9 @@ const OpSpec& expandOp() {
     s.minImportOpset = 8;
     s.category = "Tensor";
     s.caption = "Expand";
-    s.doc = "Broadcasts the input to `shape` (NumPy rules, both ways: a 1 in shape keeps the input's dim)";
+    s.doc =
+        "Broadcasts the input to `shape` (NumPy rules, both ways: a 1 in shape keeps the input's "
+        "dim)";
     s.inputs = {in("input"), param("shape", false, "int64 target shape")};
     s.outputs = {in("output")};
     s.infer = inferExpand;

@@ -7,8 +7,8 @@ namespace {
 // Axis in [-r, r]; ShapeError otherwise.
 int flattenAxis(int64_t axis, int r) {
   if (axis < -r || axis > r)
-    throw ShapeError("axis " + std::to_string(axis) + " is out of range [" + std::to_string(-r) + ", " +
-                     std::to_string(r) + "] for rank " + std::to_string(r));
+    throw ShapeError("axis " + std::to_string(axis) + " is out of range [" + std::to_string(-r) +
+                     ", " + std::to_string(r) + "] for rank " + std::to_string(r));
   return int(axis < 0 ? axis + r : axis);
 }
 
@@ -54,7 +54,8 @@ const OpSpec& flattenOp() {
       const int64_t axis = a.i("axis");
       return makeKernel([axis](std::span<const Tensor> in) {
         const Tensor& x = in[0];
-        return std::vector<Tensor>{x.reshaped(flattenShape(x.shape(), flattenAxis(axis, x.rank())))};
+        return std::vector<Tensor>{
+            x.reshaped(flattenShape(x.shape(), flattenAxis(axis, x.rank())))};
       });
     };
     return s;

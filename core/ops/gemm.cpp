@@ -18,8 +18,9 @@ GemmDims gemmDims(const Shape& a, const Shape& b, bool transA, bool transB) {
   GemmDims d{transA ? a[1] : a[0], transA ? a[0] : a[1], transB ? b[0] : b[1]};
   const int64_t kb = transB ? b[1] : b[0];
   if (d.k >= 0 && kb >= 0 && d.k != kb)
-    throw ShapeError("inner dimensions do not match: A " + shapeToString(a) + (transA ? " (transposed)" : "") +
-                     " has K = " + std::to_string(d.k) + ", B " + shapeToString(b) + (transB ? " (transposed)" : "") +
+    throw ShapeError("inner dimensions do not match: A " + shapeToString(a) +
+                     (transA ? " (transposed)" : "") + " has K = " + std::to_string(d.k) + ", B " +
+                     shapeToString(b) + (transB ? " (transposed)" : "") +
                      " has K = " + std::to_string(kb));
   if (d.k < 0) d.k = kb;
   return d;
@@ -34,8 +35,10 @@ void checkC(const Shape& c, int64_t m, int64_t n) {
     ok = c[i] == 1 || c[i] < 0 || w < 0 || c[i] == w;
   }
   if (!ok)
-    throw ShapeError("input 'C' of shape " + shapeToString(c) + " cannot be broadcast to the output [" +
-                     (m < 0 ? std::string("?") : std::to_string(m)) + ", " + (n < 0 ? std::string("?") : std::to_string(n)) + "]");
+    throw ShapeError("input 'C' of shape " + shapeToString(c) +
+                     " cannot be broadcast to the output [" +
+                     (m < 0 ? std::string("?") : std::to_string(m)) + ", " +
+                     (n < 0 ? std::string("?") : std::to_string(n)) + "]");
 }
 
 std::vector<TensorType> inferGemm(const InferContext& ctx) {
@@ -60,7 +63,10 @@ std::vector<TensorType> inferGemm(const InferContext& ctx) {
 class GemmKernel : public Kernel {
  public:
   GemmKernel(const AttrReader& a, bool fast)
-      : alpha_(a.f("alpha")), beta_(a.f("beta")), transA_(a.i("transA") != 0), transB_(a.i("transB") != 0),
+      : alpha_(a.f("alpha")),
+        beta_(a.f("beta")),
+        transA_(a.i("transA") != 0),
+        transB_(a.i("transB") != 0),
         fast_(fast) {}
 
   std::vector<Tensor> compute(std::span<const Tensor> in) const override {
@@ -84,7 +90,8 @@ class GemmKernel : public Kernel {
       for (int64_t i = 0; i < m; ++i)
         for (int64_t j = 0; j < n; ++j) {
           double acc = 0;
-          for (int64_t p = 0; p < k; ++p) acc += double(pa[i * aRow + p * aCol]) * double(pb[p * bRow + j * bCol]);
+          for (int64_t p = 0; p < k; ++p)
+            acc += double(pa[i * aRow + p * aCol]) * double(pb[p * bRow + j * bCol]);
           py[i * n + j] = float(double(alpha_) * acc);
         }
     }
@@ -112,7 +119,9 @@ const OpSpec& gemmOp() {
     s.minImportOpset = 7;  // unidirectional broadcasting of C since opset 7
     s.category = "Linear";
     s.caption = "Gemm";
-    s.doc = "Y = alpha * A' x B' + beta * C (A' = A^T if transA, B' = B^T if transB; C broadcast to [M, N])";
+    s.doc =
+        "Y = alpha * A' x B' + beta * C (A' = A^T if transA, B' = B^T if transB; C broadcast to "
+        "[M, N])";
     s.inputs = {in("A"), param("B"), param("C", true)};
     s.outputs = {in("Y")};
     s.attrs = {

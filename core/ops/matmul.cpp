@@ -1,7 +1,6 @@
 #include "core/ops/matmul.h"
 
 #include <dnnl.hpp>
-
 #include <map>
 #include <mutex>
 
@@ -12,7 +11,8 @@ namespace nc {
 
 MatmulDims matmulDims(const Shape& a, const Shape& b) {
   if (a.empty() || b.empty())
-    throw ShapeError("MatMul needs inputs of rank >= 1, got A " + shapeToString(a) + " and B " + shapeToString(b));
+    throw ShapeError("MatMul needs inputs of rank >= 1, got A " + shapeToString(a) + " and B " +
+                     shapeToString(b));
   MatmulDims d;
   const bool aVec = a.size() == 1, bVec = b.size() == 1;
   d.m = aVec ? 1 : a[a.size() - 2];
@@ -20,8 +20,9 @@ MatmulDims matmulDims(const Shape& a, const Shape& b) {
   const int64_t kb = bVec ? b[0] : b[b.size() - 2];
   d.n = bVec ? 1 : b.back();
   if (d.k >= 0 && kb >= 0 && d.k != kb)
-    throw ShapeError("inner dimensions do not match: A " + shapeToString(a) + " has K = " + std::to_string(d.k) +
-                     ", B " + shapeToString(b) + " has K = " + std::to_string(kb));
+    throw ShapeError("inner dimensions do not match: A " + shapeToString(a) +
+                     " has K = " + std::to_string(d.k) + ", B " + shapeToString(b) +
+                     " has K = " + std::to_string(kb));
   if (d.k < 0) d.k = kb;
   if (!aVec) d.aBatch.assign(a.begin(), a.end() - 2);
   if (!bVec) d.bBatch.assign(b.begin(), b.end() - 2);
@@ -54,7 +55,8 @@ std::vector<TensorType> inferMatmul(const InferContext& ctx) {
 void batchOffsets(const MatmulDims& d, std::vector<int64_t>& offA, std::vector<int64_t>& offB) {
   const size_t r = d.batch.size();
   const int64_t nb = shapeNumel(d.batch);
-  std::vector<int64_t> sa = broadcastInputStrides(d.aBatch, r), sb = broadcastInputStrides(d.bBatch, r);
+  std::vector<int64_t> sa = broadcastInputStrides(d.aBatch, r),
+                       sb = broadcastInputStrides(d.bBatch, r);
   offA.assign(size_t(nb), 0);
   offB.assign(size_t(nb), 0);
   std::vector<int64_t> idx(r, 0);
@@ -116,7 +118,8 @@ class MatmulFast : public Kernel {
       s.push_back(cols);
       return s;
     };
-    Shape ad = full(d.aBatch, d.m, d.k), bd = full(d.bBatch, d.k, d.n), yd = full(d.batch, d.m, d.n);
+    Shape ad = full(d.aBatch, d.m, d.k), bd = full(d.bBatch, d.k, d.n),
+          yd = full(d.batch, d.m, d.n);
     cache_.run(ad, contiguousStrides(ad), a.f32(), bd, contiguousStrides(bd), b.f32(), yd, y.f32());
     return {y};
   }
@@ -140,8 +143,9 @@ static dnnl::engine& cpuEngine() {
 DnnlMatmulCache::DnnlMatmulCache() : impl_(std::make_unique<Impl>()) {}
 DnnlMatmulCache::~DnnlMatmulCache() = default;
 
-void DnnlMatmulCache::run(const Shape& aDims, const Shape& aStrides, const float* a, const Shape& bDims,
-                          const Shape& bStrides, const float* b, const Shape& cDims, float* c) const {
+void DnnlMatmulCache::run(const Shape& aDims, const Shape& aStrides, const float* a,
+                          const Shape& bDims, const Shape& bStrides, const float* b,
+                          const Shape& cDims, float* c) const {
   using dt = dnnl::memory::data_type;
   dnnl::memory::desc amd(aDims, dt::f32, aStrides), bmd(bDims, dt::f32, bStrides),
       cmd(cDims, dt::f32, contiguousStrides(cDims));
@@ -165,8 +169,8 @@ void DnnlMatmulCache::run(const Shape& aDims, const Shape& aStrides, const float
     }
     prim = slot;
   }
-  dnnl::memory am(amd, cpuEngine(), const_cast<float*>(a)), bm(bmd, cpuEngine(), const_cast<float*>(b)),
-      cm(cmd, cpuEngine(), c);
+  dnnl::memory am(amd, cpuEngine(), const_cast<float*>(a)),
+      bm(bmd, cpuEngine(), const_cast<float*>(b)), cm(cmd, cpuEngine(), c);
   dnnl::stream s(cpuEngine());
   prim->execute(s, {{DNNL_ARG_SRC, am}, {DNNL_ARG_WEIGHTS, bm}, {DNNL_ARG_DST, cm}});
   s.wait();
@@ -180,8 +184,9 @@ const OpSpec& matmulOp() {
     s.minImportOpset = 1;
     s.category = "Linear";
     s.caption = "MatMul";
-    s.doc = "Y = A x B with NumPy matmul semantics: batch dimensions broadcast; a 1-D A is a row "
-            "vector and a 1-D B a column vector, their unit dimension removed from Y";
+    s.doc =
+        "Y = A x B with NumPy matmul semantics: batch dimensions broadcast; a 1-D A is a row "
+        "vector and a 1-D B a column vector, their unit dimension removed from Y";
     s.inputs = {in("A"), in("B")};
     s.outputs = {in("Y")};
     s.infer = inferMatmul;

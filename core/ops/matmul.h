@@ -25,8 +25,8 @@ class DnnlMatmulCache {
  public:
   DnnlMatmulCache();
   ~DnnlMatmulCache();
-  void run(const Shape& aDims, const Shape& aStrides, const float* a, const Shape& bDims, const Shape& bStrides,
-           const float* b, const Shape& cDims, float* c) const;
+  void run(const Shape& aDims, const Shape& aStrides, const float* a, const Shape& bDims,
+           const Shape& bStrides, const float* b, const Shape& cDims, float* c) const;
 
  private:
   struct Impl;

@@ -10,7 +10,8 @@ namespace nc {
 namespace {
 
 // Which axes of a rank-r input are reduced (empty result: none, i.e. the identity).
-std::vector<bool> reducedAxes(const std::optional<std::vector<int64_t>>& axes, bool noopWithEmpty, int r) {
+std::vector<bool> reducedAxes(const std::optional<std::vector<int64_t>>& axes, bool noopWithEmpty,
+                              int r) {
   std::vector<bool> red(size_t(r), false);
   if (!axes || axes->empty()) {
     if (!noopWithEmpty) red.assign(size_t(r), true);
@@ -23,8 +24,10 @@ std::vector<bool> reducedAxes(const std::optional<std::vector<int64_t>>& axes, b
 Shape reducedShape(const Shape& in, const std::vector<bool>& red, bool keepdims) {
   Shape out;
   for (size_t i = 0; i < in.size(); ++i) {
-    if (!red[i]) out.push_back(in[i]);
-    else if (keepdims) out.push_back(1);
+    if (!red[i])
+      out.push_back(in[i]);
+    else if (keepdims)
+      out.push_back(1);
   }
   return out;
 }
@@ -41,7 +44,8 @@ std::vector<TensorType> inferReduce(const InferContext& ctx) {
     auto red = reducedAxes(axes, ctx.attrs.i("noop_with_empty_axes") != 0, r);
     return {TensorType::of(reducedShape(x->dims, red, keepdims))};
   } catch (const ShapeError& e) {
-    ctx.fail(std::string(e.what()) + " (input shape " + shapeToString(x->dims) + ")", ctx.hasInput(1) ? 1 : 0);
+    ctx.fail(std::string(e.what()) + " (input shape " + shapeToString(x->dims) + ")",
+             ctx.hasInput(1) ? 1 : 0);
   }
 }
 
@@ -67,15 +71,18 @@ class ReduceKernel : public Kernel {
       if (red[size_t(d)]) ost[size_t(d)] = 0;
     const int64_t nOut = shapeNumel(kept), nIn = x.numel();
     const int64_t count = nOut ? nIn / nOut : 0;
-    std::vector<double> acc(size_t(nOut), kind_ == ReduceKind::Max ? -std::numeric_limits<double>::infinity() : 0.0);
+    std::vector<double> acc(
+        size_t(nOut), kind_ == ReduceKind::Max ? -std::numeric_limits<double>::infinity() : 0.0);
     const float* px = x.f32();
     std::vector<int64_t> idx(size_t(r), 0);
     int64_t o = 0;
     for (int64_t i = 0; i < nIn; ++i) {
       const double v = px[i];
       double& a = acc[size_t(o)];
-      if (kind_ == ReduceKind::Max) a = (std::isnan(v) || v > a) ? v : a;
-      else a += v;
+      if (kind_ == ReduceKind::Max)
+        a = (std::isnan(v) || v > a) ? v : a;
+      else
+        a += v;
       for (int d = r - 1; d >= 0; --d) {
         size_t ud = size_t(d);
         if (++idx[ud] < x.dim(d)) {
@@ -114,7 +121,8 @@ OpSpec reduceOpSpec(std::string type, std::string doc, ReduceKind kind) {
   s.attrs = {
       attrInts("axes", std::nullopt, "axes when the 'axes' input is unbound (opset 13-17 form)"),
       attrInt("keepdims", 1, 0, 1, "keep reduced axes as size 1"),
-      attrInt("noop_with_empty_axes", 0, 0, 1, "with no axes: 1 passes the input through, 0 reduces all"),
+      attrInt("noop_with_empty_axes", 0, 0, 1,
+              "with no axes: 1 passes the input through, 0 reduces all"),
   };
   s.infer = inferReduce;
   s.reference = [kind](const AttrReader& a) { return std::make_unique<ReduceKernel>(a, kind); };
@@ -122,15 +130,17 @@ OpSpec reduceOpSpec(std::string type, std::string doc, ReduceKind kind) {
     std::vector<std::pair<std::string, AttrValue>> attrs;
     if (a.has("keepdims")) attrs.emplace_back("keepdims", a.i("keepdims"));
     if (ctx.opset() >= 18) {
-      if (a.has("noop_with_empty_axes")) attrs.emplace_back("noop_with_empty_axes", a.i("noop_with_empty_axes"));
+      if (a.has("noop_with_empty_axes"))
+        attrs.emplace_back("noop_with_empty_axes", a.i("noop_with_empty_axes"));
       std::vector<std::string> ins = {ctx.input(0)};
       if (std::string axes = exportIntsInput(ctx, a, 1, "axes"); !axes.empty()) ins.push_back(axes);
       ctx.addNode(type, ins, {ctx.output(0)}, attrs);
       return;
     }
     // Opset 13-17: axes is an attribute, so it must be known when exporting.
-    auto axes = exportStaticInts(a, 1, "axes", "opset " + std::to_string(ctx.opset()) +
-                                                   " needs constant axes (export at opset 18 instead)");
+    auto axes = exportStaticInts(a, 1, "axes",
+                                 "opset " + std::to_string(ctx.opset()) +
+                                     " needs constant axes (export at opset 18 instead)");
     if (axes && !axes->empty()) {
       attrs.emplace_back("axes", *axes);
     } else if (a.i("noop_with_empty_axes") != 0) {

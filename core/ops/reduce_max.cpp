@@ -5,8 +5,9 @@
 namespace nc {
 
 const OpSpec& reduceMaxOp() {
-  static const OpSpec spec =
-      reduceOpSpec("ReduceMax", "Maximum of the elements over `axes` (all axes when none are given)", ReduceKind::Max);
+  static const OpSpec spec = reduceOpSpec(
+      "ReduceMax", "Maximum of the elements over `axes` (all axes when none are given)",
+      ReduceKind::Max);
   return spec;
 }
 

@@ -6,7 +6,8 @@ namespace nc {
 
 const OpSpec& reduceMeanOp() {
   static const OpSpec spec =
-      reduceOpSpec("ReduceMean", "Mean of the elements over `axes` (all axes when none are given)", ReduceKind::Mean);
+      reduceOpSpec("ReduceMean", "Mean of the elements over `axes` (all axes when none are given)",
+                   ReduceKind::Mean);
   return spec;
 }
 

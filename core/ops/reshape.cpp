@@ -25,11 +25,13 @@ Shape reshapeTarget(const Shape& in, const std::vector<int64_t>& request, bool a
       inferAt = int(i);
       out[i] = -1;
     } else if (r < -1) {
-      throw ShapeError("shape " + listText(request) + " has an invalid dimension " + std::to_string(r));
+      throw ShapeError("shape " + listText(request) + " has an invalid dimension " +
+                       std::to_string(r));
     } else if (r == 0 && !allowzero) {
       if (i >= in.size())
         throw ShapeError("shape " + listText(request) + " copies dimension " + std::to_string(i) +
-                         " (0) but the input " + shapeToString(in) + " has rank " + std::to_string(in.size()));
+                         " (0) but the input " + shapeToString(in) + " has rank " +
+                         std::to_string(in.size()));
       out[i] = in[i];
     } else {
       hasZero = hasZero || r == 0;
@@ -37,29 +39,36 @@ Shape reshapeTarget(const Shape& in, const std::vector<int64_t>& request, bool a
     }
   }
   if (allowzero && hasZero && inferAt >= 0)
-    throw ShapeError("shape " + listText(request) + " has both 0 and -1, which allowzero=1 forbids");
+    throw ShapeError("shape " + listText(request) +
+                     " has both 0 and -1, which allowzero=1 forbids");
   bool inKnown = true;
   int64_t inNumel = 1;
   for (int64_t d : in) {
-    if (d < 0) inKnown = false;
-    else inNumel *= d;
+    if (d < 0)
+      inKnown = false;
+    else
+      inNumel *= d;
   }
   int64_t known = 1;
   bool outKnown = true;
   for (size_t i = 0; i < out.size(); ++i)
     if (int(i) != inferAt) {
-      if (out[i] < 0) outKnown = false;
-      else known *= out[i];
+      if (out[i] < 0)
+        outKnown = false;
+      else
+        known *= out[i];
     }
   if (!inKnown || !outKnown) return out;
   if (inferAt >= 0) {
     if (known == 0 || inNumel % known != 0)
-      throw ShapeError("cannot reshape input " + shapeToString(in) + " (" + std::to_string(inNumel) +
-                       " elements) to " + listText(request) + ": the -1 dimension cannot be inferred");
+      throw ShapeError("cannot reshape input " + shapeToString(in) + " (" +
+                       std::to_string(inNumel) + " elements) to " + listText(request) +
+                       ": the -1 dimension cannot be inferred");
     out[size_t(inferAt)] = inNumel / known;
   } else if (known != inNumel) {
     throw ShapeError("cannot reshape input " + shapeToString(in) + " (" + std::to_string(inNumel) +
-                     " elements) to " + listText(request) + " (" + std::to_string(known) + " elements)");
+                     " elements) to " + listText(request) + " (" + std::to_string(known) +
+                     " elements)");
   }
   return out;
 }
@@ -72,7 +81,8 @@ std::vector<TensorType> inferReshape(const InferContext& ctx) {
   DType dt = x ? x->dtype : DType::Float32;
   auto request = staticInts(ctx, 1);
   if (!request) {
-    if (sh && sh->rankKnown && sh->dims.size() == 1 && sh->dims[0] >= 0) return {unknownDims(int(sh->dims[0]), dt)};
+    if (sh && sh->rankKnown && sh->dims.size() == 1 && sh->dims[0] >= 0)
+      return {unknownDims(int(sh->dims[0]), dt)};
     return {TensorType::unknown(dt)};
   }
   const bool allowzero = ctx.attrs.i("allowzero") != 0;
@@ -116,7 +126,8 @@ const OpSpec& reshapeOp() {
     s.doc = "Same data, new shape: 0 copies the input dimension (unless allowzero), -1 is inferred";
     s.inputs = {in("data"), param("shape", false, "int64 target shape")};
     s.outputs = {in("reshaped")};
-    s.attrs = {attrInt("allowzero", 0, 0, 1, "1: a 0 in shape means an empty dimension, not a copy")};
+    s.attrs = {
+        attrInt("allowzero", 0, 0, 1, "1: a 0 in shape means an empty dimension, not a copy")};
     s.infer = inferReshape;
     s.reference = [](const AttrReader& a) { return std::make_unique<ReshapeKernel>(a); };
     return s;

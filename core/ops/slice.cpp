@@ -16,21 +16,25 @@ struct SlicePlan {
 };
 
 // in may hold -1 (unknown): those axes stay unknown when sliced. Throws ShapeError.
-SlicePlan planSlice(const Shape& in, const std::vector<int64_t>& starts, const std::vector<int64_t>& ends,
+SlicePlan planSlice(const Shape& in, const std::vector<int64_t>& starts,
+                    const std::vector<int64_t>& ends,
                     const std::optional<std::vector<int64_t>>& axesIn,
                     const std::optional<std::vector<int64_t>>& stepsIn) {
   const int r = int(in.size());
   const size_t k = starts.size();
   if (ends.size() != k)
-    throw ShapeError("starts has " + std::to_string(k) + " values but ends has " + std::to_string(ends.size()));
+    throw ShapeError("starts has " + std::to_string(k) + " values but ends has " +
+                     std::to_string(ends.size()));
   std::vector<int64_t> axesRaw = axesIn ? *axesIn : std::vector<int64_t>();
   if (!axesIn)
     for (size_t i = 0; i < k; ++i) axesRaw.push_back(int64_t(i));
   if (axesRaw.size() != k)
-    throw ShapeError("axes has " + std::to_string(axesRaw.size()) + " values but starts has " + std::to_string(k));
+    throw ShapeError("axes has " + std::to_string(axesRaw.size()) + " values but starts has " +
+                     std::to_string(k));
   std::vector<int64_t> steps = stepsIn ? *stepsIn : std::vector<int64_t>(k, 1);
   if (steps.size() != k)
-    throw ShapeError("steps has " + std::to_string(steps.size()) + " values but starts has " + std::to_string(k));
+    throw ShapeError("steps has " + std::to_string(steps.size()) + " values but starts has " +
+                     std::to_string(k));
   std::vector<int> axes = normalizeAxes(axesRaw, r);
   SlicePlan p{in, std::vector<int64_t>(size_t(r), 0), std::vector<int64_t>(size_t(r), 1)};
   for (size_t i = 0; i < k; ++i) {
@@ -80,7 +84,8 @@ class SliceKernel : public Kernel {
     const Tensor& x = in[0];
     auto starts = runtimeInts(in, 1, "starts"), ends = runtimeInts(in, 2, "ends");
     if (!starts || !ends) throw Error("inputs 'starts' and 'ends' are required");
-    SlicePlan p = planSlice(x.shape(), *starts, *ends, runtimeInts(in, 3, "axes"), runtimeInts(in, 4, "steps"));
+    SlicePlan p = planSlice(x.shape(), *starts, *ends, runtimeInts(in, 3, "axes"),
+                            runtimeInts(in, 4, "steps"));
     Tensor y(x.dtype(), p.out);
     const int r = x.rank();
     const std::vector<int64_t> st = contiguousStrides(x.shape());
@@ -118,9 +123,11 @@ const OpSpec& sliceOp() {
     s.minImportOpset = 10;  // starts/ends/axes/steps as inputs since opset 10
     s.category = "Tensor";
     s.caption = "Slice";
-    s.doc = "data[starts:ends:steps] on the given axes (negative indices count from the end; clamped)";
+    s.doc =
+        "data[starts:ends:steps] on the given axes (negative indices count from the end; clamped)";
     s.inputs = {in("data"), param("starts", false, "int64"), param("ends", false, "int64"),
-                param("axes", true, "int64; default 0..len(starts)-1"), param("steps", true, "int64; default 1")};
+                param("axes", true, "int64; default 0..len(starts)-1"),
+                param("steps", true, "int64; default 1")};
     s.outputs = {in("output")};
     s.infer = inferSlice;
     s.reference = [](const AttrReader&) { return std::make_unique<SliceKernel>(); };

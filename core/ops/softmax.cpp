@@ -43,8 +43,10 @@ class SoftmaxKernel : public Kernel {
       for (int64_t j = 0; j < inner; ++j) {
         const float* xs = px + o * n * inner + j;
         float* ys = py + o * n * inner + j;
-        if (fast_ && inner == 1) row(xs, ys, n);
-        else strided(xs, ys, n, inner);
+        if (fast_ && inner == 1)
+          row(xs, ys, n);
+        else
+          strided(xs, ys, n, inner);
       }
     return {y};
   }
@@ -63,7 +65,8 @@ class SoftmaxKernel : public Kernel {
     for (int64_t i = 0; i < n; ++i) mx = std::max(mx, x[i * st]);
     double sum = 0;
     for (int64_t i = 0; i < n; ++i) sum += std::exp(double(x[i * st]) - double(mx));
-    for (int64_t i = 0; i < n; ++i) y[i * st] = float(std::exp(double(x[i * st]) - double(mx)) / sum);
+    for (int64_t i = 0; i < n; ++i)
+      y[i * st] = float(std::exp(double(x[i * st]) - double(mx)) / sum);
   }
 
   int64_t axis_;
@@ -83,7 +86,8 @@ const OpSpec& softmaxOp() {
     s.doc = "Y = exp(X - max) / sum(exp(X - max)) along `axis` (numerically stable)";
     s.inputs = {in("input")};
     s.outputs = {in("output")};
-    s.attrs = {attrInt("axis", -1, -64, 63, "the axis normalised over; negative counts from the back")};
+    s.attrs = {
+        attrInt("axis", -1, -64, 63, "the axis normalised over; negative counts from the back")};
     s.infer = inferSoftmax;
     s.reference = [](const AttrReader& a) { return std::make_unique<SoftmaxKernel>(a, false); };
     s.fast = [](const AttrReader& a) { return std::make_unique<SoftmaxKernel>(a, true); };
@@ -94,11 +98,12 @@ const OpSpec& softmaxOp() {
       int64_t axis = 1;
       if (auto it = n.attrs.find("axis"); it != n.attrs.end()) axis = std::get<int64_t>(it->second);
       if (axis != -1)
-        throw Error("Softmax '" + n.name + "' at opset " + std::to_string(n.opset) + " with axis=" +
-                    std::to_string(axis) +
-                    " uses the pre-13 semantics (input coerced to 2-D, normalised over all axes from "
-                    "`axis` on), which NetCanvas supports only for axis=-1; re-export the model at "
-                    "opset 13 or later");
+        throw Error(
+            "Softmax '" + n.name + "' at opset " + std::to_string(n.opset) +
+            " with axis=" + std::to_string(axis) +
+            " uses the pre-13 semantics (input coerced to 2-D, normalised over all axes from "
+            "`axis` on), which NetCanvas supports only for axis=-1; re-export the model at "
+            "opset 13 or later");
     };
     return s;
   }();

@@ -10,25 +10,27 @@ namespace nc {
 namespace {
 
 // Sizes of the n parts of a dimension of extent dim (-1: unknown). Throws ShapeError.
-std::vector<int64_t> splitSizes(const std::optional<std::vector<int64_t>>& split, int64_t dim, int n) {
+std::vector<int64_t> splitSizes(const std::optional<std::vector<int64_t>>& split, int64_t dim,
+                                int n) {
   if (split) {
     if (int(split->size()) != n)
-      throw ShapeError("split has " + std::to_string(split->size()) + " sizes for " + std::to_string(n) + " outputs");
+      throw ShapeError("split has " + std::to_string(split->size()) + " sizes for " +
+                       std::to_string(n) + " outputs");
     int64_t sum = 0;
     for (int64_t v : *split) {
       if (v < 0) throw ShapeError("split sizes must be >= 0, got " + std::to_string(v));
       sum += v;
     }
     if (dim >= 0 && sum != dim)
-      throw ShapeError("split sizes add up to " + std::to_string(sum) + " but the split dimension is " +
-                       std::to_string(dim));
+      throw ShapeError("split sizes add up to " + std::to_string(sum) +
+                       " but the split dimension is " + std::to_string(dim));
     return *split;
   }
   if (dim < 0) return std::vector<int64_t>(size_t(n), -1);
   const int64_t chunk = (dim + n - 1) / n, last = dim - chunk * (n - 1);
   if (last < 0)
-    throw ShapeError("a dimension of " + std::to_string(dim) + " cannot be split into " + std::to_string(n) +
-                     " parts of " + std::to_string(chunk));
+    throw ShapeError("a dimension of " + std::to_string(dim) + " cannot be split into " +
+                     std::to_string(n) + " parts of " + std::to_string(chunk));
   std::vector<int64_t> s(size_t(n), chunk);
   s.back() = last;
   return s;
@@ -67,7 +69,9 @@ std::vector<TensorType> inferSplit(const InferContext& ctx) {
 class SplitKernel : public Kernel {
  public:
   explicit SplitKernel(const AttrReader& a)
-      : axis_(a.i("axis")), n_(a.node().numOutputs), attrSplit_(a.has("split") ? std::optional(a.ints("split")) : std::nullopt) {}
+      : axis_(a.i("axis")),
+        n_(a.node().numOutputs),
+        attrSplit_(a.has("split") ? std::optional(a.ints("split")) : std::nullopt) {}
 
   std::vector<Tensor> compute(std::span<const Tensor> in) const override {
     const Tensor& x = in[0];
@@ -113,15 +117,17 @@ const OpSpec& splitOp() {
     s.minImportOpset = 2;
     s.category = "Tensor";
     s.caption = "Split";
-    s.doc = "Splits along `axis` into the node's outputs: by the `split` sizes, else into equal parts "
-            "(ceil(dim / outputs), the last one smaller)";
+    s.doc =
+        "Splits along `axis` into the node's outputs: by the `split` sizes, else into equal parts "
+        "(ceil(dim / outputs), the last one smaller)";
     s.inputs = {in("input"), param("split", true, "int64 sizes, one per output")};
     PortSpec outs = in("outputs");
     outs.variadic = true;
     s.outputs = {outs};
     s.attrs = {
         attrInt("axis", 0, -64, 63, "the axis split along"),
-        attrInts("split", std::nullopt, "sizes when the 'split' input is unbound (opset < 13 form)"),
+        attrInts("split", std::nullopt,
+                 "sizes when the 'split' input is unbound (opset < 13 form)"),
     };
     s.infer = inferSplit;
     s.reference = [](const AttrReader& a) { return std::make_unique<SplitKernel>(a); };
@@ -129,7 +135,8 @@ const OpSpec& splitOp() {
       if (auto it = n.attrs.find("num_outputs"); it != n.attrs.end()) {
         // Opset 18: the count of outputs is the node's own output count.
         if (std::get<int64_t>(it->second) != n.numOutputs)
-          throw Error("Split '" + n.name + "': num_outputs=" + std::to_string(std::get<int64_t>(it->second)) +
+          throw Error("Split '" + n.name +
+                      "': num_outputs=" + std::to_string(std::get<int64_t>(it->second)) +
                       " but the node has " + std::to_string(n.numOutputs) + " outputs");
         n.attrs.erase(it);
       }

@@ -9,7 +9,8 @@ namespace nc {
 namespace {
 
 // in may hold -1; with axes absent, an unknown dim makes the result's rank unknown (nullopt).
-std::optional<Shape> squeezeShape(const Shape& in, const std::optional<std::vector<int64_t>>& axes) {
+std::optional<Shape> squeezeShape(const Shape& in,
+                                  const std::optional<std::vector<int64_t>>& axes) {
   Shape out;
   if (!axes) {
     for (int64_t d : in) {
@@ -22,10 +23,11 @@ std::optional<Shape> squeezeShape(const Shape& in, const std::optional<std::vect
   std::set<int> drop(ax.begin(), ax.end());
   for (int i = 0; i < int(in.size()); ++i) {
     const int64_t d = in[size_t(i)];
-    if (!drop.count(i)) out.push_back(d);
+    if (!drop.count(i))
+      out.push_back(d);
     else if (d >= 0 && d != 1)
-      throw ShapeError("cannot squeeze axis " + std::to_string(i) + " of shape " + shapeToString(in) + ": its size is " +
-                       std::to_string(d) + ", not 1");
+      throw ShapeError("cannot squeeze axis " + std::to_string(i) + " of shape " +
+                       shapeToString(in) + ": its size is " + std::to_string(d) + ", not 1");
   }
   return out;
 }
@@ -57,13 +59,16 @@ const OpSpec& squeezeOp() {
     s.doc = "Removes the listed size-1 dimensions (all of them when no axes are given)";
     s.inputs = {in("data"), param("axes", true, "int64 axes to remove")};
     s.outputs = {in("squeezed")};
-    s.attrs = {attrInts("axes", std::nullopt, "axes when the 'axes' input is unbound (opset < 13 form)")};
+    s.attrs = {
+        attrInts("axes", std::nullopt, "axes when the 'axes' input is unbound (opset < 13 form)")};
     s.infer = inferSqueeze;
     s.reference = [](const AttrReader& a) {
-      std::optional<std::vector<int64_t>> attr = a.has("axes") ? std::optional(a.ints("axes")) : std::nullopt;
+      std::optional<std::vector<int64_t>> attr =
+          a.has("axes") ? std::optional(a.ints("axes")) : std::nullopt;
       return makeKernel([attr](std::span<const Tensor> in) {
         auto axes = runtimeInts(in, 1, "axes");
-        return std::vector<Tensor>{in[0].reshaped(*squeezeShape(in[0].shape(), axes ? axes : attr))};
+        return std::vector<Tensor>{
+            in[0].reshaped(*squeezeShape(in[0].shape(), axes ? axes : attr))};
       });
     };
     s.exportOnnx = [](ExportContext& ctx, const AttrReader& a) {

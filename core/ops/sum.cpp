@@ -5,7 +5,8 @@
 namespace nc {
 
 const OpSpec& sumOp() {
-  static const OpSpec spec = variadicElementwiseSpec("Sum", "Elementwise sum of all inputs (NumPy broadcasting)", false);
+  static const OpSpec spec =
+      variadicElementwiseSpec("Sum", "Elementwise sum of all inputs (NumPy broadcasting)", false);
   return spec;
 }
 

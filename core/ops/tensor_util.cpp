@@ -12,10 +12,12 @@ std::vector<int64_t> broadcastInputStrides(const Shape& s, size_t r) {
 }
 
 Tensor broadcastTo(const Tensor& x, const Shape& out) {
-  if (x.rank() > int(out.size())) throw Error("cannot broadcast " + shapeToString(x.shape()) + " to " + shapeToString(out));
+  if (x.rank() > int(out.size()))
+    throw Error("cannot broadcast " + shapeToString(x.shape()) + " to " + shapeToString(out));
   for (size_t i = 0; i < x.shape().size(); ++i) {
     int64_t d = x.shape()[i], o = out[out.size() - x.shape().size() + i];
-    if (d != 1 && d != o) throw Error("cannot broadcast " + shapeToString(x.shape()) + " to " + shapeToString(out));
+    if (d != 1 && d != o)
+      throw Error("cannot broadcast " + shapeToString(x.shape()) + " to " + shapeToString(out));
   }
   Tensor y(x.dtype(), out);
   const size_t r = out.size();

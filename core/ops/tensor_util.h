@@ -17,13 +17,17 @@ decltype(auto) dispatchDType(DType t, F&& f) {
 
 template <class T>
 const T* dataOf(const Tensor& t) {
-  if constexpr (std::is_same_v<T, float>) return t.f32();
-  else return t.i64();
+  if constexpr (std::is_same_v<T, float>)
+    return t.f32();
+  else
+    return t.i64();
 }
 template <class T>
 T* dataOf(Tensor& t) {
-  if constexpr (std::is_same_v<T, float>) return t.f32();
-  else return t.i64();
+  if constexpr (std::is_same_v<T, float>)
+    return t.f32();
+  else
+    return t.i64();
 }
 
 // x broadcast (NumPy rules, x's rank <= out's rank) to `out`, as a fresh tensor.

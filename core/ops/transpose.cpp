@@ -19,8 +19,8 @@ std::vector<int> permutation(const std::vector<int64_t>& perm, bool given, int r
   for (size_t i = 0; i < perm.size(); ++i) text += (i ? ", " : "") + std::to_string(perm[i]);
   text += "]";
   if (int(perm.size()) != r)
-    throw ShapeError("perm " + text + " has " + std::to_string(perm.size()) + " entries for an input of rank " +
-                     std::to_string(r));
+    throw ShapeError("perm " + text + " has " + std::to_string(perm.size()) +
+                     " entries for an input of rank " + std::to_string(r));
   std::set<int64_t> seen;
   for (int i = 0; i < r; ++i) {
     int64_t v = perm[size_t(i)];
@@ -35,7 +35,8 @@ std::vector<TensorType> inferTranspose(const InferContext& ctx) {
   const auto& x = ctx.input(0);
   if (!x) return {TensorType::unknown()};
   if (!x->rankKnown) {
-    if (ctx.attrs.has("perm")) return {TensorType::of(Shape(ctx.attrs.ints("perm").size(), -1), x->dtype)};
+    if (ctx.attrs.has("perm"))
+      return {TensorType::of(Shape(ctx.attrs.ints("perm").size(), -1), x->dtype)};
     return {*x};
   }
   const int r = int(x->dims.size());
@@ -52,7 +53,8 @@ std::vector<TensorType> inferTranspose(const InferContext& ctx) {
 
 class TransposeKernel : public Kernel {
  public:
-  TransposeKernel(const AttrReader& a, bool fast) : perm_(a.ints("perm")), given_(a.has("perm")), fast_(fast) {}
+  TransposeKernel(const AttrReader& a, bool fast)
+      : perm_(a.ints("perm")), given_(a.has("perm")), fast_(fast) {}
 
   std::vector<Tensor> compute(std::span<const Tensor> in) const override {
     const Tensor& x = in[0];

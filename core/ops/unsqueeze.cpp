@@ -52,10 +52,12 @@ const OpSpec& unsqueezeOp() {
     s.doc = "Inserts size-1 dimensions at the listed axes (positions in the output)";
     s.inputs = {in("data"), param("axes", true, "int64 output positions of the new dims")};
     s.outputs = {in("expanded")};
-    s.attrs = {attrInts("axes", std::nullopt, "axes when the 'axes' input is unbound (opset < 13 form)")};
+    s.attrs = {
+        attrInts("axes", std::nullopt, "axes when the 'axes' input is unbound (opset < 13 form)")};
     s.infer = inferUnsqueeze;
     s.reference = [](const AttrReader& a) {
-      std::optional<std::vector<int64_t>> attr = a.has("axes") ? std::optional(a.ints("axes")) : std::nullopt;
+      std::optional<std::vector<int64_t>> attr =
+          a.has("axes") ? std::optional(a.ints("axes")) : std::nullopt;
       return makeKernel([attr](std::span<const Tensor> in) {
         auto axes = runtimeInts(in, 1, "axes");
         if (!axes) axes = attr;

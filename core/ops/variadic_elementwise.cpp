@@ -31,7 +31,8 @@ class VariadicKernel : public Kernel {
         const float* pb = b.f32();
         for (int64_t i = 0; i < n; ++i) acc[size_t(i)] += pb[i];
       }
-      for (int64_t i = 0; i < n; ++i) py[i] = float(mean_ ? acc[size_t(i)] / count : acc[size_t(i)]);
+      for (int64_t i = 0; i < n; ++i)
+        py[i] = float(mean_ ? acc[size_t(i)] / count : acc[size_t(i)]);
       return {y};
     }
     // Inputs that already have the output shape are read in place.
@@ -40,7 +41,8 @@ class VariadicKernel : public Kernel {
       if (t.empty()) continue;
       Tensor b = t.shape() == out ? t : broadcastTo(t, out);
       const float* pb = b.f32();
-      if (first) std::copy(pb, pb + n, py);
+      if (first)
+        std::copy(pb, pb + n, py);
       else
         for (int64_t i = 0; i < n; ++i) py[i] += pb[i];
       first = false;

@@ -1,7 +1,8 @@
 // Expand: bidirectional broadcasting (a 1 in shape keeps the input dim), rank growth, int64
 // data, static and fed shapes, a property against an index oracle, ONNX Runtime, diagnostics.
-#include <QtTest>
 #include <rapidcheck.h>
+
+#include <QtTest>
 
 #include "core/shape_inference.h"
 #include "tests/support/op_case.h"
@@ -30,8 +31,10 @@ Tensor expandOracle(const Tensor& x, const std::vector<int64_t>& shape) {
       rem /= out[size_t(d)];
       src += (xs[size_t(d)] == 1 ? 0 : i) * st[size_t(d)];
     }
-    if (x.dtype() == DType::Int64) y.i64()[flat] = x.i64()[src];
-    else y.f32()[flat] = x.f32()[src];
+    if (x.dtype() == DType::Int64)
+      y.i64()[flat] = x.i64()[src];
+    else
+      y.f32()[flat] = x.f32()[src];
   }
   return y;
 }
@@ -39,8 +42,10 @@ Tensor expandOracle(const Tensor& x, const std::vector<int64_t>& shape) {
 OpCase expandCase(const Tensor& x, const std::vector<int64_t>& shape, bool fed = false) {
   OpCase c("Expand");
   c.input(x, "x");
-  if (fed) c.input(ints(shape), "shape");
-  else c.constant(ints(shape));
+  if (fed)
+    c.input(ints(shape), "shape");
+  else
+    c.constant(ints(shape));
   return c.expect(expandOracle(x, shape), {0, 0});
 }
 
@@ -56,8 +61,11 @@ class TestExpand : public QObject {
  private Q_SLOTS:
   void handComputed() {
     Tensor x = Tensor::fromFloats({3, 1}, {1, 2, 3});
-    NC_CHECK(OpCase("Expand").input(x).constant(ints({2, 1, 2}))
-                 .expect(Tensor::fromFloats({2, 3, 2}, {1, 1, 2, 2, 3, 3, 1, 1, 2, 2, 3, 3})).check());
+    NC_CHECK(OpCase("Expand")
+                 .input(x)
+                 .constant(ints({2, 1, 2}))
+                 .expect(Tensor::fromFloats({2, 3, 2}, {1, 1, 2, 2, 3, 3, 1, 1, 2, 2, 3, 3}))
+                 .check());
     // shape [1] keeps the input as it is (bidirectional).
     NC_CHECK(OpCase("Expand").input(x).constant(ints({1})).expect(x).check());
     NC_CHECK(expandCase(x, {2, 1, 2}).checkOnnx());
@@ -84,9 +92,11 @@ class TestExpand : public QObject {
       Shape out = *genShape(1, 4, 5);
       Shape xs, req;
       const size_t xr = size_t(*rc::gen::inRange<int>(0, int(out.size()) + 1));
-      for (size_t i = out.size() - xr; i < out.size(); ++i) xs.push_back(*rc::gen::arbitrary<bool>() ? out[i] : 1);
+      for (size_t i = out.size() - xr; i < out.size(); ++i)
+        xs.push_back(*rc::gen::arbitrary<bool>() ? out[i] : 1);
       const size_t rr = size_t(*rc::gen::inRange<int>(0, int(out.size()) + 1));
-      for (size_t i = out.size() - rr; i < out.size(); ++i) req.push_back(*rc::gen::arbitrary<bool>() ? out[i] : 1);
+      for (size_t i = out.size() - rr; i < out.size(); ++i)
+        req.push_back(*rc::gen::arbitrary<bool>() ? out[i] : 1);
       return std::pair(*genTensorOfShape(xs), std::vector<int64_t>(req.begin(), req.end()));
     };
     QVERIFY(rc::check("expand: equals the index oracle", [&] {

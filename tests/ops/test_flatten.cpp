@@ -1,7 +1,8 @@
 // Flatten: every axis including negative ones and 0, int64 data, unknown dims, ONNX Runtime,
 // and diagnostics.
-#include <QtTest>
 #include <rapidcheck.h>
+
+#include <QtTest>
 
 #include "core/shape_inference.h"
 #include "tests/support/op_case.h"
@@ -17,7 +18,10 @@ OpCase flattenCase(const Tensor& x, int64_t axis) {
   const int a = int(axis < 0 ? axis + x.rank() : axis);
   int64_t rows = 1;
   for (int i = 0; i < a; ++i) rows *= x.dim(i);
-  return OpCase("Flatten").attr("axis", axis).input(x, "x").expect(x.clone().reshaped({rows, x.numel() / rows}));
+  return OpCase("Flatten")
+      .attr("axis", axis)
+      .input(x, "x")
+      .expect(x.clone().reshaped({rows, x.numel() / rows}));
 }
 
 std::string diagnostic(const OpCase& c) {
@@ -32,10 +36,12 @@ class TestFlatten : public QObject {
  private Q_SLOTS:
   void everyAxis() {
     Tensor x = randn({2, 3, 4, 5}, 1);
-    const std::pair<int64_t, Shape> cases[] = {{0, {1, 120}}, {1, {2, 60}}, {2, {6, 20}}, {3, {24, 5}},
-                                               {4, {120, 1}}, {-1, {24, 5}}, {-4, {1, 120}}};
+    const std::pair<int64_t, Shape> cases[] = {{0, {1, 120}}, {1, {2, 60}},  {2, {6, 20}},
+                                               {3, {24, 5}},  {4, {120, 1}}, {-1, {24, 5}},
+                                               {-4, {1, 120}}};
     for (auto& [axis, shape] : cases) {
-      NC_CHECK(OpCase("Flatten").attr("axis", axis).input(x).expect(x.clone().reshaped(shape)).check());
+      NC_CHECK(
+          OpCase("Flatten").attr("axis", axis).input(x).expect(x.clone().reshaped(shape)).check());
       NC_CHECK(flattenCase(x, axis).checkOnnx());
     }
     // Default axis 1.
@@ -56,7 +62,8 @@ class TestFlatten : public QObject {
     QCOMPARE(info.type({f, 0})->dims, (Shape{-1, 12}));
   }
   void badInputs() {
-    std::string d = diagnostic(OpCase("Flatten").attr("axis", int64_t(4)).input(randn({2, 3, 4}, 1)));
+    std::string d =
+        diagnostic(OpCase("Flatten").attr("axis", int64_t(4)).input(randn({2, 3, 4}, 1)));
     QVERIFY2(d.find("'op'") != std::string::npos && d.find("axis 4") != std::string::npos &&
                  d.find("[2, 3, 4]") != std::string::npos,
              d.c_str());

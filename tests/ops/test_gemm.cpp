@@ -1,7 +1,8 @@
 // Gemm: alpha, beta, transA, transB and every C form (none, scalar, [N], [M, 1], [M, N]) against
 // a double-precision oracle, oneDNN vs reference, ONNX Runtime, and diagnostics.
-#include <QtTest>
 #include <rapidcheck.h>
+
+#include <QtTest>
 
 #include "core/shape_inference.h"
 #include "tests/support/op_case.h"
@@ -22,8 +23,12 @@ struct GemmArgs {
 Tensor gemmOracle(const GemmArgs& g) {
   const int64_t m = g.ta ? g.a.dim(1) : g.a.dim(0), k = g.ta ? g.a.dim(0) : g.a.dim(1);
   const int64_t n = g.tb ? g.b.dim(0) : g.b.dim(1);
-  auto A = [&](int64_t i, int64_t p) { return double(g.ta ? g.a.f32()[p * m + i] : g.a.f32()[i * k + p]); };
-  auto B = [&](int64_t p, int64_t j) { return double(g.tb ? g.b.f32()[j * k + p] : g.b.f32()[p * n + j]); };
+  auto A = [&](int64_t i, int64_t p) {
+    return double(g.ta ? g.a.f32()[p * m + i] : g.a.f32()[i * k + p]);
+  };
+  auto B = [&](int64_t p, int64_t j) {
+    return double(g.tb ? g.b.f32()[j * k + p] : g.b.f32()[p * n + j]);
+  };
   auto C = [&](int64_t i, int64_t j) -> double {
     if (g.c.empty()) return 0;
     const Shape& s = g.c.shape();
@@ -48,8 +53,10 @@ OpCase gemmCase(const GemmArgs& g, bool weightsConstant = true) {
   if (g.ta) c.attr("transA", int64_t(1));
   if (g.tb) c.attr("transB", int64_t(1));
   c.input(g.a, "a");
-  if (weightsConstant) c.constant(g.b);
-  else c.input(g.b, "b");
+  if (weightsConstant)
+    c.constant(g.b);
+  else
+    c.input(g.b, "b");
   if (!g.c.empty()) c.constant(g.c);
   return c.expect(gemmOracle(g), {1e-4, 1e-5});
 }
@@ -68,15 +75,26 @@ class TestGemm : public QObject {
     // [1 2; 3 4] x [5 6; 7 8] = [19 22; 43 50]; alpha 2, beta 0.5, C = [10 20] -> [43 54; 91 110]
     GemmArgs g{Tensor::fromFloats({2, 2}, {1, 2, 3, 4}), Tensor::fromFloats({2, 2}, {5, 6, 7, 8}),
                Tensor::fromFloats({2}, {10, 20}), 2.0f, 0.5f};
-    NC_CHECK(OpCase("Gemm").attr("alpha", 2.0f).attr("beta", 0.5f).input(g.a).constant(g.b).constant(g.c)
-                 .expect(Tensor::fromFloats({2, 2}, {43, 54, 91, 110})).check());
+    NC_CHECK(OpCase("Gemm")
+                 .attr("alpha", 2.0f)
+                 .attr("beta", 0.5f)
+                 .input(g.a)
+                 .constant(g.b)
+                 .constant(g.c)
+                 .expect(Tensor::fromFloats({2, 2}, {43, 54, 91, 110}))
+                 .check());
     NC_CHECK(gemmCase(g).checkOnnx());
   }
   void transposes() {
     for (bool ta : {false, true})
       for (bool tb : {false, true}) {
-        GemmArgs g{randn(ta ? Shape{5, 3} : Shape{3, 5}, 1), randn(tb ? Shape{7, 5} : Shape{5, 7}, 2),
-                   randn({7}, 3), 0.5f, -1.5f, ta, tb};
+        GemmArgs g{randn(ta ? Shape{5, 3} : Shape{3, 5}, 1),
+                   randn(tb ? Shape{7, 5} : Shape{5, 7}, 2),
+                   randn({7}, 3),
+                   0.5f,
+                   -1.5f,
+                   ta,
+                   tb};
         NC_CHECK(gemmCase(g).check());
         NC_CHECK(gemmCase(g, false).checkOnnx());
       }
@@ -99,16 +117,21 @@ class TestGemm : public QObject {
     QVERIFY2(d.find("'op'") != std::string::npos && d.find("[2, 3]") != std::string::npos &&
                  d.find("[4, 5]") != std::string::npos,
              d.c_str());
-    d = diagnostic(OpCase("Gemm").input(randn({2, 3}, 1)).constant(randn({3, 5}, 2)).constant(randn({3, 5}, 3)));
+    d = diagnostic(OpCase("Gemm")
+                       .input(randn({2, 3}, 1))
+                       .constant(randn({3, 5}, 2))
+                       .constant(randn({3, 5}, 3)));
     QVERIFY2(d.find("'C'") != std::string::npos && d.find("[3, 5]") != std::string::npos &&
                  d.find("[2, 5]") != std::string::npos,
              d.c_str());
     d = diagnostic(OpCase("Gemm").input(randn({2, 3, 1}, 1)).constant(randn({3, 5}, 2)));
-    QVERIFY2(d.find("2-D") != std::string::npos && d.find("[2, 3, 1]") != std::string::npos, d.c_str());
+    QVERIFY2(d.find("2-D") != std::string::npos && d.find("[2, 3, 1]") != std::string::npos,
+             d.c_str());
   }
   void properties() {
     auto gen = [] {
-      const int64_t m = *rc::gen::inRange(1, 14), k = *rc::gen::inRange(1, 14), n = *rc::gen::inRange(1, 14);
+      const int64_t m = *rc::gen::inRange(1, 14), k = *rc::gen::inRange(1, 14),
+                    n = *rc::gen::inRange(1, 14);
       GemmArgs g;
       g.ta = *rc::gen::arbitrary<bool>();
       g.tb = *rc::gen::arbitrary<bool>();
@@ -121,8 +144,10 @@ class TestGemm : public QObject {
       g.beta = *rc::gen::element(1.0f, 0.0f, 3.0f);
       return g;
     };
-    QVERIFY(rc::check("gemm: oneDNN == reference == oracle", [&] { RC_ASSERT(gemmCase(gen()).check() == ""); }));
-    QVERIFY(checkN("gemm: ONNX Runtime agrees", 10, [&] { RC_ASSERT(gemmCase(gen()).checkOnnx() == ""); }));
+    QVERIFY(rc::check("gemm: oneDNN == reference == oracle",
+                      [&] { RC_ASSERT(gemmCase(gen()).check() == ""); }));
+    QVERIFY(checkN("gemm: ONNX Runtime agrees", 10,
+                   [&] { RC_ASSERT(gemmCase(gen()).checkOnnx() == ""); }));
   }
 };
 

@@ -1,8 +1,9 @@
 // MatMul: hand-computed products, the 1-D promotion rules, batch broadcasting, an independent
 // oracle, oneDNN (fast) vs reference, ONNX Runtime, and diagnostics.
+#include <rapidcheck.h>
+
 #include <QtTest>
 #include <chrono>
-#include <rapidcheck.h>
 
 #include "core/evaluator.h"
 #include "core/shape_inference.h"
@@ -34,7 +35,8 @@ Tensor matmulOracle(const Tensor& a, const Tensor& b) {
   for (int64_t flat = 0; flat < y.numel(); ++flat) {
     std::vector<int64_t> idx(r);
     int64_t rem = flat;
-    for (int d = int(r) - 1; d >= 0; --d) idx[size_t(d)] = rem % full[size_t(d)], rem /= full[size_t(d)];
+    for (int d = int(r) - 1; d >= 0; --d)
+      idx[size_t(d)] = rem % full[size_t(d)], rem /= full[size_t(d)];
     double acc = 0;
     for (int64_t p = 0; p < k; ++p) {
       int64_t oa = 0, ob = 0;
@@ -72,14 +74,22 @@ class TestMatMul : public QObject {
     Tensor a = Tensor::fromFloats({2, 3}, {1, 2, 3, 4, 5, 6});
     Tensor b = Tensor::fromFloats({3, 2}, {7, 8, 9, 10, 11, 12});
     // [1 2 3; 4 5 6] x [7 8; 9 10; 11 12] = [58 64; 139 154]
-    NC_CHECK(OpCase("MatMul").input(a).input(b).expect(Tensor::fromFloats({2, 2}, {58, 64, 139, 154})).check());
+    NC_CHECK(OpCase("MatMul")
+                 .input(a)
+                 .input(b)
+                 .expect(Tensor::fromFloats({2, 2}, {58, 64, 139, 154}))
+                 .check());
     NC_CHECK(mm(a, b).checkOnnx());
   }
   // 1-D promotion: the unit dimension added to a vector is removed again from the result.
   void vectorPromotion() {
     Tensor v = Tensor::fromFloats({3}, {1, 2, 3});
     Tensor m = Tensor::fromFloats({3, 2}, {1, 0, 0, 1, 1, 1});
-    NC_CHECK(OpCase("MatMul").input(v).input(v).expect(Tensor::fromFloats({}, {14})).check());  // dot product
+    NC_CHECK(OpCase("MatMul")
+                 .input(v)
+                 .input(v)
+                 .expect(Tensor::fromFloats({}, {14}))
+                 .check());  // dot product
     NC_CHECK(OpCase("MatMul").input(v).input(m).expect(Tensor::fromFloats({2}, {4, 5})).check());
     Tensor mt = Tensor::fromFloats({2, 3}, {1, 0, 1, 0, 1, 1});
     NC_CHECK(OpCase("MatMul").input(mt).input(v).expect(Tensor::fromFloats({2}, {4, 5})).check());
@@ -102,7 +112,8 @@ class TestMatMul : public QObject {
     NC_CHECK(mm(randn({1, 2, 32, 400}, 9), randn({1, 2, 400, 400}, 10)).checkOnnx());
   }
   void emptyDims() {
-    NC_CHECK(mm(Tensor(DType::Float32, {2, 0}), Tensor(DType::Float32, {0, 3})).check());  // zeros [2, 3]
+    NC_CHECK(mm(Tensor(DType::Float32, {2, 0}), Tensor(DType::Float32, {0, 3}))
+                 .check());  // zeros [2, 3]
     NC_CHECK(mm(Tensor(DType::Float32, {0, 4}), randn({4, 3}, 1)).check());
   }
   void inferredShapes() {
@@ -130,10 +141,12 @@ class TestMatMul : public QObject {
   void badInputs() {
     std::string d = diagnostic(OpCase("MatMul").input(randn({2, 3}, 1)).input(randn({4, 5}, 2)));
     QVERIFY2(d.find("'op'") != std::string::npos && d.find("[2, 3]") != std::string::npos &&
-                 d.find("[4, 5]") != std::string::npos && d.find("inner dimensions") != std::string::npos,
+                 d.find("[4, 5]") != std::string::npos &&
+                 d.find("inner dimensions") != std::string::npos,
              d.c_str());
     d = diagnostic(OpCase("MatMul").input(randn({2, 4, 3}, 1)).input(randn({3, 3, 5}, 2)));
-    QVERIFY2(d.find("batch") != std::string::npos && d.find("[2, 4, 3]") != std::string::npos, d.c_str());
+    QVERIFY2(d.find("batch") != std::string::npos && d.find("[2, 4, 3]") != std::string::npos,
+             d.c_str());
     d = diagnostic(OpCase("MatMul").input(Tensor::scalar(1)).input(randn({3}, 2)));
     QVERIFY2(d.find("rank >= 1") != std::string::npos, d.c_str());
     // The kernel itself refuses mismatched data with a message rather than crashing.
@@ -151,7 +164,8 @@ class TestMatMul : public QObject {
         if (*rc::gen::inRange(0, 3) == 0) bb[i] = 1;
       }
       if (*rc::gen::inRange(0, 2) == 0 && !bb.empty()) bb.erase(bb.begin());
-      const int64_t m = *rc::gen::inRange(1, 14), k = *rc::gen::inRange(1, 14), n = *rc::gen::inRange(1, 14);
+      const int64_t m = *rc::gen::inRange(1, 14), k = *rc::gen::inRange(1, 14),
+                    n = *rc::gen::inRange(1, 14);
       // Now and then an operand is a 1-D vector.
       const bool aVec = *rc::gen::inRange(0, 6) == 0, bVec = *rc::gen::inRange(0, 6) == 0;
       Shape as = aVec ? Shape{k} : ab, bs = bVec ? Shape{k} : bb;
@@ -170,7 +184,9 @@ class TestMatMul : public QObject {
   }
   // Not a pass/fail check: prints how much the oneDNN path gains on an attention-sized product.
   void benchmark() {
-    OpCase c = OpCase("MatMul").input(randn({1, 2, 400, 32}, 1), "a").input(randn({1, 2, 32, 400}, 2), "b");
+    OpCase c = OpCase("MatMul")
+                   .input(randn({1, 2, 400, 32}, 1), "a")
+                   .input(randn({1, 2, 32, 400}, 2), "b");
     for (bool ref : {false, true}) {
       Evaluator ev;
       for (auto& [k, v] : c.feeds()) ev.setFeed(k, v);
@@ -185,7 +201,9 @@ class TestMatMul : public QObject {
         ev.setFeed("a", randn({1, 2, 400, 32}, uint64_t(i)));
         QVERIFY(ev.run(g, opt).ok());
       }
-      double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count() / iters;
+      double ms =
+          std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count() /
+          iters;
       (void)a;
       qInfo("MatMul [1,2,400,32] x [1,2,32,400]: %s %.2f ms", ref ? "reference" : "oneDNN", ms);
     }

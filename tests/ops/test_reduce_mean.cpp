@@ -1,10 +1,11 @@
-// ReduceMean: axes as attribute (opset 13-17 form), as a constant or fed int64 input (opset 18 form),
-// keepdims, noop_with_empty_axes, export at opset 17 and 18 checked by ONNX Runtime, a property
-// against an axis-by-axis oracle, and diagnostics.
+// ReduceMean: axes as attribute (opset 13-17 form), as a constant or fed int64 input (opset 18
+// form), keepdims, noop_with_empty_axes, export at opset 17 and 18 checked by ONNX Runtime, a
+// property against an axis-by-axis oracle, and diagnostics.
+#include <rapidcheck.h>
+
 #include <QtTest>
 #include <algorithm>
 #include <cmath>
-#include <rapidcheck.h>
 
 #include "core/onnx_io.h"
 #include "core/shape_inference.h"
@@ -63,7 +64,8 @@ Tensor oracle(const Tensor& x, std::vector<int64_t> axes, bool keepdims, bool no
 
 enum class Form { Attr, Constant, Fed };
 
-OpCase reduceCase(const Tensor& x, const std::vector<int64_t>& axes, bool keepdims, Form form, bool noop = false) {
+OpCase reduceCase(const Tensor& x, const std::vector<int64_t>& axes, bool keepdims, Form form,
+                  bool noop = false) {
   OpCase c("ReduceMean");
   if (!keepdims) c.attr("keepdims", int64_t(0));
   if (noop) c.attr("noop_with_empty_axes", int64_t(1));
@@ -83,7 +85,8 @@ std::string diagnostic(const OpCase& c) {
 std::string checkBothOpsets(const OpCase& c) {
   if (auto m = c.checkOnnx(); !m.empty()) return "opset 17: " + m;
   try {
-    if (auto m = checkGraphWithOrt(c.graph(), c.feeds(), {1e-4, 1e-4}, 18); !m.empty()) return "opset 18: " + m;
+    if (auto m = checkGraphWithOrt(c.graph(), c.feeds(), {1e-4, 1e-4}, 18); !m.empty())
+      return "opset 18: " + m;
   } catch (const std::exception& e) {
     return std::string("opset 18: ") + e.what();
   }
@@ -100,12 +103,25 @@ class TestReduceMean : public QObject {
     auto expect = [](Shape s, std::vector<float> mean, std::vector<float> max) {
       return Tensor::fromFloats(std::move(s), kMean ? mean : max);
     };
-    NC_CHECK(OpCase("ReduceMean").attr("axes", std::vector<int64_t>{1}).input(x).expect(expect({2, 1}, {3, 5}, {5, 9})).check());
-    NC_CHECK(OpCase("ReduceMean").input(x).constant(ints({0})).attr("keepdims", int64_t(0))
-                 .expect(expect({3}, {2.5f, 3.5f, 6}, {4, 5, 9})).check());
+    NC_CHECK(OpCase("ReduceMean")
+                 .attr("axes", std::vector<int64_t>{1})
+                 .input(x)
+                 .expect(expect({2, 1}, {3, 5}, {5, 9}))
+                 .check());
+    NC_CHECK(OpCase("ReduceMean")
+                 .input(x)
+                 .constant(ints({0}))
+                 .attr("keepdims", int64_t(0))
+                 .expect(expect({3}, {2.5f, 3.5f, 6}, {4, 5, 9}))
+                 .check());
     NC_CHECK(OpCase("ReduceMean").input(x).expect(expect({1, 1}, {4}, {9})).check());  // all axes
-    NC_CHECK(OpCase("ReduceMean").attr("keepdims", int64_t(0)).input(x).expect(expect({}, {4}, {9})).check());
-    NC_CHECK(OpCase("ReduceMean").attr("noop_with_empty_axes", int64_t(1)).input(x).expect(x).check());
+    NC_CHECK(OpCase("ReduceMean")
+                 .attr("keepdims", int64_t(0))
+                 .input(x)
+                 .expect(expect({}, {4}, {9}))
+                 .check());
+    NC_CHECK(
+        OpCase("ReduceMean").attr("noop_with_empty_axes", int64_t(1)).input(x).expect(x).check());
   }
   void axesForms() {
     Tensor x = randn({3, 4, 5}, 1);
@@ -132,7 +148,8 @@ class TestReduceMean : public QObject {
       QFAIL("exporting connected axes at opset 17 must fail");
     } catch (const Error& e) {
       std::string m = e.what();
-      QVERIFY2(m.find("opset 18") != std::string::npos && m.find("'op'") != std::string::npos, m.c_str());
+      QVERIFY2(m.find("opset 18") != std::string::npos && m.find("'op'") != std::string::npos,
+               m.c_str());
     }
     Graph g = c.graph();
     QCOMPARE(inferShapes(g).type({g.findByName("op")->id, 0})->dims, (Shape{-1, -1, -1}));
@@ -142,13 +159,17 @@ class TestReduceMean : public QObject {
     NC_CHECK(checkBothOpsets(reduceCase(randn({1, 64, 20, 20}, 3), {1}, true, Form::Attr)));
   }
   void badInputs() {
-    std::string d = diagnostic(OpCase("ReduceMean").attr("axes", std::vector<int64_t>{2}).input(randn({2, 3}, 1)));
+    std::string d = diagnostic(
+        OpCase("ReduceMean").attr("axes", std::vector<int64_t>{2}).input(randn({2, 3}, 1)));
     QVERIFY2(d.find("'op'") != std::string::npos && d.find("axis 2") != std::string::npos &&
                  d.find("[2, 3]") != std::string::npos,
              d.c_str());
     d = diagnostic(OpCase("ReduceMean").input(randn({2, 3}, 1)).constant(ints({1, -1})));
     QVERIFY2(d.find("more than once") != std::string::npos, d.c_str());
-    d = diagnostic(OpCase("ReduceMean").attr("axes", std::vector<int64_t>{0}).input(randn({2, 3}, 1)).constant(ints({1})));
+    d = diagnostic(OpCase("ReduceMean")
+                       .attr("axes", std::vector<int64_t>{0})
+                       .input(randn({2, 3}, 1))
+                       .constant(ints({1})));
     QVERIFY2(d.find("both") != std::string::npos, d.c_str());
   }
   void properties() {
@@ -156,7 +177,8 @@ class TestReduceMean : public QObject {
       Tensor x = *genTensor();
       std::vector<int64_t> axes;
       for (int64_t a = 0; a < x.rank(); ++a)
-        if (*rc::gen::arbitrary<bool>()) axes.push_back(*rc::gen::arbitrary<bool>() ? a : a - x.rank());
+        if (*rc::gen::arbitrary<bool>())
+          axes.push_back(*rc::gen::arbitrary<bool>() ? a : a - x.rank());
       std::reverse(axes.begin(), axes.end());
       const Form form = *rc::gen::arbitrary<bool>() ? Form::Attr : Form::Constant;
       return std::tuple(x, axes, *rc::gen::arbitrary<bool>(), form);

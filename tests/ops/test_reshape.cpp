@@ -1,7 +1,8 @@
 // Reshape: the 0 and -1 rules, allowzero, static shape inference from a constant shape input,
 // int64 data, a round-trip property, ONNX Runtime, and diagnostics.
-#include <QtTest>
 #include <rapidcheck.h>
+
+#include <QtTest>
 
 #include "core/shape_inference.h"
 #include "tests/support/op_case.h"
@@ -15,13 +16,16 @@ namespace {
 Tensor shapeT(std::vector<int64_t> v) { return Tensor::fromInt64({int64_t(v.size())}, v); }
 
 // Reshape keeps the data in order: the expectation is the same values under the new shape.
-OpCase reshapeCase(const Tensor& x, std::vector<int64_t> shape, Shape expected, bool allowzero = false) {
+OpCase reshapeCase(const Tensor& x, std::vector<int64_t> shape, Shape expected,
+                   bool allowzero = false) {
   OpCase c("Reshape");
   if (allowzero) c.attr("allowzero", int64_t(1));
   return c.input(x, "x").constant(shapeT(shape)).expect(x.clone().reshaped(expected));
 }
 
-const TensorType* outType(const Graph& g, const ShapeInfo& info) { return info.type({g.findByName("op")->id, 0}); }
+const TensorType* outType(const Graph& g, const ShapeInfo& info) {
+  return info.type({g.findByName("op")->id, 0});
+}
 
 std::string diagnostic(const OpCase& c) {
   ShapeInfo info = inferShapes(c.graph());
@@ -37,7 +41,7 @@ class TestReshape : public QObject {
     Tensor x = randn({2, 3, 4}, 1);
     NC_CHECK(reshapeCase(x, {4, 6}, {4, 6}).check());
     NC_CHECK(reshapeCase(x, {-1}, {24}).check());
-    NC_CHECK(reshapeCase(x, {0, -1}, {2, 12}).check());      // 0 copies dim 0
+    NC_CHECK(reshapeCase(x, {0, -1}, {2, 12}).check());  // 0 copies dim 0
     NC_CHECK(reshapeCase(x, {0, 0, 2, 2}, {2, 3, 2, 2}).check());
     NC_CHECK(reshapeCase(x, {-1, 0, 1}, {8, 3, 1}).check());  // 0 copies dim 1
     NC_CHECK(reshapeCase(x, {1, 1, 2, 3, 4}, {1, 1, 2, 3, 4}).check());
@@ -50,7 +54,8 @@ class TestReshape : public QObject {
     Tensor empty(DType::Float32, {0, 3});
     NC_CHECK(reshapeCase(empty, {3, 0}, {3, 0}, true).check());
     NC_CHECK(reshapeCase(randn({2, 3}, 1), {3, 2}, {3, 2}, true).checkOnnx());
-    std::string d = diagnostic(OpCase("Reshape").attr("allowzero", int64_t(1)).input(empty).constant(shapeT({0, -1})));
+    std::string d = diagnostic(
+        OpCase("Reshape").attr("allowzero", int64_t(1)).input(empty).constant(shapeT({0, -1})));
     QVERIFY2(d.find("0 and -1") != std::string::npos, d.c_str());
   }
   void int64Data() {
@@ -83,8 +88,13 @@ class TestReshape : public QObject {
     QCOMPARE(outType(h, info)->dims, (Shape{-1, -1, 3}));
     // Shape fed at run time: evaluation works, ONNX Runtime agrees.
     Tensor x6 = randn({2, 6}, 1);
-    NC_CHECK(OpCase("Reshape").input(x6, "x").input(shapeT({3, -1}), "s").expect(x6.clone().reshaped({3, 4})).check());
-    NC_CHECK(OpCase("Reshape").input(randn({2, 6}, 1), "x").input(shapeT({3, -1}), "s").checkOnnx());
+    NC_CHECK(OpCase("Reshape")
+                 .input(x6, "x")
+                 .input(shapeT({3, -1}), "s")
+                 .expect(x6.clone().reshaped({3, 4}))
+                 .check());
+    NC_CHECK(
+        OpCase("Reshape").input(randn({2, 6}, 1), "x").input(shapeT({3, -1}), "s").checkOnnx());
   }
   void badInputs() {
     std::string d = diagnostic(OpCase("Reshape").input(randn({2, 3}, 1)).constant(shapeT({4, 2})));
@@ -98,7 +108,8 @@ class TestReshape : public QObject {
     d = diagnostic(OpCase("Reshape").input(randn({6}, 1)).constant(shapeT({2, 0})));
     QVERIFY2(d.find("copies dimension 1") != std::string::npos, d.c_str());
     // The kernel also refuses a shape that arrives at run time.
-    std::string e = OpCase("Reshape").input(randn({2, 3}, 1), "x").input(shapeT({4, 2}), "s").check();
+    std::string e =
+        OpCase("Reshape").input(randn({2, 3}, 1), "x").input(shapeT({4, 2}), "s").check();
     QVERIFY2(e.find("cannot reshape") != std::string::npos, e.c_str());
   }
   void properties() {

@@ -1,9 +1,10 @@
 // Slice: hand-computed cases, negative steps, out-of-range clamping (including INT64 extremes),
 // default axes/steps, int64 data, a property against CPython's slice-index rules, ONNX
 // Runtime with int64 constants and fed inputs, and diagnostics.
+#include <rapidcheck.h>
+
 #include <QtTest>
 #include <limits>
-#include <rapidcheck.h>
 
 #include "core/shape_inference.h"
 #include "tests/support/op_case.h"
@@ -14,7 +15,8 @@ using namespace nctest;
 
 namespace {
 
-constexpr int64_t kMax = std::numeric_limits<int64_t>::max(), kMin = std::numeric_limits<int64_t>::min();
+constexpr int64_t kMax = std::numeric_limits<int64_t>::max(),
+                  kMin = std::numeric_limits<int64_t>::min();
 
 Tensor ints(std::vector<int64_t> v) { return Tensor::fromInt64({int64_t(v.size())}, v); }
 
@@ -68,8 +70,10 @@ Tensor sliceOracle(const Tensor& x, const SliceArgs& s) {
       src += (first[size_t(d)] + (rem % out[size_t(d)]) * step[size_t(d)]) * xs[size_t(d)];
       rem /= out[size_t(d)];
     }
-    if (x.dtype() == DType::Int64) y.i64()[flat] = x.i64()[src];
-    else y.f32()[flat] = x.f32()[src];
+    if (x.dtype() == DType::Int64)
+      y.i64()[flat] = x.i64()[src];
+    else
+      y.f32()[flat] = x.f32()[src];
   }
   return y;
 }
@@ -79,13 +83,17 @@ OpCase sliceCase(const Tensor& x, const SliceArgs& s, bool fed = false) {
   OpCase c("Slice");
   c.input(x, "x");
   auto add = [&](const std::vector<int64_t>& v, const char* name) {
-    if (fed) c.input(ints(v), name);
-    else c.constant(ints(v));
+    if (fed)
+      c.input(ints(v), name);
+    else
+      c.constant(ints(v));
   };
   add(s.starts, "starts");
   add(s.ends, "ends");
-  if (s.axes) add(*s.axes, "axes");
-  else if (s.steps) c.none();
+  if (s.axes)
+    add(*s.axes, "axes");
+  else if (s.steps)
+    c.none();
   if (s.steps) add(*s.steps, "steps");
   return c.expect(sliceOracle(x, s), {0, 0});
 }
@@ -103,26 +111,42 @@ class TestSlice : public QObject {
   void handComputed() {
     Tensor x = Tensor::fromFloats({2, 4}, {1, 2, 3, 4, 5, 6, 7, 8});
     // x[1:2, 0:3:2] = [[5, 7]]
-    NC_CHECK(OpCase("Slice").input(x).constant(ints({1, 0})).constant(ints({2, 3})).constant(ints({0, 1}))
-                 .constant(ints({1, 2})).expect(Tensor::fromFloats({1, 2}, {5, 7})).check());
+    NC_CHECK(OpCase("Slice")
+                 .input(x)
+                 .constant(ints({1, 0}))
+                 .constant(ints({2, 3}))
+                 .constant(ints({0, 1}))
+                 .constant(ints({1, 2}))
+                 .expect(Tensor::fromFloats({1, 2}, {5, 7}))
+                 .check());
     // x[:, ::-1] (start -1, end INT64_MIN) = [[4 3 2 1], [8 7 6 5]]
-    NC_CHECK(OpCase("Slice").input(x).constant(ints({-1})).constant(ints({kMin})).constant(ints({1}))
-                 .constant(ints({-1})).expect(Tensor::fromFloats({2, 4}, {4, 3, 2, 1, 8, 7, 6, 5})).check());
+    NC_CHECK(OpCase("Slice")
+                 .input(x)
+                 .constant(ints({-1}))
+                 .constant(ints({kMin}))
+                 .constant(ints({1}))
+                 .constant(ints({-1}))
+                 .expect(Tensor::fromFloats({2, 4}, {4, 3, 2, 1, 8, 7, 6, 5}))
+                 .check());
     // x[0:1000, 1:-1]: ends clamp to the dimension
-    NC_CHECK(OpCase("Slice").input(x).constant(ints({0, 1})).constant(ints({1000, -1}))
-                 .expect(Tensor::fromFloats({2, 2}, {2, 3, 6, 7})).check());
+    NC_CHECK(OpCase("Slice")
+                 .input(x)
+                 .constant(ints({0, 1}))
+                 .constant(ints({1000, -1}))
+                 .expect(Tensor::fromFloats({2, 2}, {2, 3, 6, 7}))
+                 .check());
   }
   void clamping() {
     Tensor x = randn({5, 6, 7}, 1);
     const SliceArgs cases[] = {
-        {{0}, {kMax}, std::vector<int64_t>{1}, std::nullopt},          // to the end
-        {{10}, {20}, std::vector<int64_t>{2}, std::nullopt},           // start past the end: empty
-        {{-100}, {100}, std::vector<int64_t>{0}, std::nullopt},        // both clamped
+        {{0}, {kMax}, std::vector<int64_t>{1}, std::nullopt},    // to the end
+        {{10}, {20}, std::vector<int64_t>{2}, std::nullopt},     // start past the end: empty
+        {{-100}, {100}, std::vector<int64_t>{0}, std::nullopt},  // both clamped
         {{kMax}, {kMin}, std::vector<int64_t>{2}, std::vector<int64_t>{-1}},  // full reverse
         {{4}, {-100}, std::vector<int64_t>{0}, std::vector<int64_t>{-2}},     // reverse, step 2
         {{-2}, {1}, std::vector<int64_t>{-1}, std::vector<int64_t>{-3}},
-        {{1}, {1}, std::vector<int64_t>{1}, std::nullopt},             // empty
-        {{-20}, {kMin}, std::vector<int64_t>{0}, std::vector<int64_t>{-1}},   // start clamps to 0
+        {{1}, {1}, std::vector<int64_t>{1}, std::nullopt},                   // empty
+        {{-20}, {kMin}, std::vector<int64_t>{0}, std::vector<int64_t>{-1}},  // start clamps to 0
         {{3, 1}, {0, 5}, std::vector<int64_t>{2, -3}, std::vector<int64_t>{-1, 2}},
     };
     for (const SliceArgs& s : cases) {
@@ -145,8 +169,14 @@ class TestSlice : public QObject {
   }
   void int64Data() {
     Tensor x = Tensor::fromInt64({6}, {0, 1, 2, 3, 4, 5});
-    NC_CHECK(OpCase("Slice").input(x).constant(ints({-2})).constant(ints({kMin})).constant(ints({0}))
-                 .constant(ints({-2})).expect(Tensor::fromInt64({3}, {4, 2, 0})).check());
+    NC_CHECK(OpCase("Slice")
+                 .input(x)
+                 .constant(ints({-2}))
+                 .constant(ints({kMin}))
+                 .constant(ints({0}))
+                 .constant(ints({-2}))
+                 .expect(Tensor::fromInt64({3}, {4, 2, 0}))
+                 .check());
     NC_CHECK(sliceCase(x, {{1}, {5}, std::nullopt, std::vector<int64_t>{3}}).checkOnnx());
   }
   // The spec clamps ends into [-1, dim - 1] for negative steps, so x[2:INT64_MAX:-1] is empty
@@ -154,21 +184,43 @@ class TestSlice : public QObject {
   // INT_MAX end as "no end" and returns x[2::-1]. We follow the spec.
   void ortEndDeviation() {
     Tensor x = Tensor::fromFloats({4}, {0, 1, 2, 3});
-    NC_CHECK(OpCase("Slice").input(x).constant(ints({2})).constant(ints({kMax})).constant(ints({0}))
-                 .constant(ints({-1})).expect(Tensor(DType::Float32, {0})).check());
+    NC_CHECK(OpCase("Slice")
+                 .input(x)
+                 .constant(ints({2}))
+                 .constant(ints({kMax}))
+                 .constant(ints({0}))
+                 .constant(ints({-1}))
+                 .expect(Tensor(DType::Float32, {0}))
+                 .check());
     // With INT64_MIN, the recommended end for backward slicing, both agree.
-    NC_CHECK(sliceCase(x, {{2}, {kMin}, std::vector<int64_t>{0}, std::vector<int64_t>{-1}}).checkOnnx());
+    NC_CHECK(
+        sliceCase(x, {{2}, {kMin}, std::vector<int64_t>{0}, std::vector<int64_t>{-1}}).checkOnnx());
   }
   void badInputs() {
-    std::string d = diagnostic(OpCase("Slice").input(randn({4, 5}, 1)).constant(ints({0})).constant(ints({2})).none().constant(ints({0})));
-    QVERIFY2(d.find("'op'") != std::string::npos && d.find("steps must not be 0") != std::string::npos &&
+    std::string d = diagnostic(OpCase("Slice")
+                                   .input(randn({4, 5}, 1))
+                                   .constant(ints({0}))
+                                   .constant(ints({2}))
+                                   .none()
+                                   .constant(ints({0})));
+    QVERIFY2(d.find("'op'") != std::string::npos &&
+                 d.find("steps must not be 0") != std::string::npos &&
                  d.find("[4, 5]") != std::string::npos,
              d.c_str());
-    d = diagnostic(OpCase("Slice").input(randn({4, 5}, 1)).constant(ints({0, 1})).constant(ints({2})));
+    d = diagnostic(
+        OpCase("Slice").input(randn({4, 5}, 1)).constant(ints({0, 1})).constant(ints({2})));
     QVERIFY2(d.find("starts has 2 values but ends has 1") != std::string::npos, d.c_str());
-    d = diagnostic(OpCase("Slice").input(randn({4, 5}, 1)).constant(ints({0})).constant(ints({2})).constant(ints({2})));
+    d = diagnostic(OpCase("Slice")
+                       .input(randn({4, 5}, 1))
+                       .constant(ints({0}))
+                       .constant(ints({2}))
+                       .constant(ints({2})));
     QVERIFY2(d.find("axis 2") != std::string::npos, d.c_str());
-    d = diagnostic(OpCase("Slice").input(randn({4, 5}, 1)).constant(ints({0, 0})).constant(ints({2, 2})).constant(ints({1, -1})));
+    d = diagnostic(OpCase("Slice")
+                       .input(randn({4, 5}, 1))
+                       .constant(ints({0, 0}))
+                       .constant(ints({2, 2}))
+                       .constant(ints({1, -1})));
     QVERIFY2(d.find("more than once") != std::string::npos, d.c_str());
   }
   void properties() {
@@ -182,7 +234,10 @@ class TestSlice : public QObject {
       std::vector<int64_t> steps;
       for (size_t i = 0; i < axes.size(); ++i) {
         const int64_t pick[] = {kMin, kMax, -20, 20};
-        auto idx = [&] { return *rc::gen::inRange(0, 6) == 0 ? pick[*rc::gen::inRange(0, 4)] : *rc::gen::inRange<int64_t>(-16, 17); };
+        auto idx = [&] {
+          return *rc::gen::inRange(0, 6) == 0 ? pick[*rc::gen::inRange(0, 4)]
+                                              : *rc::gen::inRange<int64_t>(-16, 17);
+        };
         s.starts.push_back(idx());
         s.ends.push_back(idx());
         int64_t st = *rc::gen::inRange<int64_t>(-4, 5);
@@ -200,7 +255,8 @@ class TestSlice : public QObject {
       auto [x, s] = gen();
       // ONNX Runtime reads an end of INT_MAX with a negative step as "to the beginning" (see
       // ortEndDeviation); the spec clamps it to dim - 1. Those draws are not comparable.
-      for (size_t i = 0; i < s.ends.size(); ++i) RC_PRE(!(s.steps && (*s.steps)[i] < 0 && s.ends[i] == kMax));
+      for (size_t i = 0; i < s.ends.size(); ++i)
+        RC_PRE(!(s.steps && (*s.steps)[i] < 0 && s.ends[i] == kMax));
       RC_ASSERT(sliceCase(x, s).checkOnnx() == "");
     }));
   }

@@ -1,9 +1,10 @@
 // Softmax: hand-computed values, every axis, numerical stability with large inputs, rows summing
 // to 1, ONNX Runtime, the pre-13 import rule, and diagnostics.
-#include <QtTest>
-#include <cmath>
 #include <onnx/onnx_pb.h>
 #include <rapidcheck.h>
+
+#include <QtTest>
+#include <cmath>
 
 #include "core/onnx_io.h"
 #include "core/shape_inference.h"
@@ -30,7 +31,8 @@ Tensor softmaxOracle(const Tensor& x, int64_t axis) {
       double mx = -INFINITY, sum = 0;
       for (int64_t i = 0; i < n; ++i) mx = std::max(mx, double(x.f32()[at(i)]));
       for (int64_t i = 0; i < n; ++i) sum += std::exp(double(x.f32()[at(i)]) - mx);
-      for (int64_t i = 0; i < n; ++i) y.f32()[at(i)] = float(std::exp(double(x.f32()[at(i)]) - mx) / sum);
+      for (int64_t i = 0; i < n; ++i)
+        y.f32()[at(i)] = float(std::exp(double(x.f32()[at(i)]) - mx) / sum);
     }
   return y;
 }
@@ -71,12 +73,15 @@ class TestSoftmax : public QObject {
   void handComputed() {
     // softmax([1, 2, 3]) = [e^-2, e^-1, 1] / (e^-2 + e^-1 + 1)
     const double s = std::exp(-2.0) + std::exp(-1.0) + 1.0;
-    Tensor expected = Tensor::fromFloats({3}, {float(std::exp(-2.0) / s), float(std::exp(-1.0) / s), float(1.0 / s)});
+    Tensor expected = Tensor::fromFloats(
+        {3}, {float(std::exp(-2.0) / s), float(std::exp(-1.0) / s), float(1.0 / s)});
     NC_CHECK(OpCase("Softmax").input(Tensor::fromFloats({3}, {1, 2, 3})).expect(expected).check());
     QVERIFY(std::fabs(expected.f32()[2] - 0.66524096f) < 1e-7f);
     // Equal inputs give a uniform distribution.
-    NC_CHECK(OpCase("Softmax").input(Tensor::fromFloats({1, 4}, {7, 7, 7, 7}))
-                 .expect(Tensor::fromFloats({1, 4}, {0.25f, 0.25f, 0.25f, 0.25f})).check());
+    NC_CHECK(OpCase("Softmax")
+                 .input(Tensor::fromFloats({1, 4}, {7, 7, 7, 7}))
+                 .expect(Tensor::fromFloats({1, 4}, {0.25f, 0.25f, 0.25f, 0.25f}))
+                 .check());
   }
   void everyAxis() {
     Tensor x = randn({3, 4, 5}, 2);
@@ -109,7 +114,8 @@ class TestSoftmax : public QObject {
         QFAIL("a pre-13 Softmax with axis != -1 must be refused");
       } catch (const Error& e) {
         std::string m = e.what();
-        QVERIFY2(m.find("opset 11") != std::string::npos && m.find("axis=") != std::string::npos, m.c_str());
+        QVERIFY2(m.find("opset 11") != std::string::npos && m.find("axis=") != std::string::npos,
+                 m.c_str());
       }
     }
     // Opset 13: any axis.

@@ -1,10 +1,11 @@
 // Split: equal and uneven parts, the split input (constant and fed), the legacy attribute,
 // export at opset 17 and 18, re-sizing the outputs in a live evaluator, int64 data, a property
 // against a naive slicer, and diagnostics.
-#include <QtTest>
-#include <numeric>
 #include <onnx/onnx_pb.h>
 #include <rapidcheck.h>
+
+#include <QtTest>
+#include <numeric>
 
 #include "core/evaluator.h"
 #include "core/onnx_io.h"
@@ -33,15 +34,18 @@ Tensor part(const Tensor& x, int axis, int64_t begin, int64_t size) {
       rem /= s[size_t(d)];
       src += (d == axis ? i + begin : i) * xs[size_t(d)];
     }
-    if (x.dtype() == DType::Int64) y.i64()[flat] = x.i64()[src];
-    else y.f32()[flat] = x.f32()[src];
+    if (x.dtype() == DType::Int64)
+      y.i64()[flat] = x.i64()[src];
+    else
+      y.f32()[flat] = x.f32()[src];
   }
   return y;
 }
 
 // A Split case whose expectations are the parts of the given sizes. mode: "input" binds the
 // sizes as a constant, "attr" as the legacy attribute, "fed" as a graph input, "none" omits them.
-OpCase splitCase(const Tensor& x, int64_t axis, const std::vector<int64_t>& sizes, const std::string& mode) {
+OpCase splitCase(const Tensor& x, int64_t axis, const std::vector<int64_t>& sizes,
+                 const std::string& mode) {
   OpCase c("Split", int(sizes.size()));
   if (axis != 0) c.attr("axis", axis);
   if (mode == "attr") c.attr("split", sizes);
@@ -66,18 +70,26 @@ class TestSplit : public QObject {
  private Q_SLOTS:
   void handComputed() {
     Tensor x = Tensor::fromFloats({2, 4}, {1, 2, 3, 4, 5, 6, 7, 8});
-    NC_CHECK(OpCase("Split", 2).attr("axis", int64_t(1)).input(x)
-                 .expect(Tensor::fromFloats({2, 2}, {1, 2, 5, 6})).expect(Tensor::fromFloats({2, 2}, {3, 4, 7, 8}))
+    NC_CHECK(OpCase("Split", 2)
+                 .attr("axis", int64_t(1))
+                 .input(x)
+                 .expect(Tensor::fromFloats({2, 2}, {1, 2, 5, 6}))
+                 .expect(Tensor::fromFloats({2, 2}, {3, 4, 7, 8}))
                  .check());
-    NC_CHECK(OpCase("Split", 2).attr("axis", int64_t(1)).input(x).constant(ints({1, 3}))
-                 .expect(Tensor::fromFloats({2, 1}, {1, 5})).expect(Tensor::fromFloats({2, 3}, {2, 3, 4, 6, 7, 8}))
+    NC_CHECK(OpCase("Split", 2)
+                 .attr("axis", int64_t(1))
+                 .input(x)
+                 .constant(ints({1, 3}))
+                 .expect(Tensor::fromFloats({2, 1}, {1, 5}))
+                 .expect(Tensor::fromFloats({2, 3}, {2, 3, 4, 6, 7, 8}))
                  .check());
   }
   void equalParts() {
     Tensor x = randn({2, 6, 3}, 1);
     NC_CHECK(splitCase(x, 1, {2, 2, 2}, "none").check());
     NC_CHECK(splitCase(x, 1, {2, 2, 2}, "none").checkOnnx());
-    NC_CHECK(checkGraphWithOrt(splitCase(x, -2, {3, 3}, "none").graph(), {{"x", x}}, {1e-4, 1e-4}, 18));
+    NC_CHECK(
+        checkGraphWithOrt(splitCase(x, -2, {3, 3}, "none").graph(), {{"x", x}}, {1e-4, 1e-4}, 18));
   }
   // Opset 18 rule: ceil(dim / n) per part, the last one smaller. At opset 17 the export spells
   // out the sizes; at opset 18 it writes num_outputs.
@@ -176,7 +188,8 @@ class TestSplit : public QObject {
       const int64_t axis = *rc::gen::inRange<int64_t>(-x.rank(), x.rank());
       const int64_t dim = x.dim(int(axis < 0 ? axis + x.rank() : axis));
       std::vector<int64_t> sizes;
-      for (int64_t left = dim; left > 0;) sizes.push_back(*rc::gen::inRange<int64_t>(1, left + 1)), left -= sizes.back();
+      for (int64_t left = dim; left > 0;)
+        sizes.push_back(*rc::gen::inRange<int64_t>(1, left + 1)), left -= sizes.back();
       return std::tuple(x, axis, sizes);
     };
     QVERIFY(rc::check("split: the parts are the slices of the input", [&] {

@@ -1,14 +1,15 @@
 // Squeeze: listed axes (input and legacy attribute), all unit dims by default, negative axes,
 // int64 data, unknown dims, ONNX Runtime, a property, and diagnostics.
-#include <QtTest>
 #include <onnx/onnx_pb.h>
 #include <rapidcheck.h>
+
+#include <QtTest>
 
 #include "core/evaluator.h"
 #include "core/onnx_io.h"
 #include "core/shape_inference.h"
-#include "tests/support/ort.h"
 #include "tests/support/op_case.h"
+#include "tests/support/ort.h"
 #include "tests/support/properties.h"
 
 using namespace nc;
@@ -18,7 +19,8 @@ namespace {
 
 Tensor ints(std::vector<int64_t> v) { return Tensor::fromInt64({int64_t(v.size())}, v); }
 
-OpCase squeezeCase(const Tensor& x, std::optional<std::vector<int64_t>> axes, Shape expected, bool attr = false) {
+OpCase squeezeCase(const Tensor& x, std::optional<std::vector<int64_t>> axes, Shape expected,
+                   bool attr = false) {
   OpCase c("Squeeze");
   if (axes && attr) c.attr("axes", *axes);
   c.input(x, "x");
@@ -44,9 +46,15 @@ class TestSqueeze : public QObject {
     NC_CHECK(squeezeCase(x, std::vector<int64_t>{2}, {1, 3, 5}, true).check());
     NC_CHECK(squeezeCase(x, std::nullopt, {3, 5}).checkOnnx());
     NC_CHECK(squeezeCase(x, std::vector<int64_t>{-2}, {1, 3, 5}).checkOnnx());
-    NC_CHECK(squeezeCase(x, std::vector<int64_t>{0, 2}, {3, 5}, true).checkOnnx());  // attribute -> initializer
-    NC_CHECK(squeezeCase(Tensor::fromInt64({1, 2}, {7, 8}), std::vector<int64_t>{0}, {2}).checkOnnx());
-    NC_CHECK(OpCase("Squeeze").input(x, "x").input(ints({0, 2}), "axes").expect(x.clone().reshaped({3, 5})).check());
+    NC_CHECK(squeezeCase(x, std::vector<int64_t>{0, 2}, {3, 5}, true)
+                 .checkOnnx());  // attribute -> initializer
+    NC_CHECK(
+        squeezeCase(Tensor::fromInt64({1, 2}, {7, 8}), std::vector<int64_t>{0}, {2}).checkOnnx());
+    NC_CHECK(OpCase("Squeeze")
+                 .input(x, "x")
+                 .input(ints({0, 2}), "axes")
+                 .expect(x.clone().reshaped({3, 5}))
+                 .check());
     // (Fed axes leave the output rank unknown, which the ONNX checker refuses for a graph
     // output, so the fed form is checked against ONNX Runtime only through Unsqueeze/Slice.)
   }
@@ -92,7 +100,10 @@ class TestSqueeze : public QObject {
              d.c_str());
     d = diagnostic(OpCase("Squeeze").input(randn({1, 3}, 1)).constant(ints({2})));
     QVERIFY2(d.find("out of range") != std::string::npos, d.c_str());
-    d = diagnostic(OpCase("Squeeze").attr("axes", std::vector<int64_t>{0}).input(randn({1, 3}, 1)).constant(ints({0})));
+    d = diagnostic(OpCase("Squeeze")
+                       .attr("axes", std::vector<int64_t>{0})
+                       .input(randn({1, 3}, 1))
+                       .constant(ints({0})));
     QVERIFY2(d.find("both") != std::string::npos, d.c_str());
   }
   void properties() {
@@ -101,8 +112,10 @@ class TestSqueeze : public QObject {
       std::vector<int64_t> axes;
       Shape out;
       for (int64_t i = 0; i < int64_t(s.size()); ++i) {
-        if (s[size_t(i)] == 1 && *rc::gen::arbitrary<bool>()) axes.push_back(*rc::gen::arbitrary<bool>() ? i : i - int64_t(s.size()));
-        else out.push_back(s[size_t(i)]);
+        if (s[size_t(i)] == 1 && *rc::gen::arbitrary<bool>())
+          axes.push_back(*rc::gen::arbitrary<bool>() ? i : i - int64_t(s.size()));
+        else
+          out.push_back(s[size_t(i)]);
       }
       return std::tuple(*genTensorOfShape(s), axes, out);
     };

@@ -1,7 +1,8 @@
 // Sum: one, two and three inputs with NumPy broadcasting, against a double-precision oracle,
 // fast vs reference, ONNX Runtime, a property over broadcast-compatible shapes, diagnostics.
-#include <QtTest>
 #include <rapidcheck.h>
+
+#include <QtTest>
 
 #include "core/shape_inference.h"
 #include "tests/support/op_case.h"
@@ -20,12 +21,14 @@ Tensor oracle(const std::vector<Tensor>& xs) {
   for (auto& x : xs) r = std::max(r, size_t(x.rank()));
   Shape out(r, 1);
   for (auto& x : xs)
-    for (size_t i = 0; i < size_t(x.rank()); ++i) out[r - size_t(x.rank()) + i] = std::max(out[r - size_t(x.rank()) + i], x.dim(int(i)));
+    for (size_t i = 0; i < size_t(x.rank()); ++i)
+      out[r - size_t(x.rank()) + i] = std::max(out[r - size_t(x.rank()) + i], x.dim(int(i)));
   Tensor y(DType::Float32, out);
   for (int64_t flat = 0; flat < y.numel(); ++flat) {
     std::vector<int64_t> idx(r);
     int64_t rem = flat;
-    for (int d = int(r) - 1; d >= 0; --d) idx[size_t(d)] = rem % out[size_t(d)], rem /= out[size_t(d)];
+    for (int d = int(r) - 1; d >= 0; --d)
+      idx[size_t(d)] = rem % out[size_t(d)], rem /= out[size_t(d)];
     double acc = 0;
     for (auto& x : xs) {
       int64_t off = 0;
@@ -42,7 +45,8 @@ Tensor oracle(const std::vector<Tensor>& xs) {
 
 OpCase makeCase(const std::vector<Tensor>& xs) {
   OpCase c("Sum");
-  for (size_t i = 0; i < xs.size(); ++i) c.input(xs[i], std::string(1, char('a' + i)));  // inputs a, b, c, ...
+  for (size_t i = 0; i < xs.size(); ++i)
+    c.input(xs[i], std::string(1, char('a' + i)));  // inputs a, b, c, ...
   return c.expect(oracle(xs), {1e-5, 1e-5});
 }
 
@@ -57,8 +61,10 @@ class TestSum : public QObject {
   Q_OBJECT
  private Q_SLOTS:
   void handComputed() {
-    Tensor a = Tensor::fromFloats({3}, {1, 2, 3}), b = Tensor::fromFloats({3}, {4, 5, 6}), c = Tensor::fromFloats({3}, {7, 8, 9});
-    Tensor expected = kMean ? Tensor::fromFloats({3}, {4, 5, 6}) : Tensor::fromFloats({3}, {12, 15, 18});
+    Tensor a = Tensor::fromFloats({3}, {1, 2, 3}), b = Tensor::fromFloats({3}, {4, 5, 6}),
+           c = Tensor::fromFloats({3}, {7, 8, 9});
+    Tensor expected =
+        kMean ? Tensor::fromFloats({3}, {4, 5, 6}) : Tensor::fromFloats({3}, {12, 15, 18});
     NC_CHECK(OpCase("Sum").input(a).input(b).input(c).expect(expected).check());
     NC_CHECK(OpCase("Sum").input(a).expect(a).check());  // one input: itself
     // Broadcasting [2, 1] with [3]: [[1+10, 1+20, 1+30], [2+10, 2+20, 2+30]]
@@ -71,7 +77,8 @@ class TestSum : public QObject {
   void onnx() {
     NC_CHECK(makeCase({randn({2, 3}, 1)}).checkOnnx());
     NC_CHECK(makeCase({randn({2, 3}, 1), randn({2, 3}, 2)}).checkOnnx());
-    NC_CHECK(makeCase({randn({4, 1, 5}, 1), randn({3, 1}, 2), Tensor::scalar(0.5f), randn({5}, 3)}).checkOnnx());
+    NC_CHECK(makeCase({randn({4, 1, 5}, 1), randn({3, 1}, 2), Tensor::scalar(0.5f), randn({5}, 3)})
+                 .checkOnnx());
     // A constant operand (node-owned) exports as an initializer.
     NC_CHECK(OpCase("Sum").input(randn({2, 3}, 1), "x").constant(randn({3}, 2)).checkOnnx());
   }
@@ -89,13 +96,16 @@ class TestSum : public QObject {
       for (int i = 0; i < n; ++i) {
         const size_t r = size_t(*rc::gen::inRange<int>(0, int(out.size()) + 1));
         Shape s;
-        for (size_t j = out.size() - r; j < out.size(); ++j) s.push_back(*rc::gen::arbitrary<bool>() ? out[j] : 1);
+        for (size_t j = out.size() - r; j < out.size(); ++j)
+          s.push_back(*rc::gen::arbitrary<bool>() ? out[j] : 1);
         xs.push_back(*genTensorOfShape(s));
       }
       return xs;
     };
-    QVERIFY(rc::check("sum: fast == reference == oracle", [&] { RC_ASSERT(makeCase(gen()).check() == ""); }));
-    QVERIFY(checkN("sum: ONNX Runtime agrees", 10, [&] { RC_ASSERT(makeCase(gen()).checkOnnx() == ""); }));
+    QVERIFY(rc::check("sum: fast == reference == oracle",
+                      [&] { RC_ASSERT(makeCase(gen()).check() == ""); }));
+    QVERIFY(checkN("sum: ONNX Runtime agrees", 10,
+                   [&] { RC_ASSERT(makeCase(gen()).checkOnnx() == ""); }));
   }
 };
 

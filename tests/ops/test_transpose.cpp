@@ -1,8 +1,9 @@
 // Transpose: hand-computed cases, the default reversal, int64 data, a random-permutation
 // property against a naive gather, ONNX Runtime, and diagnostics.
+#include <rapidcheck.h>
+
 #include <QtTest>
 #include <algorithm>
-#include <rapidcheck.h>
 
 #include "core/shape_inference.h"
 #include "tests/support/op_case.h"
@@ -26,8 +27,10 @@ Tensor transposeOracle(const Tensor& x, const std::vector<int64_t>& perm) {
     for (int d = r - 1; d >= 0; --d) j[size_t(d)] = rem % x.dim(d), rem /= x.dim(d);
     int64_t o = 0;
     for (int k = 0; k < r; ++k) o += j[size_t(perm[size_t(k)])] * ys[size_t(k)];
-    if (x.dtype() == DType::Int64) y.i64()[o] = x.i64()[flat];
-    else y.f32()[o] = x.f32()[flat];
+    if (x.dtype() == DType::Int64)
+      y.i64()[o] = x.i64()[flat];
+    else
+      y.f32()[o] = x.f32()[flat];
   }
   return y;
 }
@@ -53,11 +56,17 @@ class TestTranspose : public QObject {
  private Q_SLOTS:
   void handComputed() {
     Tensor x = Tensor::fromFloats({2, 3}, {1, 2, 3, 4, 5, 6});
-    NC_CHECK(OpCase("Transpose").input(x).expect(Tensor::fromFloats({3, 2}, {1, 4, 2, 5, 3, 6})).check());
+    NC_CHECK(OpCase("Transpose")
+                 .input(x)
+                 .expect(Tensor::fromFloats({3, 2}, {1, 4, 2, 5, 3, 6}))
+                 .check());
     Tensor y = Tensor::fromFloats({2, 2, 2}, {0, 1, 2, 3, 4, 5, 6, 7});
     // perm [1, 2, 0]: out[a][b][c] = in[c][a][b]
-    NC_CHECK(OpCase("Transpose").attr("perm", std::vector<int64_t>{1, 2, 0}).input(y)
-                 .expect(Tensor::fromFloats({2, 2, 2}, {0, 4, 1, 5, 2, 6, 3, 7})).check());
+    NC_CHECK(OpCase("Transpose")
+                 .attr("perm", std::vector<int64_t>{1, 2, 0})
+                 .input(y)
+                 .expect(Tensor::fromFloats({2, 2, 2}, {0, 4, 1, 5, 2, 6, 3, 7}))
+                 .check());
     NC_CHECK(transposeCase(x, std::nullopt).checkOnnx());
     NC_CHECK(transposeCase(y, std::vector<int64_t>{1, 2, 0}).checkOnnx());
   }
@@ -66,7 +75,8 @@ class TestTranspose : public QObject {
     NC_CHECK(transposeCase(x, std::vector<int64_t>{1, 0}).check());
     NC_CHECK(transposeCase(x, std::vector<int64_t>{1, 0}).checkOnnx());
   }
-  // YOLO11's detect head and attention: [1, 2, 32, 400] -> [1, 2, 400, 32], [1, 84, 8400] -> [1, 8400, 84].
+  // YOLO11's detect head and attention: [1, 2, 32, 400] -> [1, 2, 400, 32], [1, 84, 8400] -> [1,
+  // 8400, 84].
   void yoloShapes() {
     NC_CHECK(transposeCase(randn({1, 2, 32, 400}, 1), std::vector<int64_t>{0, 1, 3, 2}).check());
     NC_CHECK(transposeCase(randn({1, 84, 840}, 2), std::vector<int64_t>{0, 2, 1}).checkOnnx());
@@ -77,11 +87,14 @@ class TestTranspose : public QObject {
     QCOMPARE(info.type({g.findByName("op")->id, 0})->dims, (Shape{5, 2, 3}));
   }
   void badInputs() {
-    std::string d = diagnostic(OpCase("Transpose").attr("perm", std::vector<int64_t>{0, 0, 1}).input(randn({2, 3, 4}, 1)));
-    QVERIFY2(d.find("'op'") != std::string::npos && d.find("not a permutation") != std::string::npos &&
+    std::string d = diagnostic(
+        OpCase("Transpose").attr("perm", std::vector<int64_t>{0, 0, 1}).input(randn({2, 3, 4}, 1)));
+    QVERIFY2(d.find("'op'") != std::string::npos &&
+                 d.find("not a permutation") != std::string::npos &&
                  d.find("[2, 3, 4]") != std::string::npos,
              d.c_str());
-    d = diagnostic(OpCase("Transpose").attr("perm", std::vector<int64_t>{1, 0}).input(randn({2, 3, 4}, 1)));
+    d = diagnostic(
+        OpCase("Transpose").attr("perm", std::vector<int64_t>{1, 0}).input(randn({2, 3, 4}, 1)));
     QVERIFY2(d.find("rank 3") != std::string::npos, d.c_str());
   }
   void properties() {
@@ -90,7 +103,8 @@ class TestTranspose : public QObject {
       std::vector<int64_t> perm(size_t(x.rank()));
       for (size_t i = 0; i < perm.size(); ++i) perm[i] = int64_t(i);
       // A random permutation: Fisher-Yates with generated indices.
-      for (size_t i = perm.size(); i > 1; --i) std::swap(perm[i - 1], perm[size_t(*rc::gen::inRange<size_t>(0, i))]);
+      for (size_t i = perm.size(); i > 1; --i)
+        std::swap(perm[i - 1], perm[size_t(*rc::gen::inRange<size_t>(0, i))]);
       return std::pair(x, perm);
     };
     QVERIFY(rc::check("transpose: fast == reference == naive gather", [&] {

@@ -1,14 +1,15 @@
 // Unsqueeze: axes as input and legacy attribute, negative and unsorted axes, int64 data, a
 // squeeze round-trip property, ONNX Runtime, and diagnostics.
-#include <QtTest>
 #include <onnx/onnx_pb.h>
 #include <rapidcheck.h>
+
+#include <QtTest>
 
 #include "core/evaluator.h"
 #include "core/onnx_io.h"
 #include "core/shape_inference.h"
-#include "tests/support/ort.h"
 #include "tests/support/op_case.h"
+#include "tests/support/ort.h"
 #include "tests/support/properties.h"
 
 using namespace nc;
@@ -18,7 +19,8 @@ namespace {
 
 Tensor ints(std::vector<int64_t> v) { return Tensor::fromInt64({int64_t(v.size())}, v); }
 
-OpCase unsqueezeCase(const Tensor& x, const std::vector<int64_t>& axes, Shape expected, bool attr = false) {
+OpCase unsqueezeCase(const Tensor& x, const std::vector<int64_t>& axes, Shape expected,
+                     bool attr = false) {
   OpCase c("Unsqueeze");
   if (attr) c.attr("axes", axes);
   c.input(x, "x");
@@ -44,9 +46,14 @@ class TestUnsqueeze : public QObject {
     NC_CHECK(unsqueezeCase(x, {1, 3}, {3, 1, 5, 1}, true).check());
     NC_CHECK(unsqueezeCase(Tensor::scalar(2), {0}, {1}).check());
     NC_CHECK(unsqueezeCase(x, {3, 0}, {1, 3, 5, 1}).checkOnnx());
-    NC_CHECK(unsqueezeCase(x, {-1, 1}, {3, 1, 5, 1}, true).checkOnnx());  // attribute -> initializer
+    NC_CHECK(
+        unsqueezeCase(x, {-1, 1}, {3, 1, 5, 1}, true).checkOnnx());  // attribute -> initializer
     NC_CHECK(unsqueezeCase(Tensor::fromInt64({2}, {4, 5}), {0}, {1, 2}).checkOnnx());
-    NC_CHECK(OpCase("Unsqueeze").input(x, "x").input(ints({1}), "axes").expect(x.clone().reshaped({3, 1, 5})).check());
+    NC_CHECK(OpCase("Unsqueeze")
+                 .input(x, "x")
+                 .input(ints({1}), "axes")
+                 .expect(x.clone().reshaped({3, 1, 5}))
+                 .check());
     NC_CHECK(OpCase("Unsqueeze").input(x, "x").input(ints({1}), "axes").checkOnnx());
   }
   void inference() {
@@ -84,7 +91,8 @@ class TestUnsqueeze : public QObject {
                  d.find("[3, 5]") != std::string::npos,
              d.c_str());
     d = diagnostic(OpCase("Unsqueeze").input(randn({3, 5}, 1)).constant(ints({3})));
-    QVERIFY2(d.find("axis 3") != std::string::npos && d.find("rank 3") != std::string::npos, d.c_str());
+    QVERIFY2(d.find("axis 3") != std::string::npos && d.find("rank 3") != std::string::npos,
+             d.c_str());
   }
   void properties() {
     auto gen = [] {
@@ -94,19 +102,23 @@ class TestUnsqueeze : public QObject {
       Shape out;
       size_t j = 0;
       for (int i = 0; i < r; ++i) {
-        const bool insert = int(axes.size()) < r - x.rank() && (j == x.shape().size() || *rc::gen::arbitrary<bool>());
-        if (insert) axes.push_back(*rc::gen::arbitrary<bool>() ? i : i - r), out.push_back(1);
-        else out.push_back(x.dim(int(j++)));
+        const bool insert = int(axes.size()) < r - x.rank() &&
+                            (j == x.shape().size() || *rc::gen::arbitrary<bool>());
+        if (insert)
+          axes.push_back(*rc::gen::arbitrary<bool>() ? i : i - r), out.push_back(1);
+        else
+          out.push_back(x.dim(int(j++)));
       }
       return std::tuple(x, axes, out);
     };
-    QVERIFY(rc::check("unsqueeze: inserts unit dims; squeeze of the same axes restores the input", [&] {
-      auto [x, axes, out] = gen();
-      RC_ASSERT(unsqueezeCase(x, axes, out).check() == "");
-      Tensor y = unsqueezeCase(x, axes, out).run(false)[0];
-      OpCase back = OpCase("Squeeze").input(y).constant(ints(axes)).expect(x, {0, 0});
-      RC_ASSERT(back.check() == "");
-    }));
+    QVERIFY(
+        rc::check("unsqueeze: inserts unit dims; squeeze of the same axes restores the input", [&] {
+          auto [x, axes, out] = gen();
+          RC_ASSERT(unsqueezeCase(x, axes, out).check() == "");
+          Tensor y = unsqueezeCase(x, axes, out).run(false)[0];
+          OpCase back = OpCase("Squeeze").input(y).constant(ints(axes)).expect(x, {0, 0});
+          RC_ASSERT(back.check() == "");
+        }));
     QVERIFY(checkN("unsqueeze: ONNX Runtime agrees", 10, [&] {
       auto [x, axes, out] = gen();
       RC_ASSERT(unsqueezeCase(x, axes, out).checkOnnx() == "");
