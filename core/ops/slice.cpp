@@ -1,6 +1,7 @@
 #include "core/ops/slice.h"
 
 #include <algorithm>
+#include <cstring>
 
 #include "core/ops/int_inputs.h"
 #include "core/ops/tensor_util.h"
@@ -78,8 +79,12 @@ std::vector<TensorType> inferSlice(const InferContext& ctx) {
   }
 }
 
+// The reference decomposes every output index; the fast path walks the output rows with an
+// odometer and copies each innermost run (one memcpy when its step is 1).
 class SliceKernel : public Kernel {
  public:
+  explicit SliceKernel(bool fast) : fast_(fast) {}
+
   std::vector<Tensor> compute(std::span<const Tensor> in) const override {
     const Tensor& x = in[0];
     auto starts = runtimeInts(in, 1, "starts"), ends = runtimeInts(in, 2, "ends");
@@ -95,22 +100,47 @@ class SliceKernel : public Kernel {
       base += p.start[size_t(d)] * st[size_t(d)];
       stride[size_t(d)] = p.step[size_t(d)] * st[size_t(d)];
     }
+    const int64_t n = y.numel();
+    if (n == 0) return {y};
     dispatchDType(x.dtype(), [&](auto tag) {
       using T = decltype(tag);
       const T* px = dataOf<T>(x);
       T* py = dataOf<T>(y);
-      const int64_t n = y.numel();
-      for (int64_t i = 0; i < n; ++i) {
-        int64_t rem = i, src = base;
-        for (int d = r - 1; d >= 0; --d) {
-          src += (rem % p.out[size_t(d)]) * stride[size_t(d)];
-          rem /= p.out[size_t(d)];
+      if (!fast_) {
+        for (int64_t i = 0; i < n; ++i) {
+          int64_t rem = i, src = base;
+          for (int d = r - 1; d >= 0; --d) {
+            src += (rem % p.out[size_t(d)]) * stride[size_t(d)];
+            rem /= p.out[size_t(d)];
+          }
+          py[i] = px[src];
         }
-        py[i] = px[src];
+        return;
+      }
+      const int64_t inner = r ? p.out[size_t(r - 1)] : 1, sInner = r ? stride[size_t(r - 1)] : 0;
+      std::vector<int64_t> idx(x.shape().size(), 0);
+      int64_t src = base;
+      for (int64_t i = 0; i < n; i += inner) {
+        if (sInner == 1)
+          std::memcpy(py + i, px + src, size_t(inner) * sizeof(T));
+        else
+          for (int64_t j = 0; j < inner; ++j) py[i + j] = px[src + j * sInner];
+        for (int d = r - 2; d >= 0; --d) {
+          const size_t ud = size_t(d);
+          if (++idx[ud] < p.out[ud]) {
+            src += stride[ud];
+            break;
+          }
+          src -= stride[ud] * (p.out[ud] - 1);
+          idx[ud] = 0;
+        }
       }
     });
     return {y};
   }
+
+ private:
+  bool fast_;
 };
 
 }  // namespace
@@ -130,7 +160,8 @@ const OpSpec& sliceOp() {
                 param("steps", true, "int64; default 1")};
     s.outputs = {in("output")};
     s.infer = inferSlice;
-    s.reference = [](const AttrReader&) { return std::make_unique<SliceKernel>(); };
+    s.reference = [](const AttrReader&) { return std::make_unique<SliceKernel>(false); };
+    s.fast = [](const AttrReader&) { return std::make_unique<SliceKernel>(true); };
     return s;
   }();
   return spec;
