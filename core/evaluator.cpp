@@ -15,7 +15,7 @@ struct Evaluator::Entry {
   std::unique_ptr<Kernel> kernel;
   std::map<std::string, AttrValue> kernelAttrs;
   bool kernelIsReference = false;
-  int kernelOutputs = 0;  // the node's output count the kernel was built for (Split)
+  int kernelOutputs = 0;  // kernels may compute optional outputs only when the node has them
 };
 
 Evaluator::Evaluator() = default;
@@ -87,7 +87,8 @@ EvalReport Evaluator::run(const Graph& g, const EvalOptions& options) {
       auto f = feeds_.find(n.name);
       versions.push_back(f == feeds_.end() ? 0 : f->second.second);
     }
-    bool stale = e.failed || e.nodeRevision != n.revision || e.inputVersions != versions || e.outputs.empty();
+    bool stale = e.failed || e.nodeRevision != n.revision || e.inputVersions != versions ||
+                 e.outputs.size() < size_t(n.numOutputs);  // not `empty()`: Output nodes have none
     if (!stale) {
       ++done;
       continue;

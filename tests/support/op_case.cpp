@@ -67,8 +67,8 @@ Graph OpCase::graph() const {
   const OpSpec* spec = findOp(op_);
   if (spec && !spec->inputs.empty() && spec->inputs.back().variadic)
     g.setInputCount(op, std::max<int>(int(spec->inputs.size()), int(ins_.size())));
-  if (spec && !spec->outputs.empty() && spec->outputs.back().variadic) g.setOutputCount(op, numOutputs_);
   for (auto& [k, v] : attrs_) g.setAttr(op, k, v);
+  if (numOutputs_ > g.node(op).numOutputs) g.setOutputCount(op, numOutputs_);  // optional outputs (Indices)
   for (int i = 0; i < int(ins_.size()); ++i) {
     const In& in = ins_[size_t(i)];
     if (in.kind == In::Feed) {
