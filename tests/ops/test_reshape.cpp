@@ -4,8 +4,10 @@
 
 #include <QtTest>
 
+#include "core/evaluator.h"
 #include "core/shape_inference.h"
 #include "tests/support/op_case.h"
+#include "tests/support/ort.h"
 #include "tests/support/properties.h"
 
 using namespace nc;
@@ -95,6 +97,31 @@ class TestReshape : public QObject {
                  .check());
     NC_CHECK(
         OpCase("Reshape").input(randn({2, 6}, 1), "x").input(shapeT({3, -1}), "s").checkOnnx());
+  }
+  // A Constant node's value counts as static: the output shape is known, the export is a
+  // Constant node feeding Reshape, and ONNX Runtime agrees.
+  void shapeFromConstantNode() {
+    Graph g;
+    NodeId x = g.addNode("Input", "x"), c = g.addNode("Constant", "target"),
+           r = g.addNode("Reshape", "op");
+    NodeId out = g.addNode("Output", "y");
+    g.setAttr(x, "shape", Shape{2, 3, 4});
+    g.setAttr(c, "value", shapeT({0, -1}));
+    g.connect({x, 0}, {r, 0});
+    g.connect({c, 0}, {r, 1});
+    g.connect({r, 0}, {out, 0});
+    ShapeInfo info = inferShapes(g);
+    QVERIFY(info.diagnostics.empty());
+    QCOMPARE(info.type({r, 0})->dims, (Shape{2, 12}));
+    Tensor xv = randn({2, 3, 4}, 5);
+    NC_CHECK(compareTensors(evaluate(g, {{"x", xv}})[0], xv.clone().reshaped({2, 12}), {0, 0}));
+    NC_CHECK(checkGraphWithOrt(g, {{"x", xv}}));
+    g.setAttr(c, "value", shapeT({5, -1}));
+    std::string d = inferShapes(g).diagnostics.empty() ? std::string()
+                                                       : inferShapes(g).diagnostics.front().message;
+    QVERIFY2(d.find("cannot be inferred") != std::string::npos &&
+                 d.find("[2, 3, 4]") != std::string::npos,
+             d.c_str());
   }
   void badInputs() {
     std::string d = diagnostic(OpCase("Reshape").input(randn({2, 3}, 1)).constant(shapeT({4, 2})));
