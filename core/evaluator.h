@@ -2,7 +2,7 @@
 // Runs a graph with our kernels, keeps every node's outputs (for previews), and on the next run
 // recomputes only the nodes an edit made stale: a node is recomputed when its own revision or
 // the version of any of its inputs changed. Kernels are cached per node and rebuilt only when
-// the node's attributes change, so their primitive caches survive reconnections.
+// the node's attributes (or output count) change, so their primitive caches survive reconnections.
 #include <functional>
 #include <map>
 #include <memory>
