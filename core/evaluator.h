@@ -23,6 +23,7 @@ struct EvalOptions {
 
 struct EvalReport {
   std::vector<NodeId> recomputed;         // in execution order
+  std::vector<double> milliseconds;       // kernel time of each recomputed node (same order)
   std::vector<Diagnostic> errors;         // failed nodes (downstream of them are skipped)
   bool cancelled = false;
   bool ok() const { return errors.empty() && !cancelled; }
