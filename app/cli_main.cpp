@@ -53,10 +53,10 @@ const char* kUsage =
     "      data use the Input node's own data (its value, or random normal with its seed).\n"
     "      --out DIR writes output_0.pb, ...; otherwise shapes and a summary are printed.\n"
     "  bench MODEL [--data DIR] [--iters N] [--threads T] [--ort] [--no-fold] [--profile]\n"
-    "      Median and min time of a full re-evaluation, with BatchNorm folded into the Conv\n"
-    "      before it as ONNX Runtime does (--no-fold: the graph as it is); --ort also times\n"
-    "      ONNX Runtime on the same model with the same inputs and thread count and prints\n"
-    "      the ratio ours/ORT. --profile adds kernel time per op type.\n"
+    "      Median and min time of a full re-evaluation, with BatchNorm and activations fused\n"
+    "      into the Conv before them as ONNX Runtime does (--no-fold: the graph as it is);\n"
+    "      --ort also times ONNX Runtime on the same model with the same inputs and thread\n"
+    "      count and prints the ratio ours/ORT. --profile adds kernel time per op type.\n"
     "\n"
     "Options:\n"
     "  --help       show this help\n"
@@ -365,15 +365,11 @@ int cmdBench(const Args& a) {
   omp_set_num_threads(threads);
 
   Graph g = loadRunnable(path);
-  // Like ONNX Runtime's graph optimisations, fold BatchNorm into the preceding Conv (numbers
-  // within 1e-5); --no-fold measures the graph exactly as it is.
+  // Like ONNX Runtime's graph optimisations, fold BatchNorm into the preceding Conv and fuse
+  // its activation (numbers within 1e-5); --no-fold measures the graph exactly as it is.
   const bool fold = !a.flag("--no-fold");
-  int foldedCount = 0;
-  if (fold) {
-    FoldReport folded;
-    g = foldBatchNorms(g, &folded);
-    foldedCount = folded.foldedBatchNorms;
-  }
+  FoldReport folded;
+  if (fold) g = optimizeForInference(g, &folded);
   Feeds f = gatherFeeds(g, a);
   Evaluator ev;
   for (auto& [k, v] : f.byName) ev.setFeed(k, v);
@@ -424,8 +420,8 @@ int cmdBench(const Args& a) {
       "measured: Evaluator::run over the whole graph after re-feeding every input (kernels built "
       "once,\n"
       "          1 warm-up run); ONNX Runtime: session.run only, 1 warm-up run\n");
-  std::printf("threads: %d, iterations: %d, BatchNorm folded into Conv: %d%s\n", threads, iters, foldedCount,
-              fold ? "" : " (--no-fold)");
+  std::printf("threads: %d, iterations: %d; fused into Conv: %d BatchNorm, %d activations%s\n", threads, iters,
+              folded.foldedBatchNorms, folded.fusedActivations, fold ? "" : " (--no-fold)");
   std::printf("ours:   median %9.3f ms   min %9.3f ms\n", oursMedian, oursMin);
   if (a.flag("--profile")) {
     std::vector<std::pair<double, std::string>> rows;

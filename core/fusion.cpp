@@ -56,4 +56,31 @@ Graph foldBatchNorms(const Graph& src, FoldReport* report) {
   return g;
 }
 
+Graph fuseConvActivations(const Graph& src, FoldReport* report) {
+  Graph g = src;
+  int fused = 0;
+  for (NodeId actId : src.topologicalOrder()) {
+    const Node& act = g.node(actId);
+    if ((act.op != "SiLU" && act.op != "Relu" && act.op != "Sigmoid") || !act.inputs[0].source) continue;
+    const PortRef convOut = *act.inputs[0].source;
+    const Node& conv = g.node(convOut.node);
+    if (conv.op != "Conv" || conv.attrs.count("activation") || g.consumers(convOut).size() != 1) continue;
+    const std::string kind = act.op;
+    std::vector<PortRef> downstream = g.consumers({actId, 0});
+    g.removeNode(actId);
+    g.setAttr(convOut.node, "activation", kind);
+    for (const PortRef& d : downstream) g.connect(convOut, d);
+    ++fused;
+  }
+  if (report) report->fusedActivations = fused;
+  return g;
+}
+
+Graph optimizeForInference(const Graph& g, FoldReport* report) {
+  FoldReport a, b;
+  Graph out = fuseConvActivations(foldBatchNorms(g, &a), &b);
+  if (report) *report = {a.foldedBatchNorms, b.fusedActivations};
+  return out;
+}
+
 }  // namespace nc

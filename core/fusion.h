@@ -8,6 +8,7 @@ namespace nc {
 
 struct FoldReport {
   int foldedBatchNorms = 0;
+  int fusedActivations = 0;
 };
 
 // Returns a copy of g in which every BatchNormalization (inference mode, all four statistics
@@ -15,5 +16,13 @@ struct FoldReport {
 // by nothing else is folded into that Conv: W' = W * a, B' = (B - mean) * a + beta with
 // a = scale / sqrt(var + epsilon), per output channel. Everything else is kept as it is.
 Graph foldBatchNorms(const Graph& g, FoldReport* report = nullptr);
+
+// Returns a copy of g in which a Relu, Sigmoid or SiLU that is the only consumer of a Conv's
+// output is fused into that Conv (its internal "activation" attribute: a oneDNN post-op in the
+// fast kernel). Export writes such a Conv back as Conv followed by the activation.
+Graph fuseConvActivations(const Graph& g, FoldReport* report = nullptr);
+
+// Both rewrites, as used for inference by `netcanvas-cli run --optimize` and `bench`.
+Graph optimizeForInference(const Graph& g, FoldReport* report = nullptr);
 
 }  // namespace nc

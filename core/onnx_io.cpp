@@ -434,7 +434,7 @@ Graph importModelBytes(const std::string& bytes, const ImportOptions& opt) {
     if (spec->importOnnx) spec->importOnnx(in);
     for (auto& [k, v] : in.attrs) {
       const AttrSpec* as = spec->findAttr(k);
-      if (!as) throw Error(what + ": attribute '" + k + "' is not supported");
+      if (!as || as->internal) throw Error(what + ": attribute '" + k + "' is not supported");
       if (attrTypeOf(v) != as->type)
         throw Error(what + ": attribute '" + k + "' should be " + attrTypeName(as->type) + ", got " +
                     attrTypeName(attrTypeOf(v)));

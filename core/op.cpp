@@ -69,6 +69,10 @@ AttrSpec attrInts(std::string name, std::optional<std::vector<int64_t>> def, std
 AttrSpec attrFloats(std::string name, std::optional<std::vector<float>> def, std::string doc) {
   return makeAttr(std::move(name), AttrType::Floats, def ? std::optional<AttrValue>(*def) : std::nullopt, std::move(doc));
 }
+AttrSpec internalAttr(AttrSpec a) {
+  a.internal = true;
+  return a;
+}
 AttrSpec attrTensor(std::string name, std::string doc) {
   return makeAttr(std::move(name), AttrType::Tensor, std::nullopt, std::move(doc));
 }

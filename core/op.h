@@ -49,7 +49,12 @@ struct AttrSpec {
   double max = std::numeric_limits<double>::infinity();
   std::vector<std::string> choices;  // for strings (auto_pad, mode, ...)
   std::string doc;
+  bool internal = false;  // ours, not ONNX's: set by graph rewrites, hidden in the inspector,
+                          // refused on import, never written as an ONNX attribute
 };
+
+// Marks an attribute as internal (see AttrSpec::internal).
+AttrSpec internalAttr(AttrSpec a);
 
 // Attribute constructors with ONNX names and defaults. A nullopt default means "absent unless set".
 AttrSpec attrInt(std::string name, std::optional<int64_t> def, double min, double max, std::string doc = {});

@@ -469,7 +469,7 @@ void InspectorWidget::rebuild() {
   const bool isInput = spec_->type == "Input";
   std::vector<const nc::AttrSpec*> attrs;
   for (const auto& a : spec_->attrs)
-    if (!(isInput && a.name == "value")) attrs.push_back(&a);
+    if (!(isInput && a.name == "value") && !a.internal) attrs.push_back(&a);
   if (!attrs.empty()) {
     box->addWidget(sectionTitle(tr("Attributes"), content_));
     auto* form = new QFormLayout;

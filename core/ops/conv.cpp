@@ -1,5 +1,8 @@
 #include "core/ops/conv.h"
 
+#include "core/ops/sigmoid.h"
+#include "core/ops/silu.h"
+
 #include <map>
 #include <mutex>
 
@@ -114,11 +117,29 @@ Shape convOutputShape(const Tensor& x, const Tensor& w, const WindowGeometry& g)
   return out;
 }
 
+// The activation fused into a Conv by fuseConvActivations (internal attribute "activation").
+enum class Activation { None, Relu, Sigmoid, SiLU };
+
+Activation parseActivation(const AttrReader& a) {
+  const std::string& s = a.s("activation");
+  if (s.empty()) return Activation::None;
+  if (s == "Relu") return Activation::Relu;
+  if (s == "Sigmoid") return Activation::Sigmoid;
+  if (s == "SiLU") return Activation::SiLU;
+  throw Error("Conv: unknown fused activation '" + s + "'");
+}
+
+void applyActivation(Activation act, Tensor& y) {
+  if (act == Activation::None) return;
+  for (float& v : y.floats())
+    v = act == Activation::Relu ? std::max(v, 0.0f) : act == Activation::Sigmoid ? sigmoid(v) : silu(v);
+}
+
 // The oracle: the definition as loops over a 3D view, accumulating in double.
 class ConvReferenceKernel : public Kernel {
  public:
   explicit ConvReferenceKernel(const AttrReader& a)
-      : attrs_(WindowAttrs::read(a)), group_(a.i("group")) {}
+      : attrs_(WindowAttrs::read(a)), group_(a.i("group")), activation_(parseActivation(a)) {}
   std::vector<Tensor> compute(std::span<const Tensor> in) const override {
     const Tensor& x = in[0];
     const Tensor& w = in[1];
@@ -163,12 +184,14 @@ class ConvReferenceKernel : public Kernel {
               py[(((n * m + oc) * OD + od) * OH + oh) * OW + ow] = float(acc);
             }
       }
+    applyActivation(activation_, y);
     return {y};
   }
 
  private:
   WindowAttrs attrs_;
   int64_t group_;
+  Activation activation_;
 };
 
 dnnl::memory::dims toDims(const std::vector<int64_t>& v) {
@@ -181,7 +204,7 @@ dnnl::memory::dims toDims(const std::vector<int64_t>& v) {
 class ConvFastKernel : public Kernel {
  public:
   explicit ConvFastKernel(const AttrReader& a)
-      : attrs_(WindowAttrs::read(a)), group_(a.i("group")), reference_(a) {}
+      : attrs_(WindowAttrs::read(a)), group_(a.i("group")), activation_(parseActivation(a)), reference_(a) {}
 
   std::vector<Tensor> compute(std::span<const Tensor> in) const override {
     const Tensor& x = in[0];
@@ -267,7 +290,16 @@ class ConvFastKernel : public Kernel {
                                                          dnnl::algorithm::convolution_direct,
                                                          anySrc, anyW, anyDst, toDims(g.strides),
                                                          dil, toDims(g.padBegin), toDims(g.padEnd));
-      dnnl::convolution_forward::primitive_desc pd(d, dnnlEngine());
+      dnnl::primitive_attr pattr;
+      if (activation_ != Activation::None) {
+        dnnl::post_ops po;
+        const dnnl::algorithm alg = activation_ == Activation::Relu      ? dnnl::algorithm::eltwise_relu
+                                    : activation_ == Activation::Sigmoid ? dnnl::algorithm::eltwise_logistic
+                                                                         : dnnl::algorithm::eltwise_swish;
+        po.append_eltwise(1.0f, alg, activation_ == Activation::SiLU ? 1.0f : 0.0f, 0.0f);
+        pattr.set_post_ops(po);
+      }
+      dnnl::convolution_forward::primitive_desc pd(d, pattr, dnnlEngine());
       dnnl::engine& eng = dnnlEngine();
       if (pd.src_desc() != e.userSrcMd) {
         e.src = dnnl::memory(pd.src_desc(), eng);
@@ -294,6 +326,7 @@ class ConvFastKernel : public Kernel {
 
   WindowAttrs attrs_;
   int64_t group_;
+  Activation activation_;
   ConvReferenceKernel reference_;
   mutable std::mutex mutex_;
   mutable std::map<std::vector<int64_t>, Entry> cache_;
@@ -324,6 +357,30 @@ const OpSpec& convOp() {
         attrInts("kernel_shape", std::nullopt, "kernel size per spatial dim (default: from W)"),
         attrInts("pads", std::nullopt, "begin pads then end pads per spatial dim (default 0)"),
         attrInts("strides", std::nullopt, "stride per spatial dim (default 1)"),
+        internalAttr(attrString("activation", "", {"", "Relu", "Sigmoid", "SiLU"},
+                                "activation fused in for inference (core/fusion.h); exported as its own node")),
+    };
+    s.exportOnnx = [](ExportContext& ctx, const AttrReader& a) {
+      std::vector<std::pair<std::string, AttrValue>> attrs;
+      for (auto& [k, v] : a.node().attrs)
+        if (k != "activation") attrs.emplace_back(k, v);
+      std::vector<std::string> ins;
+      for (int i = 0; i < ctx.numInputs(); ++i) ins.push_back(ctx.input(i));
+      while (!ins.empty() && ins.back().empty()) ins.pop_back();
+      const std::string act = a.s("activation");
+      if (act.empty()) {
+        ctx.addNode("Conv", ins, {ctx.output(0)}, attrs);
+        return;
+      }
+      const std::string pre = ctx.tempName("conv");
+      ctx.addNode("Conv", ins, {pre}, attrs, "");
+      if (act == "SiLU") {
+        const std::string sig = ctx.tempName("sigmoid");
+        ctx.addNode("Sigmoid", {pre}, {sig}, {}, "_sigmoid");
+        ctx.addNode("Mul", {pre, sig}, {ctx.output(0)}, {}, "_mul");
+      } else {
+        ctx.addNode(act, {pre}, {ctx.output(0)}, {}, "_" + act);
+      }
     };
     s.infer = inferConv;
     s.reference = [](const AttrReader& a) { return std::make_unique<ConvReferenceKernel>(a); };

@@ -7,6 +7,7 @@
 #include "core/evaluator.h"
 #include "core/fusion.h"
 #include "tests/support/op_case.h"
+#include "tests/support/ort.h"
 
 using namespace nc;
 using namespace nctest;
@@ -51,6 +52,38 @@ class TestFusion : public QObject {
     FoldReport r;
     foldBatchNorms(g, &r);
     QCOMPARE(r.foldedBatchNorms, 0);
+  }
+  // Conv -> SiLU/Relu/Sigmoid becomes one Conv with a fused activation (a oneDNN post-op):
+  // same numbers through fast and reference kernels, exported back as Conv -> activation
+  // (ONNX Runtime agrees), and an imported file never carries the internal attribute.
+  void activationFuses_data() {
+    QTest::addColumn<QString>("act");
+    QTest::newRow("SiLU") << "SiLU";
+    QTest::newRow("Relu") << "Relu";
+    QTest::newRow("Sigmoid") << "Sigmoid";
+  }
+  void activationFuses() {
+    QFETCH(QString, act);
+    Graph g;
+    NodeId x = g.addNode("Input", "x");
+    g.setAttr(x, "shape", Shape{1, 5, 9, 7});
+    NodeId c = g.addNode("Conv", "conv");
+    g.setAttr(c, "pads", std::vector<int64_t>{1, 1, 1, 1});
+    g.setConstant(c, 1, randn({6, 5, 3, 3}, 4));
+    g.setConstant(c, 2, randn({6}, 5));
+    NodeId a = g.addNode(act.toStdString(), "act"), o = g.addNode("Output", "y");
+    g.connect({x, 0}, {c, 0});
+    g.connect({c, 0}, {a, 0});
+    g.connect({a, 0}, {o, 0});
+    FoldReport r;
+    Graph f = optimizeForInference(g, &r);
+    QCOMPARE(r.fusedActivations, 1);
+    QCOMPARE(count(f, act.toStdString()), 0);
+    Tensor in = randn({1, 5, 9, 7}, 6);
+    Tensor y0 = evaluate(g, {{"x", in}})[0];
+    for (bool reference : {false, true})
+      NC_CHECK(compareTensors(evaluate(f, {{"x", in}}, reference)[0], y0, {1e-5, 1e-5}));
+    NC_CHECK(checkGraphWithOrt(f, {{"x", in}}));
   }
   void yolo11nFoldsEveryConvBlock() {
     yolo::Yolo11Config cfg;
