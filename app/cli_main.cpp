@@ -58,6 +58,9 @@ const char* kUsage =
     "      --ort also times ONNX Runtime on the same model with the same inputs and thread\n"
     "      count and prints the ratio ours/ORT. --profile adds kernel time per op type.\n"
     "\n"
+    "  ops\n"
+    "      List every op by category, with its ONNX version.\n"
+    "\n"
     "Options:\n"
     "  --help       show this help\n"
     "  --version    show the version\n"
@@ -455,6 +458,25 @@ int cmdBench(const Args& a) {
   return 0;
 }
 
+// Lists every op of the registry by category (the palette's content).
+int cmdOps(const Args& a) {
+  if (!a.positional.empty()) throw UsageError("'ops' takes no arguments");
+  std::map<std::string, std::vector<const OpSpec*>> byCategory;
+  for (const OpSpec* op : allOps()) byCategory[op->category].push_back(op);
+  for (auto& [category, ops] : byCategory) {
+    std::cout << category << ":\n";
+    for (const OpSpec* op : ops) {
+      std::cout << "  " << op->type;
+      if (op->pseudo) std::cout << " (graph " << (op->outputs.empty() ? "output" : "input") << ")";
+      else if (op->onnxType.empty()) std::cout << " (NetCanvas op, exported as ONNX ops)";
+      else std::cout << " (ONNX " << op->onnxType << "-" << op->sinceVersion << ", imported from opset "
+                     << op->minImportOpset << ")";
+      std::cout << "\n";
+    }
+  }
+  return 0;
+}
+
 // Hidden: writes the benchmark models (tools/bench.sh). Needs the Conv op.
 int cmdMakeBenchModel(const Args& a) {
   std::string name = onlyPositional(a, "make-bench-model", "a model name (c3k2, conv64, bnsilu, yolo11n)");
@@ -561,6 +583,7 @@ int dispatch(int argc, char** argv) {
     }
   if (cmd == "export") return cmdExport(Args(cmd, argc, argv, 2, {"-o", "--opset"}, {"--fold-batchnorm"}));
   if (cmd == "validate") return cmdValidate(Args(cmd, argc, argv, 2, {}, {}));
+  if (cmd == "ops") return cmdOps(Args(cmd, argc, argv, 2, {}, {}));
   if (cmd == "run") return cmdRun(Args(cmd, argc, argv, 2, {"--data", "--input", "--out"}, {}));
   if (cmd == "bench")
     return cmdBench(Args(cmd, argc, argv, 2, {"--data", "--iters", "--threads"}, {"--ort", "--no-fold", "--profile"}));
