@@ -86,7 +86,8 @@ EvalReport Evaluator::run(const Graph& g, const EvalOptions& options) {
       auto f = feeds_.find(n.name);
       versions.push_back(f == feeds_.end() ? 0 : f->second.second);
     }
-    bool stale = e.failed || e.nodeRevision != n.revision || e.inputVersions != versions || e.outputs.empty();
+    bool stale = e.failed || e.nodeRevision != n.revision || e.inputVersions != versions ||
+                 e.outputs.size() != size_t(n.numOutputs);  // Output nodes have none, and are not stale for that
     if (!stale) {
       ++done;
       continue;
