@@ -207,11 +207,36 @@ void Document::autoLayout() {
 
 // ---- files ----
 
+namespace {
+
+bool needsLayout(const nc::Graph& g) {
+  // Imported models carry no positions: every node at the origin.
+  if (g.size() < 2) return false;
+  for (nc::NodeId id : g.nodeIds()) {
+    const nc::Node& n = g.node(id);
+    if (n.x != 0 || n.y != 0) return false;
+  }
+  return true;
+}
+
+void layOut(nc::Graph& g) {
+  for (const nc::NodePosition& p : nc::layeredLayout(g)) g.setPosition(p.id, p.x, p.y);
+}
+
+}  // namespace
+
+
 void Document::setGraph(const nc::Graph& g, const QString& path) {
   eval_->cancel();
   eval_->reset();
   stack_->clear();
-  graph_ = g;  // observers stay attached to graph_
+  if (needsLayout(g)) {  // imported or generated: no positions yet
+    nc::Graph positioned = g;
+    layOut(positioned);
+    graph_ = positioned;  // observers stay attached to graph_
+  } else {
+    graph_ = g;
+  }
   path_ = path;
   Q_EMIT signals_->graphReset();
   stack_->setClean();
@@ -222,30 +247,14 @@ void Document::setGraph(const nc::Graph& g, const QString& path) {
 
 void Document::newDocument() { setGraph(nc::Graph(), QString()); }
 
-static bool needsLayout(const nc::Graph& g) {
-  // Imported models carry no positions: every node at the origin.
-  if (g.size() < 2) return false;
-  for (nc::NodeId id : g.nodeIds()) {
-    const nc::Node& n = g.node(id);
-    if (n.x != 0 || n.y != 0) return false;
-  }
-  return true;
-}
-
-static void layOut(nc::Graph& g) {
-  for (const nc::NodePosition& p : nc::layeredLayout(g)) g.setPosition(p.id, p.x, p.y);
-}
-
 void Document::load(const QString& path) {
   nc::Graph g = nc::loadGraphFile(path.toStdString());  // throws before anything changes
-  if (needsLayout(g)) layOut(g);
   // An imported model has no project file yet: keep it untitled so Save asks where.
   setGraph(g, nc::isOnnxPath(path.toStdString()) ? QString() : path);
 }
 
 void Document::importOnnx(const QString& path) {
   nc::Graph g = nc::importModel(path.toStdString());
-  if (needsLayout(g)) layOut(g);
   setGraph(g, QString());
 }
 

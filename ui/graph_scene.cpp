@@ -25,6 +25,10 @@ GraphScene::GraphScene(Document* doc, QObject* parent)
     : QGraphicsScene(parent), doc_(doc), theme_(CanvasTheme::light()) {
   nodeFont_ = QFont();
   nodeFont_.setPointSizeF(8.5);
+  nodeFontBold_ = nodeFont_;
+  nodeFontBold_.setBold(true);
+  nodeFontSmall_ = nodeFont_;
+  nodeFontSmall_.setPointSizeF(8.5 * 0.85);
   setItemIndexMethod(QGraphicsScene::BspTreeIndex);
   GraphSignals* s = doc_->graphSignals();
   connect(s, &GraphSignals::nodeAddedSignal, this, &GraphScene::addNodeItem);
@@ -154,8 +158,7 @@ void GraphScene::addEdgeItem(const nc::ConnectionId& c) {
   edgesOf_[c.from.node].push_back(e);
   edgesOf_[c.to.node].push_back(e);
   updateEdge(e);
-  for (nc::NodeId id : {c.from.node, c.to.node})
-    if (NodeItem* n = nodeItem(id)) n->refresh();  // port fill (bound/unbound)
+  // Port fills (bound/unbound) follow in onShapesChanged, which every command triggers.
 }
 
 void GraphScene::removeEdgeItem(const nc::ConnectionId& c) {
@@ -168,7 +171,6 @@ void GraphScene::removeEdgeItem(const nc::ConnectionId& c) {
   }
   edges_.erase(it);
   delete e;
-  if (NodeItem* n = nodeItem(c.to.node)) n->refresh();
 }
 
 void GraphScene::updateEdge(EdgeItem* e) {
@@ -275,6 +277,14 @@ QImage GraphScene::renderImage(double scale) {
 
 bool GraphScene::exportImage(const QString& path) {
   if (QFileInfo(path).suffix().compare("svg", Qt::CaseInsensitive) == 0) {
+    // Vector output: paint the items directly, not their cached pixmaps.
+    for (auto& [id, item] : nodes_) item->setCacheMode(QGraphicsItem::NoCache);
+    struct Restore {
+      GraphScene* s;
+      ~Restore() {
+        for (auto& [id, item] : s->nodes_) item->setCacheMode(QGraphicsItem::DeviceCoordinateCache);
+      }
+    } restore{this};
     QRectF src = contentRect().adjusted(-40, -40, 40, 40);
     QSvgGenerator gen;
     gen.setFileName(path);

@@ -31,7 +31,9 @@ class GraphScene : public QGraphicsScene {
   Document* document() const { return doc_; }
   const CanvasTheme& theme() const { return theme_; }
   void setDarkTheme(bool dark);
-  QFont nodeFont() const { return nodeFont_; }
+  const QFont& nodeFont() const { return nodeFont_; }
+  const QFont& nodeFontBold() const { return nodeFontBold_; }
+  const QFont& nodeFontSmall() const { return nodeFontSmall_; }
 
   NodeItem* nodeItem(nc::NodeId id) const;
   EdgeItem* edgeItem(const nc::ConnectionId& c) const;
@@ -86,7 +88,7 @@ class GraphScene : public QGraphicsScene {
 
   Document* doc_;
   CanvasTheme theme_;
-  QFont nodeFont_;
+  QFont nodeFont_, nodeFontBold_, nodeFontSmall_;
   std::unordered_map<nc::NodeId, NodeItem*> nodes_;
   std::map<nc::ConnectionId, EdgeItem*> edges_;
   std::unordered_map<nc::NodeId, std::vector<EdgeItem*>> edgesOf_;

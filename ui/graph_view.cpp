@@ -9,6 +9,7 @@
 #include <QLineEdit>
 #include <QMimeData>
 #include <QPainter>
+#include <QPixmapCache>
 #include <QScrollBar>
 #include <QStringListModel>
 #include <QTimer>
@@ -35,6 +36,9 @@ QStringList opTypes() {
 
 GraphView::GraphView(GraphScene* scene, QWidget* parent)
     : QGraphicsView(scene, parent), scene_(scene), doc_(scene->document()) {
+  // Node items cache their drawing per zoom level (DeviceCoordinateCache); give the cache room
+  // for a screenful of detailed nodes.
+  QPixmapCache::setCacheLimit(std::max(QPixmapCache::cacheLimit(), 192 * 1024));
   setRenderHint(QPainter::Antialiasing);
   setRenderHint(QPainter::TextAntialiasing);
   setViewportUpdateMode(QGraphicsView::SmartViewportUpdate);

@@ -19,7 +19,7 @@ namespace {
 constexpr double kHeader = 36;
 constexpr double kPortRow = 15;
 constexpr double kLine = 14;
-constexpr double kThumbH = 58;
+constexpr double kThumbH = 64;
 constexpr double kRadius = 6;
 
 QString shortAttrName(const std::string& n) {
@@ -61,10 +61,27 @@ QString dimsText(const nc::TensorType& t) {
 NodeItem::NodeItem(Document& doc, nc::NodeId id) : doc_(doc), id_(id) {
   setFlags(ItemIsSelectable);
   setAcceptHoverEvents(false);
+  // Panning blits cached pixmaps; the cache is redrawn on update() or a zoom change.
+  setCacheMode(DeviceCoordinateCache);
   refresh();
 }
 
 GraphScene* NodeItem::graphScene() const { return static_cast<GraphScene*>(scene()); }
+
+// Fonts for measuring before the item is in a scene (the scene's fonts afterwards).
+QFont NodeItem::graphSceneFont() const {
+  if (GraphScene* s = graphScene()) return s->nodeFont();
+  QFont f;
+  f.setPointSizeF(8.5);
+  return f;
+}
+
+QFont NodeItem::graphSceneFontSmall() const {
+  if (GraphScene* s = graphScene()) return s->nodeFontSmall();
+  QFont f;
+  f.setPointSizeF(8.5 * 0.85);
+  return f;
+}
 
 void NodeItem::refresh() {
   const nc::Graph& g = doc_.graph();
@@ -151,6 +168,14 @@ void NodeItem::refresh() {
   setToolTip(err.isEmpty() ? QString("%1 (%2)%3").arg(name_, op_, shapeText_.isEmpty() ? QString() : "\n→ " + shapeText_)
                            : err);
 
+  // Eliding measures text: only when the strings changed.
+  if (name_ != elidedFrom_.first || shapeText_ != elidedFrom_.second || nameElided_.isEmpty()) {
+    elidedFrom_ = {name_, shapeText_};
+    QFontMetricsF fm(graphSceneFont()), fmSmall(graphSceneFontSmall());
+    nameElided_ = fmSmall.elidedText(name_, Qt::ElideRight, kWidth - 44);
+    shapeElided_ = fm.elidedText(shapeText_.isEmpty() ? QStringLiteral("shape ?") : QStringLiteral("→ ") + shapeText_,
+                                 Qt::ElideRight, kWidth - 20);
+  }
   hasThumbArea_ = n->numOutputs > 0;
   double h = kHeader + 6 + std::max(inPorts_.size(), outPorts_.size()) * kPortRow;
   h += 4 + kLine * (attrLines_.size() + 1 + (statsText_.isEmpty() ? 0 : 1));
@@ -214,39 +239,55 @@ void NodeItem::paintSimple(QPainter* p) {
   p->fillRect(QRectF(0, 0, kWidth, kHeader), hasError() ? th.error : th.categoryColour(category_));
 }
 
+namespace {
+
+// The header shape (rounded top corners), shared by every node.
+const QPainterPath& headerPath() {
+  static const QPainterPath path = [] {
+    const double w = NodeItem::kWidth, h = kHeader, r = 7;
+    QPainterPath p;
+    p.moveTo(0, h);
+    p.lineTo(0, r);
+    p.arcTo(QRectF(0, 0, 2 * r, 2 * r), 180, -90);
+    p.lineTo(w - r, 0);
+    p.arcTo(QRectF(w - 2 * r, 0, 2 * r, 2 * r), 90, -90);
+    p.lineTo(w, h);
+    p.closeSubpath();
+    return p;
+  }();
+  return path;
+}
+
+}  // namespace
+
 void NodeItem::paintFull(QPainter* p) {
   GraphScene* gs = graphScene();
   const CanvasTheme& th = gs->theme();
   p->setRenderHint(QPainter::Antialiasing, true);
   QRectF r(0, 0, kWidth, height_);
   QColor accent = th.categoryColour(category_);
+  QPen border = isSelected() ? QPen(th.nodeSelected, 2.2) : QPen(hasError() ? th.error : th.nodeBorder, 1.0);
 
-  // Body and header.
-  p->setPen(QPen(isSelected() ? th.nodeSelected : (hasError() ? th.error : th.nodeBorder), isSelected() ? 2.2 : 1.0));
+  // Body, header, outline.
+  p->setPen(Qt::NoPen);
   p->setBrush(th.nodeBody);
   p->drawRoundedRect(r, 7, 7);
-  QPainterPath header;
-  header.addRoundedRect(QRectF(0, 0, kWidth, kHeader), 7, 7);
-  header.addRect(QRectF(0, kHeader - 8, kWidth, 8));
-  p->fillPath(header.simplified(), accent);
-  p->setPen(isSelected() ? QPen(th.nodeSelected, 2.2) : QPen(hasError() ? th.error : th.nodeBorder, 1.0));
+  p->setBrush(accent);
+  p->drawPath(headerPath());
+  p->setPen(border);
   p->setBrush(Qt::NoBrush);
   p->drawRoundedRect(r, 7, 7);
 
-  QFont f = gs->nodeFont();
-  QFont bold = f;
-  bold.setBold(true);
-  QFont small = f;
-  small.setPointSizeF(f.pointSizeF() * 0.85);
-
+  const QFont& f = gs->nodeFont();
+  const QFont& bold = gs->nodeFontBold();
+  const QFont& small = gs->nodeFontSmall();
+  // Text is drawn at baselines (the fast path) from strings elided in refresh().
   p->setPen(Qt::white);
   p->setFont(bold);
-  p->drawText(QRectF(10, 3, kWidth - 40, 17), Qt::AlignLeft | Qt::AlignVCenter, op_);
+  p->drawText(QPointF(10, 16), op_);
   p->setFont(small);
   p->setPen(QColor(255, 255, 255, 215));
-  QFontMetricsF fmSmall(small);
-  p->drawText(QRectF(10, 19, kWidth - 40, 14), Qt::AlignLeft | Qt::AlignVCenter,
-              fmSmall.elidedText(name_, Qt::ElideRight, kWidth - 44));
+  p->drawText(QPointF(10, 30), nameElided_);
 
   // Error badge.
   if (hasError()) {
@@ -257,10 +298,11 @@ void NodeItem::paintFull(QPainter* p) {
     p->setFont(bold);
     p->setPen(Qt::white);
     p->drawText(badge, Qt::AlignCenter, "!");
+    p->setFont(small);
   }
 
   // Ports with labels.
-  p->setFont(small);
+  QFontMetricsF fmSmall(small);
   for (int i = 0; i < int(inPorts_.size()); ++i) {
     const Port& pt = inPorts_[size_t(i)];
     QPointF c = inputPortPos(i);
@@ -269,7 +311,7 @@ void NodeItem::paintFull(QPainter* p) {
     p->setBrush(pt.bound ? col : th.nodeBody);
     p->drawEllipse(c, 4.6, 4.6);
     p->setPen(pt.param ? th.textDim : th.text);
-    p->drawText(QRectF(10, c.y() - 7, kWidth / 2 - 10, 14), Qt::AlignLeft | Qt::AlignVCenter, pt.label);
+    p->drawText(QPointF(10, c.y() + 4), pt.label);
   }
   for (int o = 0; o < int(outPorts_.size()); ++o) {
     const Port& pt = outPorts_[size_t(o)];
@@ -279,26 +321,24 @@ void NodeItem::paintFull(QPainter* p) {
     p->setBrush(col);
     p->drawEllipse(c, 4.6, 4.6);
     p->setPen(th.text);
-    p->drawText(QRectF(kWidth / 2, c.y() - 7, kWidth / 2 - 10, 14), Qt::AlignRight | Qt::AlignVCenter, pt.label);
+    p->drawText(QPointF(kWidth - 10 - fmSmall.horizontalAdvance(pt.label), c.y() + 4), pt.label);
   }
 
   // Text lines.
   double y = bodyTop() + std::max(inPorts_.size(), outPorts_.size()) * kPortRow + 4;
   p->setPen(th.textDim);
   for (const QString& line : attrLines_) {
-    p->drawText(QRectF(10, y, kWidth - 20, kLine), Qt::AlignLeft | Qt::AlignVCenter, line);
+    p->drawText(QPointF(10, y + 11), line);
     y += kLine;
   }
   p->setPen(th.text);
   p->setFont(f);
-  QString shape = shapeText_.isEmpty() ? QStringLiteral("shape ?") : QStringLiteral("→ ") + shapeText_;
-  p->drawText(QRectF(10, y, kWidth - 20, kLine), Qt::AlignLeft | Qt::AlignVCenter,
-              QFontMetricsF(f).elidedText(shape, Qt::ElideRight, kWidth - 20));
+  p->drawText(QPointF(10, y + 11), shapeElided_);
   y += kLine;
   if (!statsText_.isEmpty()) {
     p->setFont(small);
     p->setPen(th.textDim);
-    p->drawText(QRectF(10, y, kWidth - 20, kLine), Qt::AlignLeft | Qt::AlignVCenter, statsText_);
+    p->drawText(QPointF(10, y + 11), statsText_);
     y += kLine;
   }
 
@@ -318,9 +358,8 @@ void NodeItem::paintFull(QPainter* p) {
       p->drawRoundedRect(area, 4, 4);
       p->setPen(th.textDim);
       p->setFont(small);
-      bool running = doc_.evaluation()->busy();
-      p->drawText(area, Qt::AlignCenter, hasError() ? QObject::tr("no value") : running ? QObject::tr("evaluating…")
-                                                                                         : QObject::tr("no value"));
+      p->drawText(area, Qt::AlignCenter,
+                  hasError() || !doc_.evaluation()->busy() ? QObject::tr("no value") : QObject::tr("evaluating…"));
     }
   }
 }

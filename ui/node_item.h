@@ -62,6 +62,8 @@ class NodeItem : public QGraphicsItem {
     bool bound = false;  // input: connected or constant
   };
   GraphScene* graphScene() const;
+  QFont graphSceneFont() const;
+  QFont graphSceneFontSmall() const;
   double bodyTop() const;
   void paintFull(QPainter* p);
   void paintSimple(QPainter* p);
@@ -70,6 +72,8 @@ class NodeItem : public QGraphicsItem {
   nc::NodeId id_;
   double height_ = 80;
   QString op_, name_, category_, shapeText_, statsText_, errorText_;
+  QString nameElided_, shapeElided_;
+  std::pair<QString, QString> elidedFrom_;
   QStringList attrLines_;
   std::vector<Port> inPorts_, outPorts_;
   bool hasThumbArea_ = false;

@@ -1,0 +1,77 @@
+#pragma once
+// The NetCanvas main window: the canvas in the centre, panels as docks, File/Edit/View menus,
+// status bar with graph totals and evaluation progress, settings, autosave and recovery.
+// Dialogs and file choosers live here (app/); ui/ receives paths.
+#include <QMainWindow>
+#include <QPointer>
+
+#include "core/graph.h"
+
+class QLabel;
+class QProgressBar;
+class QToolButton;
+class QMenu;
+class QTimer;
+class QUndoView;
+class QDockWidget;
+
+namespace ncui {
+class Document;
+class GraphScene;
+class GraphView;
+}  // namespace ncui
+
+class MainWindow : public QMainWindow {
+  Q_OBJECT
+ public:
+  explicit MainWindow(QWidget* parent = nullptr);
+  ~MainWindow() override;
+
+  ncui::Document* document() const { return doc_; }
+  ncui::GraphScene* scene() const { return scene_; }
+  ncui::GraphView* view() const { return view_; }
+
+  // Opens a project or ONNX file; shows an error and keeps the current document on failure.
+  bool openFile(const QString& path, bool interactive = true);
+  bool saveTo(const QString& path);
+  // Offers recovery of an autosave newer than `path` (or of an untitled session).
+  void offerRecovery(const QString& path);
+  void setDarkTheme(bool dark);
+  static QString recoveryDir();
+
+ protected:
+  void closeEvent(QCloseEvent* e) override;
+
+ private:
+  void buildActions();
+  void buildDocks();
+  void updateTitle();
+  void updateTotals();
+  void updateRecentMenu();
+  void addRecent(const QString& path);
+  bool maybeSave();
+  void newFile();
+  void open();
+  bool save();
+  bool saveAs();
+  void importOnnx();
+  void exportOnnx(bool askPath);
+  void exportImage();
+  void showNode(nc::NodeId id);
+  void onEvaluated();
+
+  ncui::Document* doc_;
+  ncui::GraphScene* scene_;
+  ncui::GraphView* view_;
+  QMenu* recentMenu_ = nullptr;
+  QMenu* viewMenu_ = nullptr;
+  QAction* darkAction_ = nullptr;
+  QLabel* totals_;
+  QLabel* evalLabel_;
+  QProgressBar* progress_;
+  QToolButton* cancelEval_;
+  QLabel* zoomLabel_;
+  QTimer* autosave_;
+  QTimer* progressDelay_;
+  QUndoView* undoView_ = nullptr;
+};
