@@ -38,8 +38,9 @@ void selectLastNode(MainWindow& w) {
   if (last != nc::kNoNode) w.scene()->selectNodes({last});
 }
 
-int screenshot(const QString& out, const QString& file) {
+int screenshot(const QString& out, const QString& file, int dark) {
   MainWindow w;
+  if (dark >= 0) w.setDarkTheme(dark == 1);
   w.resize(1600, 1000);
   w.show();
   if (!w.openFile(file, false)) {
@@ -140,7 +141,9 @@ int main(int argc, char** argv) {
   parser.addVersionOption();
   QCommandLineOption shot("screenshot", "Render the window with FILE loaded to OUT.png and exit.", "OUT.png");
   QCommandLineOption bench("bench-canvas", "Benchmark the canvas on an N-node generated graph.", "N");
+  QCommandLineOption theme("theme", "Theme for this run: light or dark (default: as last used).", "NAME");
   parser.addOption(shot);
+  parser.addOption(theme);
   parser.addOption(bench);
   parser.addPositionalArgument("FILE", "A NetCanvas project (.ncproj) or ONNX model (.onnx).");
   parser.process(app);
@@ -160,7 +163,8 @@ int main(int argc, char** argv) {
       std::fprintf(stderr, "netcanvas: --screenshot OUT.png needs exactly one FILE\n");
       return 2;
     }
-    return screenshot(parser.value(shot), args.front());
+    int dark = !parser.isSet(theme) ? -1 : parser.value(theme) == "dark" ? 1 : 0;
+    return screenshot(parser.value(shot), args.front(), dark);
   }
 
   MainWindow w;

@@ -49,6 +49,35 @@ QString attrValueText(const nc::AttrValue& v) {
   return QString::fromStdString(nc::attrToString(v));
 }
 
+// A grid of the first channels sized to fill `area` with square-ish cells of the plane's aspect.
+QImage nodeThumbnail(const nc::Tensor& t, QSize area) {
+  int64_t planes = channelCount(t);
+  int n = int(std::clamp<int64_t>(planes, 1, 32));
+  ValueRange r = rangeOf(t);
+  QImage first = channelImage(t, 0, r);
+  if (first.isNull()) return {};
+  double aspect = double(first.width()) / std::max(1, first.height());
+  int bestCols = 1;
+  double bestW = 0;
+  for (int cols = 1; cols <= n; ++cols) {
+    int rows = (n + cols - 1) / cols;
+    double w = std::min(double(area.width()) / cols, double(area.height()) / rows * aspect);
+    if (w > bestW + 1e-9) bestW = w, bestCols = cols;
+  }
+  int cols = bestCols, rows = (n + cols - 1) / cols;
+  int cw = std::max(1, int(bestW)), ch = std::max(1, int(bestW / aspect));
+  int gap = n > 1 && cw > 6 ? 1 : 0;
+  QImage out(cols * cw, rows * ch, QImage::Format_ARGB32_Premultiplied);
+  out.fill(Qt::transparent);
+  QPainter p(&out);
+  for (int i = 0; i < n; ++i) {
+    QImage img = i == 0 ? first : channelImage(t, i, r);
+    QRect cell((i % cols) * cw, (i / cols) * ch, cw - gap, ch - gap);
+    p.drawImage(cell, img.scaled(cell.size(), Qt::IgnoreAspectRatio, Qt::FastTransformation));
+  }
+  return out;
+}
+
 QString dimsText(const nc::TensorType& t) {
   if (!t.rankKnown) return "?";
   QStringList parts;
@@ -214,8 +243,7 @@ const QImage& NodeItem::ensureThumbnail() {
   if (v != thumbVersion_) {
     thumbVersion_ = v;
     const nc::Tensor* t = outPorts_.empty() ? nullptr : ev->output({id_, 0});
-    thumb_ = t && !t->empty() && t->numel() > 0 ? tensorThumbnail(*t, QSize(int(kWidth) - 20, int(kThumbH)))
-                                                : QImage();
+    thumb_ = t && !t->empty() && t->numel() > 0 ? nodeThumbnail(*t, QSize(int(kWidth) - 20, int(kThumbH))) : QImage();
     ++thumbRenders_;
   }
   return thumb_;

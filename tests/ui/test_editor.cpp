@@ -157,6 +157,14 @@ class TestEditor : public QObject {
       QVERIFY(!item->hasError());
     }
     QCOMPARE(scene()->nodeItem(c_.out)->shapeText(), QString("1×6×10×12"));
+    // Editing the graph input's shape propagates to every node and its preview.
+    doc()->setAttribute(c_.in, "shape", std::vector<int64_t>{2, 6, 5, 7});
+    settle();
+    for (nc::NodeId id : {c_.in, c_.bn, c_.act, c_.out})
+      QCOMPARE(scene()->nodeItem(id)->shapeText(), QString("2×6×5×7"));
+    QCOMPARE(doc()->evaluation()->output({c_.act, 0})->shape(), (nc::Shape{2, 6, 5, 7}));
+    doc()->undoStack()->undo();
+    settle();
     // The previews are the real tensors: SiLU(BN(x)) at one element, by hand.
     const nc::Tensor* x = doc()->evaluation()->output({c_.in, 0});
     const nc::Tensor* y = doc()->evaluation()->output({c_.act, 0});
