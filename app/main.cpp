@@ -74,14 +74,16 @@ int benchCanvas(int n) {
   nc::Graph g = ncui::syntheticGraph(n);
   double genMs = t.nsecsElapsed() / 1e6;
   t.restart();
+  double c0 = threadCpuMs();
   doc->setGraph(g, QString());
   QApplication::processEvents();
-  double openMs = t.nsecsElapsed() / 1e6;
+  double openMs = t.nsecsElapsed() / 1e6, openCpu = threadCpuMs() - c0;
   t.restart();
+  c0 = threadCpuMs();
   doc->autoLayout();
   w.view()->frameAll();
   QApplication::processEvents();
-  double layoutMs = t.nsecsElapsed() / 1e6;
+  double layoutMs = t.nsecsElapsed() / 1e6, layoutCpu = threadCpuMs() - c0;
   t.restart();
   doc->evaluation()->waitForIdle(600000);
   double evalMs = t.nsecsElapsed() / 1e6;
@@ -111,8 +113,8 @@ int benchCanvas(int n) {
   std::printf("netcanvas canvas benchmark: %d nodes, %zu connections\n", int(doc->graph().size()),
               doc->graph().connections().size());
   std::printf("  generate graph        %8.1f ms\n", genMs);
-  std::printf("  open (model->scene)   %8.1f ms\n", openMs);
-  std::printf("  auto layout + frame   %8.1f ms\n", layoutMs);
+  std::printf("  open (model->scene)   %8.1f ms (%.1f ms CPU)\n", openMs, openCpu);
+  std::printf("  auto layout + frame   %8.1f ms (%.1f ms CPU)\n", layoutMs, layoutCpu);
   std::printf("  evaluation (bg)       %8.1f ms (finished after layout)\n", evalMs);
   std::printf("  pan, all visible      %8.2f ms/frame avg (%.2f ms CPU), %.2f worst (zoom %.3f)\n", allAvg, allCpu,
               allWorst, framedZoom);

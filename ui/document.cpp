@@ -45,9 +45,14 @@ void Document::onGraphEdited() {
   refresh();
 }
 
-void Document::refresh() {
+void Document::inferNow() {
   dirty_ = false;
   shapes_ = nc::inferShapes(graph_);
+  ++shapesGeneration_;
+}
+
+void Document::refresh() {
+  inferNow();
   Q_EMIT shapesChanged();
   eval_->schedule(graph_);
 }
@@ -238,11 +243,13 @@ void Document::setGraph(const nc::Graph& g, const QString& path) {
     graph_ = g;
   }
   path_ = path;
+  inferNow();  // views rebuild with the new graph's shapes
   Q_EMIT signals_->graphReset();
   stack_->setClean();
   Q_EMIT pathChanged(path_);
   Q_EMIT modifiedChanged(false);
-  refresh();
+  Q_EMIT shapesChanged();
+  eval_->schedule(graph_);
 }
 
 void Document::newDocument() { setGraph(nc::Graph(), QString()); }

@@ -28,6 +28,8 @@ class Document : public QObject {
   QUndoStack* undoStack() const { return stack_; }
   EvalService* evaluation() const { return eval_; }
   const nc::ShapeInfo& shapes() const { return shapes_; }
+  // Bumped on every inference run (views skip work for a generation they have seen).
+  quint64 shapesGeneration() const { return shapesGeneration_; }
 
   // ---- edits (each pushes one command; invalid requests emit message() and change nothing) ----
   nc::NodeId addNode(const QString& op, QPointF pos, const QString& name = {});
@@ -86,11 +88,13 @@ class Document : public QObject {
 
  private:
   void onGraphEdited();
+  void inferNow();
   nc::Graph graph_;
   GraphSignals* signals_;
   QUndoStack* stack_;
   EvalService* eval_;
   nc::ShapeInfo shapes_;
+  quint64 shapesGeneration_ = 0;
   QString path_;
   bool dirty_ = false;  // graph changed in a way that affects shapes or values
   int dragCounter_ = 0;

@@ -116,11 +116,14 @@ void GraphScene::rebuild() {
   const nc::Graph& g = doc_->graph();
   for (nc::NodeId id : g.nodeIds()) addNodeItem(id);
   for (const nc::ConnectionId& c : g.connections()) addEdgeItem(c);
+  evalErrorNodes_.clear();
   if (current_ != nc::kNoNode) {
     current_ = nc::kNoNode;
     Q_EMIT currentNodeChanged(current_);
   }
-  onShapesChanged();
+  // The items were built from the current shapes; only the edges' error state is left.
+  shapesSeen_ = doc_->shapesGeneration();
+  refreshEdges();
   QRectF r = contentRect();
   double m = std::max(2000.0, std::max(r.width(), r.height()) * 0.5);
   setSceneRect(r.adjusted(-m, -m, m, m));
@@ -185,10 +188,16 @@ void GraphScene::updateEdges(nc::NodeId id) {
 }
 
 void GraphScene::onShapesChanged() {
+  if (shapesSeen_ == doc_->shapesGeneration()) return;
+  shapesSeen_ = doc_->shapesGeneration();
+  for (auto& [id, item] : nodes_) item->refresh();
+  refreshEdges();
+}
+
+void GraphScene::refreshEdges() {
   const nc::ShapeInfo& si = doc_->shapes();
   std::unordered_map<nc::NodeId, const nc::Diagnostic*> diag;
   for (const nc::Diagnostic& d : si.diagnostics) diag.emplace(d.node, &d);
-  for (auto& [id, item] : nodes_) item->refresh();
   for (auto& [c, e] : edges_) {
     auto it = diag.find(c.to.node);
     bool bad = it != diag.end() && it->second->input == c.to.port;
@@ -201,12 +210,19 @@ void GraphScene::onEvaluated() {
   EvalService* ev = doc_->evaluation();
   std::set<nc::NodeId> errorNodes;
   for (const nc::Diagnostic& d : ev->lastReport().errors) errorNodes.insert(d.node);
+  // Badges of nodes whose evaluation error appeared or went away.
+  for (nc::NodeId id : errorNodes)
+    if (NodeItem* n = nodeItem(id)) n->refresh();
+  for (nc::NodeId id : evalErrorNodes_)
+    if (!errorNodes.count(id))
+      if (NodeItem* n = nodeItem(id)) n->refresh();
+  evalErrorNodes_ = std::move(errorNodes);
+  // Thumbnails of nodes whose outputs changed (re-rendered lazily when painted).
   for (auto& [id, item] : nodes_) {
     quint64 v = ev->nodeVersion(id);
     auto& seen = seenVersion_[id];
-    if (v != seen || errorNodes.count(id) || item->hasError()) {
+    if (v != seen) {
       seen = v;
-      item->refresh();
       item->outputChanged();
     }
   }

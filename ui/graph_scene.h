@@ -8,6 +8,7 @@
 #include <QTimer>
 #include <map>
 #include <optional>
+#include <set>
 #include <unordered_map>
 #include <vector>
 
@@ -80,6 +81,7 @@ class GraphScene : public QGraphicsScene {
   void updateEdges(nc::NodeId id);
   void updateEdge(EdgeItem* e);
   void onShapesChanged();
+  void refreshEdges();
   void onEvaluated();
   void scheduleSceneRect();
   NodeItem* nodeAt(QPointF scenePos) const;
@@ -93,6 +95,8 @@ class GraphScene : public QGraphicsScene {
   std::map<nc::ConnectionId, EdgeItem*> edges_;
   std::unordered_map<nc::NodeId, std::vector<EdgeItem*>> edgesOf_;
   std::unordered_map<nc::NodeId, quint64> seenVersion_;
+  std::set<nc::NodeId> evalErrorNodes_;  // nodes with an evaluation error in the last result
+  quint64 shapesSeen_ = 0;               // Document::shapesGeneration() the items show
   nc::NodeId current_ = nc::kNoNode;
   QTimer sceneRectTimer_;
 

@@ -48,6 +48,7 @@ class NodeItem : public QGraphicsItem {
   bool hasError() const { return !errorText_.isEmpty(); }
   QString errorText() const { return errorText_; }
   QString shapeText() const { return shapeText_; }
+  std::string category() const { return category_.toStdString(); }
   // The thumbnail as last rendered (null until painted with a computed output).
   const QImage& thumbnail() const { return thumb_; }
   // Renders the thumbnail now if it is stale (tests; paint does this for visible items).
