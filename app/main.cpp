@@ -44,7 +44,7 @@ int screenshot(const QString& out, const QString& file, int dark) {
   w.resize(1600, 1000);
   w.show();
   if (!w.openFile(file, false)) {
-    std::fprintf(stderr, "netcanvas: cannot open %s\n", qPrintable(file));
+    std::fprintf(stderr, "netcanvas: %s\n", qPrintable(w.lastError()));
     return 1;
   }
   if (!w.document()->evaluation()->waitForIdle(300000)) {
@@ -131,6 +131,12 @@ int main(int argc, char** argv) {
     if (a == "--screenshot" || a == "--bench-canvas") headless = true;
   }
   if (headless && !std::getenv("QT_QPA_PLATFORM")) setenv("QT_QPA_PLATFORM", "offscreen", 1);
+  if (headless) {
+    // Offscreen runs report their own errors in one line; drop Qt's platform chatter.
+    qInstallMessageHandler([](QtMsgType type, const QMessageLogContext&, const QString& msg) {
+      if (type == QtCriticalMsg || type == QtFatalMsg) std::fprintf(stderr, "%s\n", qPrintable(msg));
+    });
+  }
   QGuiApplication::setHighDpiScaleFactorRoundingPolicy(Qt::HighDpiScaleFactorRoundingPolicy::PassThrough);
   QApplication app(argc, argv);
   QApplication::setOrganizationName("NetCanvas");

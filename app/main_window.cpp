@@ -276,6 +276,7 @@ bool MainWindow::openFile(const QString& path, bool interactive) {
     doc_->load(path);
   } catch (const std::exception& e) {
     QString msg = tr("Cannot open %1: %2").arg(QFileInfo(path).fileName(), QString::fromUtf8(e.what()));
+    lastError_ = QString::fromUtf8(e.what());
     if (interactive) QMessageBox::critical(this, tr("Open failed"), msg);
     statusBar()->showMessage(msg, 10000);
     return false;

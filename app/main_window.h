@@ -33,6 +33,8 @@ class MainWindow : public QMainWindow {
 
   // Opens a project or ONNX file; shows an error and keeps the current document on failure.
   bool openFile(const QString& path, bool interactive = true);
+  // The message of the last failed openFile().
+  QString lastError() const { return lastError_; }
   bool saveTo(const QString& path);
   // Offers recovery of an autosave newer than `path` (or of an untitled session).
   void offerRecovery(const QString& path);
@@ -74,4 +76,5 @@ class MainWindow : public QMainWindow {
   QTimer* autosave_;
   QTimer* progressDelay_;
   QUndoView* undoView_ = nullptr;
+  QString lastError_;
 };

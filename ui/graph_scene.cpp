@@ -3,7 +3,9 @@
 #include <QFileInfo>
 #include <QGraphicsPathItem>
 #include <QGraphicsSceneDragDropEvent>
+#include <QGraphicsSceneContextMenuEvent>
 #include <QGraphicsSceneMouseEvent>
+#include <QMenu>
 #include <QMimeData>
 #include <QPainter>
 #include <QStyleOptionGraphicsItem>
@@ -11,6 +13,7 @@
 #include <cmath>
 #include <set>
 
+#include "core/ops/registry.h"
 #include "ui/document.h"
 #include "ui/edge_item.h"
 #include "ui/node_item.h"
@@ -488,6 +491,58 @@ void GraphScene::dropEvent(QGraphicsSceneDragDropEvent* e) {
   nc::NodeId id = doc_->addNode(op, e->scenePos() - QPointF(NodeItem::kWidth / 2, 20));
   if (id != nc::kNoNode) selectNodes({id});
   e->acceptProposedAction();
+}
+
+// ---- context menu ----
+
+void GraphScene::contextMenuEvent(QGraphicsSceneContextMenuEvent* e) {
+  QMenu menu;
+  QPointF at = e->scenePos();
+  QGraphicsItem* hit = nullptr;
+  for (QGraphicsItem* i : items(at))
+    if (i->type() == NodeItem::Type || i->type() == EdgeItem::Type) {
+      hit = i;
+      break;
+    }
+  if (hit && hit->type() == EdgeItem::Type) {
+    nc::ConnectionId c = static_cast<EdgeItem*>(hit)->connection();
+    menu.addAction(tr("Disconnect"), this, [this, c] { doc_->disconnectPort(c.to); });
+  } else if (hit) {
+    auto* n = static_cast<NodeItem*>(hit);
+    if (!n->isSelected()) selectNodes({n->nodeId()});
+    std::vector<nc::NodeId> sel = selectedNodes();
+    menu.addAction(tr("Duplicate"), this, [this, sel] {
+      auto ids = doc_->duplicate(sel);
+      if (!ids.empty()) selectNodes(ids);
+    });
+    menu.addAction(tr("Delete"), this, [this] { deleteSelection(); });
+    const nc::Node& node = doc_->graph().node(n->nodeId());
+    bool anyInput = false;
+    for (auto& in : node.inputs) anyInput = anyInput || in.source.has_value();
+    if (anyInput) {
+      nc::NodeId id = n->nodeId();
+      menu.addAction(tr("Disconnect Inputs"), this, [this, id] {
+        const nc::Node& m = doc_->graph().node(id);
+        doc_->undoStack()->beginMacro(tr("Disconnect inputs of %1").arg(QString::fromStdString(m.name)));
+        for (int i = 0; i < int(m.inputs.size()); ++i) doc_->disconnectPort({id, i});
+        doc_->undoStack()->endMacro();
+      });
+    }
+  } else {
+    QMenu* add = menu.addMenu(tr("Add Node"));
+    std::map<std::string, QMenu*> groups;
+    for (const nc::OpSpec* s : nc::allOps()) {
+      QMenu*& g = groups[s->category];
+      if (!g) g = add->addMenu(QString::fromStdString(s->category.empty() ? "Other" : s->category));
+      QString op = QString::fromStdString(s->type);
+      g->addAction(QString::fromStdString(s->caption.empty() ? s->type : s->caption), this, [this, op, at] {
+        nc::NodeId id = doc_->addNode(op, at - QPointF(NodeItem::kWidth / 2, 18));
+        if (id != nc::kNoNode) selectNodes({id});
+      });
+    }
+  }
+  menu.exec(e->screenPos());
+  e->accept();
 }
 
 }  // namespace ncui

@@ -71,6 +71,9 @@ class GraphScene : public QGraphicsScene {
   void dragEnterEvent(QGraphicsSceneDragDropEvent* e) override;
   void dragMoveEvent(QGraphicsSceneDragDropEvent* e) override;
   void dropEvent(QGraphicsSceneDragDropEvent* e) override;
+  // Right click: on empty canvas an "Add" menu by category; on a node Duplicate/Delete and
+  // disconnecting its inputs; on a connection Disconnect.
+  void contextMenuEvent(QGraphicsSceneContextMenuEvent* e) override;
 
  private:
   void rebuild();
