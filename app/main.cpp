@@ -40,7 +40,7 @@ void selectLastNode(MainWindow& w) {
 
 int screenshot(const QString& out, const QString& file, int dark) {
   MainWindow w;
-  if (dark >= 0) w.setDarkTheme(dark == 1);
+  if (dark >= 0) w.setDarkTheme(dark == 1, false);
   w.resize(1600, 1000);
   w.show();
   if (!w.openFile(file, false)) {

@@ -136,7 +136,7 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
   QSettings s;
   if (!restoreGeometry(s.value("window/geometry").toByteArray())) resize(1440, 900);
   restoreState(s.value("window/state").toByteArray());
-  setDarkTheme(s.value("view/dark", false).toBool());
+  setDarkTheme(s.value("view/dark", false).toBool(), false);
   updateTitle();
   updateTotals();
   zoomLabel_->setText("100%");
@@ -191,7 +191,7 @@ void MainWindow::buildActions() {
   viewMenu_->addSeparator();
   darkAction_ = viewMenu_->addAction(tr("&Dark Theme"));
   darkAction_->setCheckable(true);
-  connect(darkAction_, &QAction::toggled, this, &MainWindow::setDarkTheme);
+  connect(darkAction_, &QAction::toggled, this, [this](bool dark) { setDarkTheme(dark); });
   viewMenu_->addSeparator();
 }
 
@@ -205,11 +205,9 @@ void MainWindow::buildDocks() {
   viewMenu_->addAction(undoDock->toggleViewAction());
 }
 
-void MainWindow::setDarkTheme(bool dark) {
-  static const QPalette lightPalette = QApplication::style()->standardPalette();
+void MainWindow::setDarkTheme(bool dark, bool persist) {
   QApplication::setStyle(QStyleFactory::create("Fusion"));
   QApplication::setPalette(dark ? darkPalette() : QApplication::style()->standardPalette());
-  (void)lightPalette;
   scene_->setDarkTheme(dark);
   view_->resetCachedContent();
   view_->minimap()->invalidate();
@@ -217,7 +215,7 @@ void MainWindow::setDarkTheme(bool dark) {
     QSignalBlocker b(darkAction_);
     darkAction_->setChecked(dark);
   }
-  QSettings().setValue("view/dark", dark);
+  if (persist) QSettings().setValue("view/dark", dark);
 }
 
 void MainWindow::updateTitle() {

@@ -38,7 +38,8 @@ class MainWindow : public QMainWindow {
   bool saveTo(const QString& path);
   // Offers recovery of an autosave newer than `path` (or of an untitled session).
   void offerRecovery(const QString& path);
-  void setDarkTheme(bool dark);
+  // `persist`: remember the choice in the settings (not for one-off runs like --screenshot).
+  void setDarkTheme(bool dark, bool persist = true);
   static QString recoveryDir();
 
  protected:

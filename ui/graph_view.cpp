@@ -25,7 +25,7 @@ namespace ncui {
 
 namespace {
 constexpr char kNodesMime[] = "application/x-netcanvas-nodes";
-constexpr double kMinZoom = 0.02, kMaxZoom = 4.0;
+constexpr double kMinZoom = 0.002, kMaxZoom = 4.0;
 
 QStringList opTypes() {
   QStringList ops;
