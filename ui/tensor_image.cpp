@@ -27,10 +27,7 @@ QColor diverging(float t) {  // t in [-1, 1]: blue - white - red
   return QColor::fromRgbF(1.0f, 1 - t * 0.75f, 1 - t * 0.8f);
 }
 
-// (planes, height, width) view of a tensor for display.
-struct PlaneView {
-  int64_t planes = 1, h = 1, w = 1;
-};
+}  // namespace
 
 PlaneView planeView(const nc::Tensor& t) {
   const auto& s = t.shape();
@@ -49,8 +46,6 @@ PlaneView planeView(const nc::Tensor& t) {
   }
   return v;
 }
-
-}  // namespace
 
 ValueRange rangeOf(const nc::Tensor& t) {
   ValueRange r;
@@ -77,19 +72,40 @@ QColor colourFor(float v, const ValueRange& r) {
 int64_t channelCount(const nc::Tensor& t) { return t.empty() ? 0 : planeView(t).planes; }
 
 QImage channelImage(const nc::Tensor& t, int64_t channel, const ValueRange& r) {
-  if (t.empty()) return {};
+  if (t.empty() || t.numel() == 0) return {};
   PlaneView v = planeView(t);
   channel = std::clamp<int64_t>(channel, 0, v.planes - 1);
   // Cap very large planes for display.
-  const int64_t maxSide = 4096;
+  const int64_t maxSide = kMaxImageSide;
   int w = int(std::min(v.w, maxSide)), h = int(std::min(v.h, maxSide));
   QImage img(std::max(1, w), std::max(1, h), QImage::Format_RGB32);
   std::vector<float> vals = t.dtype() == nc::DType::Float32 ? std::vector<float>() : t.toFloatVector();
   const float* p = t.dtype() == nc::DType::Float32 ? t.f32() : vals.data();
   const int64_t base = channel * v.h * v.w;
+  // A lookup table over the range instead of colourFor() per pixel (same colours to within
+  // 1/1024 of the range; about 10x faster on large planes).
+  constexpr int kLut = 1024;
+  QRgb lut[kLut];
+  for (int i = 0; i < kLut; ++i) {
+    const float f = float(i) / float(kLut - 1);
+    lut[i] = (r.diverging ? diverging(2 * f - 1) : viridis(f)).rgb();
+  }
+  const QRgb nanColour = colourFor(NAN, r).rgb();
+  const float lo = r.diverging ? -r.hi : r.lo, span = r.diverging ? 2 * r.hi : r.hi - r.lo;
+  const float scale = span > 0 ? float(kLut - 1) / span : 0.0f;
   for (int y = 0; y < h; ++y) {
     auto* line = reinterpret_cast<QRgb*>(img.scanLine(y));
-    for (int x = 0; x < w; ++x) line[x] = colourFor(p[base + int64_t(y) * v.w + x], r).rgb();
+    const float* row = p + base + int64_t(y) * v.w;
+    for (int x = 0; x < w; ++x) {
+      const float val = row[x];
+      if (std::isnan(val)) {
+        line[x] = nanColour;
+        continue;
+      }
+      float f = (val - lo) * scale;
+      f = f >= 0.0f ? std::min(f, float(kLut - 1)) : 0.0f;  // also maps inf * 0 (NaN) to 0
+      line[x] = lut[int(f + 0.5f)];
+    }
   }
   return img;
 }

@@ -14,6 +14,15 @@ struct ValueRange {
   bool diverging = false;  // symmetric around 0 (signed data)
 };
 
+// How a tensor is laid out for display: `planes` images of h x w (batch 0 for rank >= 4, trailing
+// dims flattened into w). Element (plane, y, x) is at flat index (plane * h + y) * w + x.
+struct PlaneView {
+  int64_t planes = 1, h = 1, w = 1;
+};
+PlaneView planeView(const nc::Tensor& t);
+// channelImage() caps each side of a plane at this many pixels.
+inline constexpr int64_t kMaxImageSide = 4096;
+
 // Range over the finite values of t (diverging when it has both signs).
 ValueRange rangeOf(const nc::Tensor& t);
 QColor colourFor(float v, const ValueRange& r);

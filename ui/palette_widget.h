@@ -1,0 +1,44 @@
+#pragma once
+// The op palette: every registered op grouped by OpSpec::category ("Graph" first), generated
+// from the specs. A search field filters by op type, caption or category; double-click or Enter
+// activates an op; dragging an op carries kOpMimeType with the op type as UTF-8.
+#include <QWidget>
+
+class QLineEdit;
+class QTreeWidget;
+class QTreeWidgetItem;
+
+namespace ncui {
+
+inline constexpr char kOpMimeType[] = "application/x-netcanvas-op";
+
+class PaletteWidget : public QWidget {
+  Q_OBJECT
+ public:
+  explicit PaletteWidget(QWidget* parent = nullptr);
+
+  // Case-insensitive filter over op type, caption and category (as typed in the search field).
+  void setFilter(const QString& text);
+  QString filter() const;
+  // Op types currently shown, in display order.
+  QStringList visibleOps() const;
+
+  QLineEdit* searchField() const { return search_; }
+  QTreeWidget* tree() const { return tree_; }
+
+ Q_SIGNALS:
+  void opActivated(const QString& opType);
+
+ protected:
+  bool eventFilter(QObject* watched, QEvent* event) override;
+
+ private:
+  void populate();
+  void applyFilter(const QString& text);
+  QTreeWidgetItem* firstVisibleOp() const;
+
+  QLineEdit* search_;
+  QTreeWidget* tree_;
+};
+
+}  // namespace ncui
