@@ -22,12 +22,21 @@
 #include <QTimer>
 #include <QToolButton>
 #include <QUndoView>
+#include <optional>
 
+#include "core/error.h"
+#include "core/npy.h"
 #include "core/stats.h"
 #include "ui/document.h"
 #include "ui/export_check.h"
 #include "ui/graph_scene.h"
 #include "ui/graph_view.h"
+#include "ui/node_item.h"
+#include "ui/image_input.h"
+#include "ui/inspector_widget.h"
+#include "ui/palette_widget.h"
+#include "ui/problems_panel.h"
+#include "ui/tensor_view.h"
 
 using namespace ncui;
 
@@ -76,6 +85,7 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
   cancelEval_->setToolTip(tr("Cancel the running evaluation"));
   cancelEval_->hide();
   zoomLabel_ = new QLabel(this);
+  for (QLabel* l : {evalLabel_, totals_, zoomLabel_}) l->setContentsMargins(10, 0, 10, 0);
   statusBar()->addPermanentWidget(evalLabel_);
   statusBar()->addPermanentWidget(progress_);
   statusBar()->addPermanentWidget(cancelEval_);
@@ -149,6 +159,7 @@ QString MainWindow::recoveryDir() {
 }
 
 void MainWindow::buildActions() {
+  // (docks are added to the View menu by buildDocks)
   QMenu* file = menuBar()->addMenu(tr("&File"));
   file->addAction(tr("&New"), QKeySequence::New, this, &MainWindow::newFile);
   file->addAction(tr("&Open…"), QKeySequence::Open, this, &MainWindow::open);
@@ -196,13 +207,70 @@ void MainWindow::buildActions() {
 }
 
 void MainWindow::buildDocks() {
+  auto dock = [this](QWidget* w, const QString& title, const char* name, Qt::DockWidgetArea area) {
+    auto* d = new QDockWidget(title, this);
+    d->setObjectName(name);
+    d->setWidget(w);
+    addDockWidget(area, d);
+    viewMenu_->addAction(d->toggleViewAction());
+    return d;
+  };
+  // Palette (left): double-click/Enter adds at the view centre; drags drop on the canvas.
+  palette_ = new PaletteWidget(this);
+  QDockWidget* paletteDock = dock(palette_, tr("Palette"), "paletteDock", Qt::LeftDockWidgetArea);
+  connect(palette_, &PaletteWidget::opActivated, this, [this](const QString& op) {
+    QPointF c = view_->mapToScene(view_->viewport()->rect().center());
+    nc::NodeId id = doc_->addNode(op, c - QPointF(NodeItem::kWidth / 2, 40));
+    if (id != nc::kNoNode) scene_->selectNodes({id});
+  });
+
+  // Inspector and tensor view (right): every request becomes a document command.
+  inspector_ = new InspectorWidget(this);
+  QDockWidget* inspectorDock = dock(inspector_, tr("Inspector"), "inspectorDock", Qt::RightDockWidgetArea);
+  connect(inspector_, &InspectorWidget::attributeEdited, doc_,
+          [this](nc::NodeId id, const QString& name, const nc::AttrValue& v) { doc_->setAttribute(id, name, v); });
+  connect(inspector_, &InspectorWidget::attributeCleared, doc_,
+          [this](nc::NodeId id, const QString& name) { doc_->clearAttribute(id, name); });
+  connect(inspector_, &InspectorWidget::renameRequested, doc_,
+          [this](nc::NodeId id, const QString& name) { doc_->rename(id, name); });
+  connect(inspector_, &InspectorWidget::constantEdited, doc_,
+          [this](nc::NodeId id, int port, const nc::Tensor& t) { doc_->setConstant(id, port, t); });
+  connect(inspector_, &InspectorWidget::loadNpyRequested, this, &MainWindow::loadNpy);
+  connect(inspector_, &InspectorWidget::loadImageRequested, this, &MainWindow::loadImage);
+
+  tensorView_ = new TensorView(this);
+  QDockWidget* tensorDock = dock(tensorView_, tr("Tensor"), "tensorDock", Qt::RightDockWidgetArea);
+  splitDockWidget(inspectorDock, tensorDock, Qt::Vertical);
+
+  problems_ = new ProblemsPanel(this);
+  problemsDock_ = dock(problems_, tr("Problems"), "problemsDock", Qt::BottomDockWidgetArea);
+  connect(problems_, &ProblemsPanel::nodeActivated, this, [this](nc::NodeId id) {
+    scene_->selectNodes({id});
+    view_->centerOnNode(id);
+  });
+  connect(problems_, &ProblemsPanel::countChanged, this, [this](int n) {
+    problemsDock_->setWindowTitle(n ? tr("Problems (%1)").arg(n) : tr("Problems"));
+  });
+
   auto* undoDock = new QDockWidget(tr("History"), this);
   undoDock->setObjectName("historyDock");
   undoView_ = new QUndoView(doc_->undoStack(), undoDock);
   undoView_->setEmptyLabel(tr("<opened>"));
   undoDock->setWidget(undoView_);
-  addDockWidget(Qt::RightDockWidgetArea, undoDock);
+  addDockWidget(Qt::BottomDockWidgetArea, undoDock);
+  tabifyDockWidget(problemsDock_, undoDock);
+  problemsDock_->raise();
   viewMenu_->addAction(undoDock->toggleViewAction());
+
+  resizeDocks({paletteDock, inspectorDock}, {210, 360}, Qt::Horizontal);
+  resizeDocks({inspectorDock, tensorDock}, {420, 420}, Qt::Vertical);
+  resizeDocks({problemsDock_}, {150}, Qt::Vertical);
+
+  // Panels follow the model: after every inference (edit, undo, redo) and evaluation.
+  connect(doc_, &Document::shapesChanged, this, [this] {
+    showNode(scene_->currentNode());
+    updateProblems();
+  });
 }
 
 void MainWindow::setDarkTheme(bool dark, bool persist) {
@@ -241,10 +309,80 @@ void MainWindow::onEvaluated() {
                           .arg(r.recomputed.size())
                           .arg(ev->lastMilliseconds(), 0, 'f', 1)
                           .arg(r.errors.empty() ? QString() : tr(", %n error(s)", "", int(r.errors.size()))));
-  showNode(scene_->currentNode());
+  showTensor(scene_->currentNode());
+  updateProblems();
 }
 
-void MainWindow::showNode(nc::NodeId) {}
+void MainWindow::showNode(nc::NodeId id) {
+  if (id == nc::kNoNode || !doc_->graph().contains(id))
+    inspector_->clear();
+  else
+    inspector_->showNode(doc_->graph(), id, &doc_->shapes());
+  showTensor(id);
+}
+
+void MainWindow::showTensor(nc::NodeId id) {
+  const nc::Graph& g = doc_->graph();
+  const nc::Node* n = g.findNode(id);
+  if (!n) {
+    tensorView_->clear();
+    return;
+  }
+  // Output nodes show what reaches them; everything else its first output.
+  std::optional<nc::PortRef> port;
+  if (n->numOutputs > 0)
+    port = nc::PortRef{id, 0};
+  else if (!n->inputs.empty() && n->inputs[0].source)
+    port = *n->inputs[0].source;
+  const nc::Tensor* t = port ? doc_->evaluation()->output(*port) : nullptr;
+  if (!t) {
+    tensorView_->clear();
+    return;
+  }
+  if (tensorView_->tensor().sharesStorageWith(*t) && tensorView_->tensor().shape() == t->shape()) return;
+  tensorView_->setTensor(*t, QString::fromStdString(n->name));
+}
+
+void MainWindow::updateProblems() {
+  problems_->setDiagnostics(doc_->graph(), doc_->shapes().diagnostics, doc_->evaluation()->lastReport().errors);
+}
+
+void MainWindow::loadNpy(nc::NodeId id, int port) {
+  QSettings s;
+  QString path = QFileDialog::getOpenFileName(this, tr("Load weights"), s.value("files/lastNpyDir").toString(),
+                                              tr("NumPy arrays (*.npy);;All files (*)"));
+  if (path.isEmpty()) return;
+  s.setValue("files/lastNpyDir", QFileInfo(path).absolutePath());
+  try {
+    doc_->setConstant(id, port, nc::loadNpy(path.toStdString()));
+  } catch (const std::exception& e) {
+    QMessageBox::critical(this, tr("Cannot load weights"), QString::fromUtf8(e.what()));
+  }
+}
+
+void MainWindow::loadImage(nc::NodeId id) {
+  const nc::Node* n = doc_->graph().findNode(id);
+  if (!n) return;
+  QSettings s;
+  QString path = QFileDialog::getOpenFileName(this, tr("Load image"), s.value("files/lastImageDir").toString(),
+                                              tr("Images (*.png *.jpg *.jpeg *.bmp *.webp);;All files (*)"));
+  if (path.isEmpty()) return;
+  s.setValue("files/lastImageDir", QFileInfo(path).absolutePath());
+  // Sized to the input's declared H x W (dynamic dims keep the image's own size).
+  std::vector<int64_t> shape = {1, 3, -1, -1};
+  if (auto it = n->attrs.find("shape"); it != n->attrs.end())
+    if (auto* v = std::get_if<std::vector<int64_t>>(&it->second)) shape = *v;
+  int h = shape.size() == 4 ? int(shape[2]) : -1, w = shape.size() == 4 ? int(shape[3]) : -1;
+  try {
+    nc::Tensor t = imageToTensor(path, h, w, true);
+    doc_->undoStack()->beginMacro(tr("Load image into %1").arg(QString::fromStdString(n->name)));
+    doc_->setAttribute(id, "shape", t.shape());
+    doc_->setAttribute(id, "value", t);
+    doc_->undoStack()->endMacro();
+  } catch (const std::exception& e) {
+    QMessageBox::critical(this, tr("Cannot load image"), QString::fromUtf8(e.what()));
+  }
+}
 
 // ---- files ----
 

@@ -19,6 +19,10 @@ namespace ncui {
 class Document;
 class GraphScene;
 class GraphView;
+class PaletteWidget;
+class InspectorWidget;
+class TensorView;
+class ProblemsPanel;
 }  // namespace ncui
 
 class MainWindow : public QMainWindow {
@@ -30,6 +34,10 @@ class MainWindow : public QMainWindow {
   ncui::Document* document() const { return doc_; }
   ncui::GraphScene* scene() const { return scene_; }
   ncui::GraphView* view() const { return view_; }
+  ncui::PaletteWidget* palette() const { return palette_; }
+  ncui::InspectorWidget* inspector() const { return inspector_; }
+  ncui::TensorView* tensorView() const { return tensorView_; }
+  ncui::ProblemsPanel* problems() const { return problems_; }
 
   // Opens a project or ONNX file; shows an error and keeps the current document on failure.
   bool openFile(const QString& path, bool interactive = true);
@@ -61,7 +69,11 @@ class MainWindow : public QMainWindow {
   void exportOnnx(bool askPath);
   void exportImage();
   void showNode(nc::NodeId id);
+  void showTensor(nc::NodeId id);
+  void updateProblems();
   void onEvaluated();
+  void loadNpy(nc::NodeId id, int port);
+  void loadImage(nc::NodeId id);
 
   ncui::Document* doc_;
   ncui::GraphScene* scene_;
@@ -77,5 +89,10 @@ class MainWindow : public QMainWindow {
   QTimer* autosave_;
   QTimer* progressDelay_;
   QUndoView* undoView_ = nullptr;
+  ncui::PaletteWidget* palette_ = nullptr;
+  ncui::InspectorWidget* inspector_ = nullptr;
+  ncui::TensorView* tensorView_ = nullptr;
+  ncui::ProblemsPanel* problems_ = nullptr;
+  QDockWidget* problemsDock_ = nullptr;
   QString lastError_;
 };
