@@ -152,7 +152,11 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
   zoomLabel_->setText("100%");
 }
 
-MainWindow::~MainWindow() = default;
+MainWindow::~MainWindow() {
+  // Panels die with the window; stop the canvas and document from notifying them.
+  scene_->disconnect(this);
+  doc_->disconnect(this);
+}
 
 QString MainWindow::recoveryDir() {
   return QStandardPaths::writableLocation(QStandardPaths::AppLocalDataLocation) + "/recovery";

@@ -78,7 +78,9 @@ GraphScene::GraphScene(Document* doc, QObject* parent)
 }
 
 GraphScene::~GraphScene() {
-  // Items reference the document; drop them while it is alive.
+  // Items reference the document; drop them while it is alive, telling nobody (the views and
+  // panels listening may already be gone).
+  blockSignals(true);
   clear();
 }
 

@@ -5,6 +5,8 @@
 // 10,000-node graph.
 #include <QApplication>
 #include <QClipboard>
+#include <QDoubleSpinBox>
+#include <QTreeWidget>
 #include <QLineEdit>
 #include <QMimeData>
 #include <QStandardPaths>
@@ -23,7 +25,11 @@
 #include "ui/export_check.h"
 #include "ui/graph_scene.h"
 #include "ui/graph_view.h"
+#include "ui/inspector_widget.h"
 #include "ui/node_item.h"
+#include "ui/palette_widget.h"
+#include "ui/problems_panel.h"
+#include "ui/tensor_view.h"
 #include "ui/synthetic_graph.h"
 
 using namespace ncui;
@@ -77,17 +83,26 @@ class TestEditor : public QObject {
   void wire(nc::PortRef from, nc::PortRef to) {
     drag(scene()->outputPortScenePos(from), scene()->inputPortScenePos(to));
   }
-  // A palette drop: the mime type the palette puts on its drags, delivered as real drag events.
+  // A palette drag and drop: the palette's own drag data for the op's item, delivered to the
+  // canvas as the drag-enter/move/drop events a real drag produces.
   nc::NodeId drop(const QString& op, QPointF scenePos) {
     auto before = doc()->graph().nodeIds();
-    QMimeData md;
-    md.setData("application/x-netcanvas-op", op.toUtf8());
+    QTreeWidget* tree = w_->palette()->tree();
+    QTreeWidgetItem* item = nullptr;
+    for (int i = 0; i < tree->topLevelItemCount() && !item; ++i)
+      for (int j = 0; j < tree->topLevelItem(i)->childCount(); ++j)
+        if (tree->topLevelItem(i)->child(j)->data(0, Qt::UserRole).toString() == op) item = tree->topLevelItem(i)->child(j);
+    if (!item) return nc::kNoNode;
+    QModelIndex parent = tree->model()->index(tree->indexOfTopLevelItem(item->parent()), 0);
+    QModelIndex idx = tree->model()->index(item->parent()->indexOfChild(item), 0, parent);
+    std::unique_ptr<QMimeData> md(tree->model()->mimeData({idx}));
+    if (!md) return nc::kNoNode;
     QPoint p = toView(scenePos);
-    QDragEnterEvent enter(p, Qt::CopyAction, &md, Qt::LeftButton, Qt::NoModifier);
+    QDragEnterEvent enter(p, Qt::CopyAction, md.get(), Qt::LeftButton, Qt::NoModifier);
     QApplication::sendEvent(vp(), &enter);
-    QDragMoveEvent move(p, Qt::CopyAction, &md, Qt::LeftButton, Qt::NoModifier);
+    QDragMoveEvent move(p, Qt::CopyAction, md.get(), Qt::LeftButton, Qt::NoModifier);
     QApplication::sendEvent(vp(), &move);
-    QDropEvent dropEv(p, Qt::CopyAction, &md, Qt::LeftButton, Qt::NoModifier);
+    QDropEvent dropEv(p, Qt::CopyAction, md.get(), Qt::LeftButton, Qt::NoModifier);
     QApplication::sendEvent(vp(), &dropEv);
     auto after = doc()->graph().nodeIds();
     return after.size() == before.size() + 1 ? after.back() : nc::kNoNode;
@@ -498,6 +513,62 @@ class TestEditor : public QObject {
     QByteArray text = svg.readAll();
     QVERIFY(text.contains("<svg"));
     QVERIFY(text.contains("BatchNorm"));
+  }
+
+  void panelsFollowTheCanvas() {
+    buildChain();
+    settle();
+    // Clicking a node shows it in the inspector and its output in the tensor view.
+    QRectF r = scene()->nodeItem(c_.act)->sceneBoundingRect();
+    QTest::mouseClick(vp(), Qt::LeftButton, {}, toView(r.topLeft() + QPointF(100, 12)));
+    QCOMPARE(scene()->currentNode(), c_.act);
+    QCOMPARE(w_->inspector()->nodeId(), c_.act);
+    QCOMPARE(w_->tensorView()->tensor().shape(), (nc::Shape{1, 6, 10, 12}));
+    QVERIFY(w_->tensorView()->tensor().sharesStorageWith(*doc()->evaluation()->output({c_.act, 0})));
+    // Editing epsilon in the inspector: one command, only the stale nodes re-evaluated.
+    QTest::mouseClick(vp(), Qt::LeftButton, {}, toView(scene()->nodeItem(c_.bn)->sceneBoundingRect().topLeft() + QPointF(100, 12)));
+    QCOMPARE(w_->inspector()->nodeId(), c_.bn);
+    auto* eps = w_->inspector()->findChild<QDoubleSpinBox*>("attr_epsilon");
+    QVERIFY(eps);
+    int steps = doc()->undoStack()->count();
+    eps->setFocus();
+    QTest::keyClick(eps, Qt::Key_A, Qt::ControlModifier);
+    QTest::keyClicks(eps, "0.5");
+    QTest::keyClick(eps, Qt::Key_Return);
+    settle();
+    QCOMPARE(doc()->undoStack()->count(), steps + 1);  // typed digits merged into one step
+    auto* v = std::get_if<float>(&doc()->graph().node(c_.bn).attrs.at("epsilon"));
+    QVERIFY(v && std::abs(*v - 0.5f) < 1e-6f);
+    std::vector<nc::NodeId> re = doc()->evaluation()->lastReport().recomputed;
+    QVERIFY(std::find(re.begin(), re.end(), c_.in) == re.end());
+    QVERIFY(std::find(re.begin(), re.end(), c_.bn) != re.end());
+    QVERIFY(std::find(re.begin(), re.end(), c_.act) != re.end());
+    // The tensor view of the selected BatchNorm follows the new values.
+    QVERIFY(w_->tensorView()->tensor().sharesStorageWith(*doc()->evaluation()->output({c_.bn, 0})));
+    // A bad parameter: badge on the node, entry in the problems panel, activation selects it.
+    QCOMPARE(w_->problems()->count(), 0);
+    doc()->setConstant(c_.bn, 2, vec({1, 2, 3, 4, 5}));
+    settle();
+    QVERIFY(scene()->nodeItem(c_.bn)->hasError());
+    QVERIFY(w_->problems()->count() >= 1);
+    scene()->selectNodes({});
+    Q_EMIT w_->problems()->nodeActivated(c_.bn);
+    QCOMPARE(scene()->selectedNodes(), std::vector<nc::NodeId>{c_.bn});
+    doc()->undoStack()->undo();
+    settle();
+    QCOMPARE(w_->problems()->count(), 0);
+  }
+
+  void paletteActivationAddsAtViewCentre() {
+    QSignalSpy spy(w_->palette(), &PaletteWidget::opActivated);
+    w_->palette()->setFilter("sigm");
+    QTest::keyClick(w_->palette()->searchField(), Qt::Key_Return);
+    QCOMPARE(spy.count(), 1);
+    QCOMPARE(doc()->graph().size(), size_t(1));
+    nc::NodeId id = doc()->graph().nodeIds().front();
+    QCOMPARE(doc()->graph().node(id).op, std::string("Sigmoid"));
+    QRectF visible = view()->mapToScene(vp()->rect()).boundingRect();
+    QVERIFY(visible.contains(scene()->nodeItem(id)->sceneBoundingRect().center()));
   }
 
   void tenThousandNodes() {
