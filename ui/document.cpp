@@ -12,6 +12,7 @@
 #include "core/ops/registry.h"
 #include "core/project.h"
 #include "ui/commands.h"
+#include "ui/inspector_widget.h"
 
 namespace ncui {
 
@@ -109,7 +110,48 @@ bool Document::connectPorts(nc::PortRef from, nc::PortRef to) {
     Q_EMIT message(problem);
     return false;
   }
-  stack_->push(new ConnectCommand(graph_, from, to));
+  // Connecting a node's data input makes its weight shapes known: required parameters that
+  // are still unbound get initialised in the same undo step, so a BatchNorm or Conv dropped
+  // from the palette computes (and previews) as soon as it is wired.
+  const nc::Node& dst = graph_.node(to.node);
+  const nc::OpSpec* spec = nc::findOp(dst.op);
+  std::vector<int> missing;
+  if (spec && to.port == 0)
+    for (int i = 1; i < int(dst.inputs.size()) && i < int(spec->inputs.size()); ++i) {
+      const nc::PortSpec& ps = spec->inputs[size_t(i)];
+      const nc::InputBinding& b = dst.inputs[size_t(i)];
+      if (ps.param && !ps.optional && !b.source && b.constant.empty()) missing.push_back(i);
+    }
+  if (missing.empty()) {
+    stack_->push(new ConnectCommand(graph_, from, to));
+    return true;
+  }
+  auto* connect = new ConnectCommand(graph_, from, to);
+  stack_->beginMacro(connect->text() + tr(" (initialise weights)"));
+  stack_->push(connect);
+  nc::ShapeInfo si = nc::inferShapes(graph_);
+  const nc::Node& node = graph_.node(to.node);
+  std::vector<std::optional<nc::TensorType>> types;
+  for (int i = 0; i < int(node.inputs.size()); ++i) types.push_back(si.inputType(graph_, {to.node, i}));
+  for (int port : missing) {
+    std::optional<nc::Shape> shape = suggestParamShape(*spec, node, port, types);
+    if (!shape || shape->empty()) continue;
+    bool known = true;
+    for (int64_t d : *shape) known = known && d > 0;
+    if (!known) continue;
+    // The inspector's defaults: scales and variances one, biases and means zero, weights
+    // Kaiming-normal; seeded by node and port so that the result is reproducible.
+    std::string name = QString::fromStdString(spec->inputs[size_t(port)].name).toLower().toStdString();
+    InitScheme scheme = InitScheme::Zeros;
+    if (name == "scale" || name.find("var") != std::string::npos)
+      scheme = InitScheme::Ones;
+    else if (name != "b" && name.find("bias") == std::string::npos && name.find("mean") == std::string::npos &&
+             shape->size() >= 2)
+      scheme = InitScheme::KaimingNormal;
+    stack_->push(new SetConstantCommand(graph_, to.node, port,
+                                        initialise(scheme, *shape, uint64_t(to.node) * 16 + uint64_t(port), 0.0f)));
+  }
+  stack_->endMacro();
   return true;
 }
 

@@ -515,6 +515,28 @@ class TestEditor : public QObject {
     QVERIFY(text.contains("BatchNorm"));
   }
 
+  void wiringInitialisesMissingWeights() {
+    nc::NodeId in = drop("Input", QPointF(100, 100));
+    nc::NodeId bn = drop("BatchNormalization", QPointF(400, 100));
+    doc()->setAttribute(in, "shape", std::vector<int64_t>{1, 5, 6, 6});
+    QApplication::processEvents();
+    int steps = doc()->undoStack()->count();
+    wire({in, 0}, {bn, 0});
+    QCOMPARE(doc()->undoStack()->count(), steps + 1);  // connect + initialise: one step
+    const nc::Node& n = doc()->graph().node(bn);
+    QCOMPARE(n.inputs[1].constant.toFloatVector(), std::vector<float>(5, 1.0f));  // scale
+    QCOMPARE(n.inputs[2].constant.toFloatVector(), std::vector<float>(5, 0.0f));  // B
+    QCOMPARE(n.inputs[3].constant.toFloatVector(), std::vector<float>(5, 0.0f));  // mean
+    QCOMPARE(n.inputs[4].constant.toFloatVector(), std::vector<float>(5, 1.0f));  // var
+    settle();
+    QVERIFY(!scene()->nodeItem(bn)->hasError());
+    QVERIFY(!scene()->nodeItem(bn)->ensureThumbnail().isNull());
+    QCOMPARE(scene()->nodeItem(bn)->shapeText(), QString("1×5×6×6"));
+    doc()->undoStack()->undo();
+    QVERIFY(doc()->graph().node(bn).inputs[1].constant.empty());
+    QVERIFY(!doc()->graph().node(bn).inputs[0].source);
+  }
+
   void panelsFollowTheCanvas() {
     buildChain();
     settle();
