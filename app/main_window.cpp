@@ -76,11 +76,14 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
   // Status bar: totals, evaluation progress with Cancel, zoom.
   totals_ = new QLabel(this);
   evalLabel_ = new QLabel(this);
+  evalLabel_->setObjectName("evalStatus");
   progress_ = new QProgressBar(this);
+  progress_->setObjectName("evalProgress");
   progress_->setMaximumWidth(160);
   progress_->setTextVisible(true);
   progress_->hide();
   cancelEval_ = new QToolButton(this);
+  cancelEval_->setObjectName("evalCancel");
   cancelEval_->setText(tr("Cancel"));
   cancelEval_->setToolTip(tr("Cancel the running evaluation"));
   cancelEval_->hide();

@@ -67,6 +67,7 @@ GraphScene::GraphScene(Document* doc, QObject* parent)
       Q_EMIT currentNodeChanged(current_);
     }
   });
+  thumbs_.setMaxCost(64 * 1024);  // KiB of thumbnails
   sceneRectTimer_.setSingleShot(true);
   sceneRectTimer_.setInterval(50);
   connect(&sceneRectTimer_, &QTimer::timeout, this, [this] {
@@ -100,6 +101,15 @@ EdgeItem* GraphScene::edgeItem(const nc::ConnectionId& c) const {
   return it == edges_.end() ? nullptr : it->second;
 }
 
+const QImage* GraphScene::cachedThumbnail(nc::NodeId id, quint64 version) const {
+  Thumb* t = thumbs_.object(id);
+  return t && t->version == version ? &t->image : nullptr;
+}
+
+void GraphScene::cacheThumbnail(nc::NodeId id, quint64 version, const QImage& img) {
+  thumbs_.insert(id, new Thumb{version, img}, std::max<qsizetype>(1, img.sizeInBytes() / 1024));
+}
+
 QPointF GraphScene::inputPortScenePos(nc::PortRef p) const {
   NodeItem* n = nodeItem(p.node);
   return n ? n->mapToScene(n->inputPortPos(p.port)) : QPointF();
@@ -118,6 +128,7 @@ void GraphScene::rebuild() {
   edges_.clear();
   edgesOf_.clear();
   seenVersion_.clear();
+  thumbs_.clear();
   const nc::Graph& g = doc_->graph();
   for (nc::NodeId id : g.nodeIds()) addNodeItem(id);
   for (const nc::ConnectionId& c : g.connections()) addEdgeItem(c);
@@ -152,6 +163,7 @@ void GraphScene::removeNodeItem(nc::NodeId id) {
   nodes_.erase(it);
   edgesOf_.erase(id);
   seenVersion_.erase(id);
+  thumbs_.remove(id);
   if (current_ == id) {
     current_ = nc::kNoNode;
     Q_EMIT currentNodeChanged(current_);

@@ -4,7 +4,9 @@
 // operations (commands): dragging nodes (one merged move per drag), dragging from an output
 // port to an input port (connect; dragging a connected input re-routes or detaches it),
 // dropping a palette op. Paints the background grid; exports itself as PNG or SVG.
+#include <QCache>
 #include <QGraphicsScene>
+#include <QImage>
 #include <QTimer>
 #include <map>
 #include <optional>
@@ -52,6 +54,10 @@ class GraphScene : public QGraphicsScene {
   nc::NodeId currentNode() const { return current_; }
   // Deletes selected nodes and disconnects selected edges (one undo step).
   void deleteSelection();
+
+  // Node thumbnails by (node, output version), bounded in memory (least recently used go).
+  const QImage* cachedThumbnail(nc::NodeId id, quint64 version) const;
+  void cacheThumbnail(nc::NodeId id, quint64 version, const QImage& img);
 
   // Bounding rectangle of all nodes (empty scene: a default rectangle around the origin).
   QRectF contentRect() const;
@@ -102,6 +108,11 @@ class GraphScene : public QGraphicsScene {
   quint64 shapesSeen_ = 0;               // Document::shapesGeneration() the items show
   nc::NodeId current_ = nc::kNoNode;
   QTimer sceneRectTimer_;
+  struct Thumb {
+    quint64 version;
+    QImage image;
+  };
+  mutable QCache<nc::NodeId, Thumb> thumbs_;
 
   // Gestures.
   enum class Drag { None, Nodes, Wire };

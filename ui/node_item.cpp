@@ -237,16 +237,17 @@ std::optional<PortHit> NodeItem::portAt(QPointF pos, double radius) const {
   return std::nullopt;
 }
 
-const QImage& NodeItem::ensureThumbnail() {
+QImage NodeItem::ensureThumbnail() {
   EvalService* ev = doc_.evaluation();
   quint64 v = ev->nodeVersion(id_);
-  if (v != thumbVersion_) {
-    thumbVersion_ = v;
-    const nc::Tensor* t = outPorts_.empty() ? nullptr : ev->output({id_, 0});
-    thumb_ = t && !t->empty() && t->numel() > 0 ? nodeThumbnail(*t, QSize(int(kWidth) - 20, int(kThumbH))) : QImage();
-    ++thumbRenders_;
-  }
-  return thumb_;
+  GraphScene* gs = graphScene();
+  if (gs)
+    if (const QImage* cached = gs->cachedThumbnail(id_, v)) return *cached;
+  const nc::Tensor* t = outPorts_.empty() ? nullptr : ev->output({id_, 0});
+  QImage img = t && !t->empty() && t->numel() > 0 ? nodeThumbnail(*t, QSize(int(kWidth) - 20, int(kThumbH))) : QImage();
+  ++thumbRenders_;
+  if (gs) gs->cacheThumbnail(id_, v, img);
+  return img;
 }
 
 void NodeItem::paint(QPainter* p, const QStyleOptionGraphicsItem* option, QWidget*) {
@@ -374,7 +375,7 @@ void NodeItem::paintFull(QPainter* p) {
   if (hasThumbArea_) {
     y += 4;
     QRectF area(10, y, kWidth - 20, kThumbH);
-    const QImage& img = ensureThumbnail();
+    const QImage img = ensureThumbnail();
     if (!img.isNull()) {
       QSizeF s = img.size().scaled(area.size().toSize(), Qt::KeepAspectRatio);
       QRectF target(area.center().x() - s.width() / 2, area.center().y() - s.height() / 2, s.width(), s.height());

@@ -49,10 +49,10 @@ class NodeItem : public QGraphicsItem {
   QString errorText() const { return errorText_; }
   QString shapeText() const { return shapeText_; }
   std::string category() const { return category_.toStdString(); }
-  // The thumbnail as last rendered (null until painted with a computed output).
-  const QImage& thumbnail() const { return thumb_; }
-  // Renders the thumbnail now if it is stale (tests; paint does this for visible items).
-  const QImage& ensureThumbnail();
+  // The thumbnail of the current output, rendered now if it is not cached (paint does this for
+  // visible items only). Thumbnails live in the scene's memory-bounded cache, keyed by node and
+  // output version, so panning over a huge graph does not keep one image per node.
+  QImage ensureThumbnail();
   quint64 renderedThumbnails() const { return thumbRenders_; }
 
  private:
@@ -78,8 +78,6 @@ class NodeItem : public QGraphicsItem {
   QStringList attrLines_;
   std::vector<Port> inPorts_, outPorts_;
   bool hasThumbArea_ = false;
-  QImage thumb_;
-  quint64 thumbVersion_ = 0;
   quint64 thumbRenders_ = 0;
 };
 

@@ -6,6 +6,9 @@
 #include <QApplication>
 #include <QClipboard>
 #include <QDoubleSpinBox>
+#include <QLabel>
+#include <QProgressBar>
+#include <QToolButton>
 #include <QTreeWidget>
 #include <QLineEdit>
 #include <QMimeData>
@@ -591,6 +594,33 @@ class TestEditor : public QObject {
     QCOMPARE(doc()->graph().node(id).op, std::string("Sigmoid"));
     QRectF visible = view()->mapToScene(vp()->rect()).boundingRect();
     QVERIFY(visible.contains(scene()->nodeItem(id)->sceneBoundingRect().center()));
+  }
+
+  void longEvaluationShowsProgressAndCancels() {
+    // 400 SiLUs on [1,16,128,128]: long enough to watch, and the UI stays responsive.
+    nc::Graph g;
+    nc::NodeId prev = g.addNode("Input", "x");
+    g.setAttr(prev, "shape", std::vector<int64_t>{1, 16, 128, 128});
+    for (int i = 0; i < 400; ++i) {
+      nc::NodeId s = g.addNode("SiLU");
+      g.connect({prev, 0}, {s, 0});
+      prev = s;
+    }
+    doc()->setGraph(g, QString());
+    auto* bar = w_->statusBar()->findChild<QProgressBar*>("evalProgress");
+    auto* cancel = w_->statusBar()->findChild<QToolButton*>("evalCancel");
+    QVERIFY(bar && cancel);
+    QTRY_VERIFY_WITH_TIMEOUT(bar->isVisible() && bar->value() > 0, 60000);
+    QVERIFY(doc()->evaluation()->busy());
+    QTest::mouseClick(cancel, Qt::LeftButton);
+    QVERIFY(!doc()->evaluation()->busy());
+    QTRY_VERIFY(!bar->isVisible());
+    QVERIFY(w_->statusBar()->findChild<QLabel*>("evalStatus")->text().contains("cancelled"));
+    // The next edit evaluates again, continuing from what was done.
+    doc()->rename(doc()->graph().nodeIds().back(), "last");
+    settle();
+    QVERIFY(doc()->evaluation()->lastReport().ok());
+    QVERIFY(doc()->evaluation()->lastReport().recomputed.size() < 401);
   }
 
   void tenThousandNodes() {
