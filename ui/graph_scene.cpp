@@ -433,10 +433,20 @@ void GraphScene::mousePressEvent(QGraphicsSceneMouseEvent* e) {
   QGraphicsScene::mousePressEvent(e);
 }
 
+void GraphScene::setWireTarget(std::optional<nc::PortRef> t) {
+  if (t == wireTarget_) return;
+  for (auto p : {wireTarget_, t})
+    if (p)
+      if (NodeItem* n = nodeItem(p->node)) n->update();
+  wireTarget_ = t;
+}
+
 void GraphScene::mouseMoveEvent(QGraphicsSceneMouseEvent* e) {
   if (drag_ == Drag::Wire && wire_) {
     QPointF end = e->scenePos();
-    if (auto target = portNear(end, true, 14)) end = inputPortScenePos(*target);
+    auto target = portNear(end, true, 14);
+    setWireTarget(target);
+    if (target) end = inputPortScenePos(*target);
     wire_->setPath(EdgeItem::curve(outputPortScenePos(wireFrom_), end));
     e->accept();
     return;
@@ -456,6 +466,7 @@ void GraphScene::mouseMoveEvent(QGraphicsSceneMouseEvent* e) {
 void GraphScene::mouseReleaseEvent(QGraphicsSceneMouseEvent* e) {
   if (drag_ == Drag::Wire) {
     drag_ = Drag::None;
+    setWireTarget(std::nullopt);
     if (wire_) {
       removeItem(wire_);
       delete wire_;

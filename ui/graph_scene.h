@@ -55,6 +55,9 @@ class GraphScene : public QGraphicsScene {
   // Deletes selected nodes and disconnects selected edges (one undo step).
   void deleteSelection();
 
+  // The input port a wire being dragged would connect to (highlighted), if any.
+  std::optional<nc::PortRef> wireTarget() const { return wireTarget_; }
+
   // Node thumbnails by (node, output version), bounded in memory (least recently used go).
   const QImage* cachedThumbnail(nc::NodeId id, quint64 version) const;
   void cacheThumbnail(nc::NodeId id, quint64 version, const QImage& img);
@@ -123,6 +126,8 @@ class GraphScene : public QGraphicsScene {
   nc::PortRef wireFrom_;                    // output port the wire starts at
   std::optional<nc::PortRef> wireDetached_;  // input port the wire was pulled off
   QGraphicsPathItem* wire_ = nullptr;
+  std::optional<nc::PortRef> wireTarget_;
+  void setWireTarget(std::optional<nc::PortRef> t);
 };
 
 }  // namespace ncui

@@ -20,7 +20,6 @@ constexpr double kHeader = 36;
 constexpr double kPortRow = 15;
 constexpr double kLine = 14;
 constexpr double kThumbH = 64;
-constexpr double kRadius = 6;
 
 QString shortAttrName(const std::string& n) {
   if (n == "kernel_shape") return "k";
@@ -222,7 +221,7 @@ void NodeItem::outputChanged() {
   update();
 }
 
-QRectF NodeItem::boundingRect() const { return QRectF(-kRadius - 1, -1, kWidth + 2 * kRadius + 2, height_ + 2); }
+QRectF NodeItem::boundingRect() const { return QRectF(-10, -1, kWidth + 20, height_ + 2); }
 
 double NodeItem::bodyTop() const { return kHeader + 6; }
 
@@ -339,6 +338,11 @@ void NodeItem::paintFull(QPainter* p) {
     p->setPen(QPen(col.darker(130), 1.2));
     p->setBrush(pt.bound ? col : th.nodeBody);
     p->drawEllipse(c, 4.6, 4.6);
+    if (auto t = gs->wireTarget(); t && t->node == id_ && t->port == i) {
+      p->setPen(QPen(th.nodeSelected, 2));
+      p->setBrush(Qt::NoBrush);
+      p->drawEllipse(c, 8, 8);
+    }
     p->setPen(pt.param ? th.textDim : th.text);
     p->drawText(QPointF(10, c.y() + 4), pt.label);
   }
