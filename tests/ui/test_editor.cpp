@@ -7,6 +7,9 @@
 #include <QClipboard>
 #include <QDoubleSpinBox>
 #include <QLabel>
+#include <QMessageBox>
+#include <QSettings>
+#include <QTimer>
 #include <QProgressBar>
 #include <QToolButton>
 #include <QTreeWidget>
@@ -410,6 +413,31 @@ class TestEditor : public QObject {
     outputs.begin()->second = nc::Tensor(nc::DType::Float32, outputs.begin()->second.shape());
     ExportCheck bad = exportAndVerify(builtGraph_.size() ? builtGraph_ : doc()->graph(), path, 17, inputs, outputs);
     QVERIFY(!bad.ok());
+  }
+
+  void ctrlEExportsWithLastPathAndShowsReport() {
+    buildChain();
+    settle();
+    QTemporaryDir dir;
+    QString path = dir.path() + "/quick.onnx";
+    QSettings s;
+    s.setValue("export/path", path);  // as left by an earlier export: no dialog
+    s.setValue("export/opset", 17);
+    QString report;
+    QTimer::singleShot(0, this, [&] {
+      QTRY_VERIFY(QApplication::activeModalWidget());
+      auto* box = qobject_cast<QMessageBox*>(QApplication::activeModalWidget());
+      QVERIFY(box);
+      report = box->text();
+      box->accept();
+    });
+    w_->activateWindow();
+    QTest::keyClick(w_, Qt::Key_E, Qt::ControlModifier);
+    QVERIFY2(QFile::exists(path), qPrintable(report));
+    QVERIFY2(report.contains("checker passed") && report.contains("1 of 1 outputs match"), qPrintable(report));
+    nc::Graph back = nc::importModel(path.toStdString());
+    QCOMPARE(back.size(), size_t(4));
+    s.remove("export/path");
   }
 
   void garbageFileLeavesDocumentUntouched() {
