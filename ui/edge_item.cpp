@@ -33,7 +33,7 @@ void EdgeItem::setEndpoints(QPointF from, QPointF to) {
 void EdgeItem::setError(const QString& message) {
   if (message == error_) return;
   error_ = message;
-  setToolTip(message);
+  if (!message.isEmpty()) setToolTip(message);
   update();
 }
 

@@ -2,6 +2,7 @@
 
 #include <QFileInfo>
 #include <QGraphicsPathItem>
+#include <QGraphicsView>
 #include <QGraphicsSceneDragDropEvent>
 #include <QGraphicsSceneContextMenuEvent>
 #include <QGraphicsSceneMouseEvent>
@@ -88,6 +89,9 @@ GraphScene::~GraphScene() {
 void GraphScene::setDarkTheme(bool dark) {
   theme_ = dark ? CanvasTheme::darkTheme() : CanvasTheme::light();
   setBackgroundBrush(theme_.background);
+  // Items cache their drawing (DeviceCoordinateCache): each must repaint in the new colours.
+  for (auto& [id, n] : nodes_) n->update();
+  for (auto& [c, e] : edges_) e->update();
   update();
 }
 
@@ -219,6 +223,14 @@ void GraphScene::refreshEdges() {
     auto it = diag.find(c.to.node);
     bool bad = it != diag.end() && it->second->input == c.to.port;
     e->setError(bad ? QString::fromStdString(it->second->message) : QString());
+    if (!bad) {
+      // Which ports it joins and the type it carries.
+      const nc::Graph& g = doc_->graph();
+      const nc::TensorType* t = si.type(c.from);
+      e->setToolTip(QString("%1 → %2%3")
+                        .arg(QString::fromStdString(g.node(c.from.node).name), QString::fromStdString(g.node(c.to.node).name))
+                        .arg(t ? "\n" + QString::fromStdString(t->toString()) : QString()));
+    }
     updateEdge(e);  // port rows may have moved
   }
 }
@@ -381,6 +393,21 @@ std::optional<nc::PortRef> GraphScene::portNear(QPointF pos, bool input, double 
   return best;
 }
 
+namespace {
+
+// Scene units per screen pixel of the view the event came from (ports stay easy to hit when
+// zoomed out).
+double unitsPerPixel(QGraphicsSceneMouseEvent* e) {
+  if (e->widget())
+    if (auto* v = qobject_cast<QGraphicsView*>(e->widget()->parentWidget())) {
+      double z = v->transform().m11();
+      if (z > 0) return 1.0 / z;
+    }
+  return 1.0;
+}
+
+}  // namespace
+
 void GraphScene::mousePressEvent(QGraphicsSceneMouseEvent* e) {
   if (e->button() != Qt::LeftButton) {
     QGraphicsScene::mousePressEvent(e);
@@ -388,11 +415,12 @@ void GraphScene::mousePressEvent(QGraphicsSceneMouseEvent* e) {
   }
   pressPos_ = e->scenePos();
   // Ports first: an output starts a wire; a connected input is picked up to re-route it.
-  if (auto out = portNear(e->scenePos(), false, 9)) {
+  const double hit = std::max(9.0, 8 * unitsPerPixel(e));
+  if (auto out = portNear(e->scenePos(), false, hit)) {
     drag_ = Drag::Wire;
     wireFrom_ = *out;
     wireDetached_.reset();
-  } else if (auto in = portNear(e->scenePos(), true, 9)) {
+  } else if (auto in = portNear(e->scenePos(), true, hit)) {
     const nc::Node& n = doc_->graph().node(in->node);
     if (n.inputs[size_t(in->port)].source) {
       drag_ = Drag::Wire;
@@ -444,7 +472,7 @@ void GraphScene::setWireTarget(std::optional<nc::PortRef> t) {
 void GraphScene::mouseMoveEvent(QGraphicsSceneMouseEvent* e) {
   if (drag_ == Drag::Wire && wire_) {
     QPointF end = e->scenePos();
-    auto target = portNear(end, true, 14);
+    auto target = portNear(end, true, std::max(14.0, 12 * unitsPerPixel(e)));
     setWireTarget(target);
     if (target) end = inputPortScenePos(*target);
     wire_->setPath(EdgeItem::curve(outputPortScenePos(wireFrom_), end));
@@ -472,7 +500,7 @@ void GraphScene::mouseReleaseEvent(QGraphicsSceneMouseEvent* e) {
       delete wire_;
       wire_ = nullptr;
     }
-    auto target = portNear(e->scenePos(), true, 14);
+    auto target = portNear(e->scenePos(), true, std::max(14.0, 12 * unitsPerPixel(e)));
     if (wireDetached_)
       if (EdgeItem* ed = edgeItem({wireFrom_, *wireDetached_})) ed->setVisible(true);
     if (target && wireDetached_ && *target == *wireDetached_) {
