@@ -449,6 +449,8 @@ void GraphScene::mousePressEvent(QGraphicsSceneMouseEvent* e) {
       Q_EMIT currentNodeChanged(current_);
     }
     drag_ = Drag::Nodes;
+    pressedNode_ = additive ? nc::kNoNode : n->nodeId();
+    dragMoved_ = false;
     dragId_ = doc_->newDragId();
     dragStart_.clear();
     for (nc::NodeId id : selectedNodes()) {
@@ -484,6 +486,7 @@ void GraphScene::mouseMoveEvent(QGraphicsSceneMouseEvent* e) {
     if (delta.manhattanLength() < 1) return;
     std::map<nc::NodeId, QPointF> to;
     for (auto& [id, p] : dragStart_) to[id] = p + delta;
+    dragMoved_ = true;
     doc_->moveNodes(to, dragId_);
     e->accept();
     return;
@@ -521,6 +524,8 @@ void GraphScene::mouseReleaseEvent(QGraphicsSceneMouseEvent* e) {
   if (drag_ == Drag::Nodes) {
     drag_ = Drag::None;
     dragId_ = -1;
+    // A plain click (no drag) on a node of a multi-selection selects just that node.
+    if (!dragMoved_ && pressedNode_ != nc::kNoNode && selectedNodes().size() > 1) selectNodes({pressedNode_});
   }
   QGraphicsScene::mouseReleaseEvent(e);
 }

@@ -123,6 +123,8 @@ class GraphScene : public QGraphicsScene {
   int dragId_ = -1;
   QPointF pressPos_;
   std::map<nc::NodeId, QPointF> dragStart_;
+  nc::NodeId pressedNode_ = nc::kNoNode;
+  bool dragMoved_ = false;
   nc::PortRef wireFrom_;                    // output port the wire starts at
   std::optional<nc::PortRef> wireDetached_;  // input port the wire was pulled off
   QGraphicsPathItem* wire_ = nullptr;
