@@ -369,6 +369,27 @@ class TestEditor : public QObject {
     drag(a.topLeft() - QPointF(30, 30), QPointF(b.right() - 20, b.bottom() + 20));
     auto sel = scene()->selectedNodes();
     QCOMPARE(sel, (std::vector<nc::NodeId>{c_.in, c_.bn}));
+    // A plain click on one of them keeps just that one; Ctrl+click adds another.
+    QTest::mouseClick(vp(), Qt::LeftButton, {}, toView(b.topLeft() + QPointF(100, 12)));
+    QCOMPARE(scene()->selectedNodes(), std::vector<nc::NodeId>{c_.bn});
+    QRectF c = scene()->nodeItem(c_.act)->sceneBoundingRect();
+    QTest::mouseClick(vp(), Qt::LeftButton, Qt::ControlModifier, toView(c.topLeft() + QPointF(100, 12)));
+    QCOMPARE(scene()->selectedNodes(), (std::vector<nc::NodeId>{c_.bn, c_.act}));
+  }
+
+  void levelOfDetailSkipsThumbnailsWhenZoomedOut() {
+    buildChain();
+    settle();
+    NodeItem* act = scene()->nodeItem(c_.act);
+    view()->setZoom(0.25, act->sceneBoundingRect().center());
+    doc()->setAttribute(c_.bn, "epsilon", 0.2f);  // new outputs: thumbnails are stale
+    settle();
+    quint64 before = act->renderedThumbnails();
+    vp()->repaint();
+    QCOMPARE(act->renderedThumbnails(), before);  // boxes only, no thumbnail rendered
+    view()->setZoom(1.0, act->sceneBoundingRect().center());
+    vp()->repaint();
+    QCOMPARE(act->renderedThumbnails(), before + 1);
   }
 
   void wheelZoomKeepsPointUnderCursor() {
@@ -671,6 +692,14 @@ class TestEditor : public QObject {
     const nc::Graph& lg = doc()->graph();
     for (const nc::ConnectionId& c : lg.connections()) QVERIFY(lg.node(c.from.node).x < lg.node(c.to.node).x);
     QVERIFY(doc()->evaluation()->waitForIdle(120000));
+    // At 100% only the nodes on screen render thumbnails.
+    QApplication::processEvents();
+    view()->setZoom(1.0, scene()->nodeItem(lg.nodeIds()[5000])->sceneBoundingRect().center());
+    vp()->repaint();
+    quint64 rendered = 0;
+    for (nc::NodeId id : lg.nodeIds()) rendered += scene()->nodeItem(id)->renderedThumbnails();
+    std::printf("thumbnails rendered after one 100%% frame: %llu of 10,000 nodes\n", (unsigned long long)rendered);
+    QVERIFY(rendered > 0 && rendered < 200);
   }
 };
 
