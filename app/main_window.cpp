@@ -360,21 +360,32 @@ void MainWindow::loadNpy(nc::NodeId id, int port) {
                                               tr("NumPy arrays (*.npy);;All files (*)"));
   if (path.isEmpty()) return;
   s.setValue("files/lastNpyDir", QFileInfo(path).absolutePath());
+  loadNpyFile(id, port, path);
+}
+
+bool MainWindow::loadNpyFile(nc::NodeId id, int port, const QString& path, bool interactive) {
   try {
     doc_->setConstant(id, port, nc::loadNpy(path.toStdString()));
   } catch (const std::exception& e) {
-    QMessageBox::critical(this, tr("Cannot load weights"), QString::fromUtf8(e.what()));
+    if (interactive) QMessageBox::critical(this, tr("Cannot load weights"), QString::fromUtf8(e.what()));
+    statusBar()->showMessage(QString::fromUtf8(e.what()), 10000);
+    return false;
   }
+  return true;
 }
 
 void MainWindow::loadImage(nc::NodeId id) {
-  const nc::Node* n = doc_->graph().findNode(id);
-  if (!n) return;
   QSettings s;
   QString path = QFileDialog::getOpenFileName(this, tr("Load image"), s.value("files/lastImageDir").toString(),
                                               tr("Images (*.png *.jpg *.jpeg *.bmp *.webp);;All files (*)"));
   if (path.isEmpty()) return;
   s.setValue("files/lastImageDir", QFileInfo(path).absolutePath());
+  loadImageFile(id, path);
+}
+
+bool MainWindow::loadImageFile(nc::NodeId id, const QString& path, bool interactive) {
+  const nc::Node* n = doc_->graph().findNode(id);
+  if (!n) return false;
   // Sized to the input's declared H x W (dynamic dims keep the image's own size).
   std::vector<int64_t> shape = {1, 3, -1, -1};
   if (auto it = n->attrs.find("shape"); it != n->attrs.end())
@@ -387,8 +398,11 @@ void MainWindow::loadImage(nc::NodeId id) {
     doc_->setAttribute(id, "value", t);
     doc_->undoStack()->endMacro();
   } catch (const std::exception& e) {
-    QMessageBox::critical(this, tr("Cannot load image"), QString::fromUtf8(e.what()));
+    if (interactive) QMessageBox::critical(this, tr("Cannot load image"), QString::fromUtf8(e.what()));
+    statusBar()->showMessage(QString::fromUtf8(e.what()), 10000);
+    return false;
   }
+  return true;
 }
 
 // ---- files ----

@@ -48,6 +48,10 @@ class MainWindow : public QMainWindow {
   void offerRecovery(const QString& path);
   // `persist`: remember the choice in the settings (not for one-off runs like --screenshot).
   void setDarkTheme(bool dark, bool persist = true);
+  // What the inspector's "load" buttons do once a file is chosen (one undo step each); false
+  // with a message box (interactive) or the status bar on error.
+  bool loadNpyFile(nc::NodeId id, int port, const QString& path, bool interactive = true);
+  bool loadImageFile(nc::NodeId id, const QString& path, bool interactive = true);
   static QString recoveryDir();
 
  protected:

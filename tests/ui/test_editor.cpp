@@ -633,6 +633,46 @@ class TestEditor : public QObject {
     QCOMPARE(w_->problems()->count(), 0);
   }
 
+  void imageAndNpyDataLoadAsOneStep() {
+    buildChain();
+    settle();
+    int steps = doc()->undoStack()->index();
+    QVERIFY(w_->loadImageFile(c_.in, QString(NC_SOURCE_DIR) + "/resources/sample.png", false));
+    QCOMPARE(doc()->undoStack()->index(), steps + 1);
+    settle();
+    // The image is 1x3xHxW: the whole chain now sees 3 channels and BatchNorm (6 channels of
+    // statistics) reports the mismatch.
+    const nc::Tensor* x = doc()->evaluation()->output({c_.in, 0});
+    QVERIFY(x);
+    QCOMPARE(x->shape(), (nc::Shape{1, 3, 10, 12}));
+    QVERIFY(scene()->nodeItem(c_.bn)->hasError());
+    doc()->undoStack()->undo();
+    settle();
+    QVERIFY(!scene()->nodeItem(c_.bn)->hasError());
+    // A .npy file as BatchNorm bias; a broken one is reported and changes nothing.
+    QTemporaryDir dir;
+    QString npy = dir.path() + "/b.npy";
+    {
+      QByteArray header = "{'descr': '<f4', 'fortran_order': False, 'shape': (6,), }";
+      while ((10 + header.size() + 1) % 64) header += ' ';
+      header += '\n';
+      QByteArray bytes("\x93NUMPY\x01\x00", 8);
+      bytes += char(header.size() & 0xff);
+      bytes += char(header.size() >> 8);
+      bytes += header;
+      std::vector<float> v{1, 2, 3, 4, 5, 6};
+      bytes += QByteArray(reinterpret_cast<const char*>(v.data()), int(v.size() * 4));
+      QFile f(npy);
+      QVERIFY(f.open(QIODevice::WriteOnly));
+      f.write(bytes);
+    }
+    QVERIFY(w_->loadNpyFile(c_.bn, 2, npy, false));
+    QCOMPARE(doc()->graph().node(c_.bn).inputs[2].constant.toFloatVector(), (std::vector<float>{1, 2, 3, 4, 5, 6}));
+    steps = doc()->undoStack()->index();
+    QVERIFY(!w_->loadNpyFile(c_.bn, 2, dir.path() + "/missing.npy", false));
+    QCOMPARE(doc()->undoStack()->index(), steps);
+  }
+
   void paletteActivationAddsAtViewCentre() {
     QSignalSpy spy(w_->palette(), &PaletteWidget::opActivated);
     w_->palette()->setFilter("sigm");
