@@ -138,9 +138,14 @@ std::vector<NodePosition> layeredLayout(const Graph& g, const LayoutOptions& opt
 
   // Vertical placement: start stacked, then alternately pull nodes to the mean y of their
   // neighbours and resolve overlaps in order (keeps chains straight).
-  const double gap = opt.nodeSpacing;
-  const double virtualGap = gap * 0.25;
-  auto spacingOf = [&](int v) { return v < n ? gap : virtualGap; };
+  // extent: the room a node takes below its top; edges' virtual nodes take a quarter slot.
+  const double virtualGap = opt.nodeSpacing * 0.25;
+  std::vector<double> extent(nodes.size(), 0.0);
+  for (int v = 0; v < int(nodes.size()); ++v)
+    extent[size_t(v)] = v >= n ? virtualGap
+                        : opt.nodeHeight ? opt.nodeHeight(ids[size_t(v)]) + opt.verticalGap
+                                         : opt.nodeSpacing;
+  auto spacingOf = [&](int v) { return extent[size_t(v)]; };
   for (auto& layer : layers) {
     double y = 0;
     for (int v : layer) {
@@ -167,7 +172,7 @@ std::vector<NodePosition> layeredLayout(const Graph& g, const LayoutOptions& opt
     // Forward pass enforcing minimum separation, then a backward pass balancing the push.
     std::vector<double> y(want);
     for (size_t k = 1; k < y.size(); ++k) {
-      double minSep = (spacingOf(layer[k - 1]) + spacingOf(layer[k])) / 2;
+      double minSep = spacingOf(layer[k - 1]);
       y[k] = std::max(y[k], y[k - 1] + minSep);
     }
     // Shift the block so that its mean displacement from `want` is zero.

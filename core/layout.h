@@ -3,6 +3,7 @@
 // Longest-path layering, long edges split by virtual nodes, barycentre ordering sweeps, then a
 // vertical placement that pulls each node towards its neighbours while keeping the order.
 // Qt-free; linear-ish in nodes + edges (10,000 nodes lay out in a few tens of milliseconds).
+#include <functional>
 #include <vector>
 
 #include "core/graph.h"
@@ -11,7 +12,11 @@ namespace nc {
 
 struct LayoutOptions {
   double layerSpacing = 280;  // x distance between layers (node width + gap)
-  double nodeSpacing = 200;   // minimum y distance between nodes of one layer
+  double nodeSpacing = 200;   // minimum y distance between the tops of nodes of one layer
+  // Optional node heights: then a node sits at least height + verticalGap below the one above
+  // it in its layer (y is a node's top edge, so chains keep their first ports aligned).
+  std::function<double(NodeId)> nodeHeight;
+  double verticalGap = 40;
   int sweeps = 4;             // barycentre sweeps (each one down and one up)
   double originX = 0, originY = 0;
 };

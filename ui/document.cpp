@@ -13,6 +13,7 @@
 #include "core/project.h"
 #include "ui/commands.h"
 #include "ui/inspector_widget.h"
+#include "ui/node_item.h"
 
 namespace ncui {
 
@@ -244,10 +245,23 @@ std::vector<nc::NodeId> Document::duplicate(const std::vector<nc::NodeId>& ids, 
   return paste(copy(ids), offset);
 }
 
+namespace {
+
+// Layout with the heights the canvas will draw, so tall nodes never overlap.
+std::vector<nc::NodePosition> layoutFor(const nc::Graph& g) {
+  nc::LayoutOptions opt;
+  opt.layerSpacing = NodeItem::kWidth + 90;
+  opt.nodeHeight = [&g](nc::NodeId id) { return NodeItem::estimatedHeight(g, id); };
+  opt.verticalGap = 36;
+  return nc::layeredLayout(g, opt);
+}
+
+}  // namespace
+
 void Document::autoLayout() {
   if (graph_.size() == 0) return;
   std::map<nc::NodeId, QPointF> to;
-  for (const nc::NodePosition& p : nc::layeredLayout(graph_)) to[p.id] = QPointF(p.x, p.y);
+  for (const nc::NodePosition& p : layoutFor(graph_)) to[p.id] = QPointF(p.x, p.y);
   auto* cmd = new MoveNodesCommand(graph_, to, -1, tr("Auto layout"));
   stack_->push(cmd);
 }
@@ -267,7 +281,7 @@ bool needsLayout(const nc::Graph& g) {
 }
 
 void layOut(nc::Graph& g) {
-  for (const nc::NodePosition& p : nc::layeredLayout(g)) g.setPosition(p.id, p.x, p.y);
+  for (const nc::NodePosition& p : layoutFor(g)) g.setPosition(p.id, p.x, p.y);
 }
 
 }  // namespace

@@ -205,15 +205,31 @@ void NodeItem::refresh() {
                                  Qt::ElideRight, kWidth - 20);
   }
   hasThumbArea_ = n->numOutputs > 0;
-  double h = kHeader + 6 + std::max(inPorts_.size(), outPorts_.size()) * kPortRow;
-  h += 4 + kLine * (attrLines_.size() + 1 + (statsText_.isEmpty() ? 0 : 1));
-  if (hasThumbArea_) h += kThumbH + 6;
-  h += 6;
+  double h = heightFor(int(std::max(inPorts_.size(), outPorts_.size())), int(attrLines_.size()), !statsText_.isEmpty(),
+                       hasThumbArea_);
   if (std::abs(h - height_) > 0.01) {
     prepareGeometryChange();
     height_ = h;
   }
   update();
+}
+
+double NodeItem::heightFor(int portRows, int attrLines, bool statsLine, bool thumbnail) {
+  double h = kHeader + 6 + portRows * kPortRow;
+  h += 4 + kLine * (attrLines + 1 + (statsLine ? 1 : 0));
+  if (thumbnail) h += kThumbH + 6;
+  return h + 6;
+}
+
+double NodeItem::estimatedHeight(const nc::Graph& g, nc::NodeId id) {
+  const nc::Node& n = g.node(id);
+  const nc::OpSpec* spec = nc::findOp(n.op);
+  int shownAttrs = 0;
+  for (auto& [k, v] : n.attrs)
+    if (!(n.op == "Input" && (k == "value" || k == "shape" || k == "dtype"))) ++shownAttrs;
+  int attrLines = std::min(2, (shownAttrs + 1) / 2);
+  bool stats = spec && !spec->pseudo;
+  return heightFor(std::max(int(n.inputs.size()), n.numOutputs), attrLines, stats, n.numOutputs > 0);
 }
 
 void NodeItem::outputChanged() {
@@ -261,7 +277,7 @@ void NodeItem::paintSimple(QPainter* p) {
   const CanvasTheme& th = graphScene()->theme();
   p->setRenderHint(QPainter::Antialiasing, false);
   QRectF r(0, 0, kWidth, height_);
-  p->setPen(isSelected() ? QPen(th.nodeSelected, 0) : Qt::NoPen);
+  p->setPen(isSelected() ? QPen(th.nodeSelected, 0) : QPen(th.nodeBorder, 0));
   p->setBrush(th.nodeBody);
   p->drawRect(r);
   p->fillRect(QRectF(0, 0, kWidth, kHeader), hasError() ? th.error : th.categoryColour(category_));

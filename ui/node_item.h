@@ -28,6 +28,11 @@ class NodeItem : public QGraphicsItem {
   static constexpr double kLodThreshold = 0.4;
 
   NodeItem(Document& doc, nc::NodeId id);
+  // Height of a node drawn with these rows (the layout's estimate uses it too).
+  static double heightFor(int portRows, int attrLines, bool statsLine, bool thumbnail);
+  // Height a node of the graph will have, estimated from the model alone (for layout before
+  // the items exist).
+  static double estimatedHeight(const nc::Graph& g, nc::NodeId id);
   int type() const override { return Type; }
   nc::NodeId nodeId() const { return id_; }
 

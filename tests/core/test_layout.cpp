@@ -120,6 +120,23 @@ class TestLayout : public QObject {
     QVERIFY((m[a1].y < m[b1].y) == (m[a2].y < m[b2].y));
   }
 
+  void nodeHeightsKeepTallNodesApart() {
+    // x feeds a tall and a short node in the same layer.
+    Graph g;
+    NodeId x = g.addNode("Input"), tall = g.addNode("SiLU"), small = g.addNode("Sigmoid");
+    g.connect({x, 0}, {tall, 0});
+    g.connect({x, 0}, {small, 0});
+    LayoutOptions opt;
+    opt.nodeHeight = [&](NodeId id) { return id == tall ? 500.0 : 80.0; };
+    opt.verticalGap = 30;
+    auto m = byId(layeredLayout(g, opt));
+    QCOMPARE(m[tall].x, m[small].x);
+    const NodePosition& upper = m[tall].y < m[small].y ? m[tall] : m[small];
+    const NodePosition& lower = m[tall].y < m[small].y ? m[small] : m[tall];
+    double upperHeight = upper.id == tall ? 500 : 80;
+    QVERIFY(lower.y - upper.y >= upperHeight + 30 - 1e-9);
+  }
+
   void generatedGraphsKeepInvariants() {
     for (uint64_t seed : {1u, 2u, 3u}) {
       Graph g = generated(300, seed);

@@ -178,6 +178,12 @@ class TestEditor : public QObject {
       QVERIFY(!item->hasError());
     }
     QCOMPARE(scene()->nodeItem(c_.out)->shapeText(), QString("1×6×10×12"));
+    // The layout's height estimate (made before items exist) covers the drawn node.
+    for (nc::NodeId id : {c_.in, c_.bn, c_.act, c_.out}) {
+      double drawn = scene()->nodeItem(id)->boundingRect().height() - 2;
+      double est = NodeItem::estimatedHeight(doc()->graph(), id);
+      QVERIFY2(est >= drawn && est <= drawn + 30, qPrintable(QString("%1 vs %2").arg(est).arg(drawn)));
+    }
     // Editing the graph input's shape propagates to every node and its preview.
     doc()->setAttribute(c_.in, "shape", std::vector<int64_t>{2, 6, 5, 7});
     settle();
