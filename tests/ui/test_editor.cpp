@@ -156,6 +156,10 @@ class TestEditor : public QObject {
     c_.out = drop("Output", QPointF(900, 100));
     QVERIFY(c_.bn && c_.act && c_.out);
     QCOMPARE(scene()->nodeItemCount(), size_t(4));
+    // Dropped where the mouse was (the header's middle under the cursor).
+    QRectF bnRect = scene()->nodeItem(c_.bn)->sceneBoundingRect();
+    QVERIFY2(bnRect.contains(QPointF(380, 100)), "node not placed at the drop position");
+    QVERIFY(std::abs(doc()->graph().node(c_.bn).x + NodeItem::kWidth / 2 - 380) < 2);
     doc()->setAttribute(c_.in, "shape", std::vector<int64_t>{1, 6, 10, 12});
     for (int p = 1; p <= 4; ++p)
       doc()->setConstant(c_.bn, p, vec(std::vector<float>(6, p == 4 ? 1.5f : 0.25f * float(p))));
