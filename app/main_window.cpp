@@ -293,6 +293,8 @@ void MainWindow::setDarkTheme(bool dark, bool persist) {
   if (persist) QSettings().setValue("view/dark", dark);
 }
 
+void MainWindow::setProgressDelay(int ms) { progressDelay_->setInterval(ms); }
+
 void MainWindow::updateTitle() {
   setWindowTitle(QString("%1[*] — NetCanvas").arg(doc_->displayName()));
   setWindowModified(doc_->isModified());

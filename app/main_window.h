@@ -48,6 +48,8 @@ class MainWindow : public QMainWindow {
   void offerRecovery(const QString& path);
   // `persist`: remember the choice in the settings (not for one-off runs like --screenshot).
   void setDarkTheme(bool dark, bool persist = true);
+  // Evaluations shorter than this never show the progress bar (default 300 ms).
+  void setProgressDelay(int ms);
   // What the inspector's "load" buttons do once a file is chosen (one undo step each); false
   // with a message box (interactive) or the status bar on error.
   bool loadNpyFile(nc::NodeId id, int port, const QString& path, bool interactive = true);

@@ -696,10 +696,11 @@ class TestEditor : public QObject {
   }
 
   void longEvaluationShowsProgressAndCancels() {
-    // 400 SiLUs on [1,16,128,128]: long enough to watch, and the UI stays responsive.
+    // 400 SiLUs on [1,16,96,96]: long enough to watch, and the UI stays responsive.
+    w_->setProgressDelay(0);
     nc::Graph g;
     nc::NodeId prev = g.addNode("Input", "x");
-    g.setAttr(prev, "shape", std::vector<int64_t>{1, 16, 128, 128});
+    g.setAttr(prev, "shape", std::vector<int64_t>{1, 16, 96, 96});
     for (int i = 0; i < 400; ++i) {
       nc::NodeId s = g.addNode("SiLU");
       g.connect({prev, 0}, {s, 0});

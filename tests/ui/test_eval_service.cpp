@@ -91,7 +91,7 @@ class TestEvalService : public QObject {
     EvalService ev;
     QSignalSpy progress(&ev, &EvalService::progress);
     QSignalSpy cancelled(&ev, &EvalService::cancelled);
-    nc::Graph big = chain(400, {1, 16, 128, 128});
+    nc::Graph big = chain(300, {1, 16, 96, 96});
     auto t0 = std::chrono::steady_clock::now();
     ev.schedule(big);
     // The caller is not blocked by the evaluation.
