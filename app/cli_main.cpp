@@ -2,6 +2,7 @@
 // Any failure prints exactly one line "netcanvas-cli: <message>" on stderr and exits non-zero
 // (1: the operation failed, 2: the command line is wrong).
 #include <omp.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <chrono>
@@ -15,7 +16,6 @@
 #include <sstream>
 #include <string>
 #include <vector>
-#include <unistd.h>
 
 #include "core/error.h"
 #include "core/evaluator.h"
@@ -70,8 +70,8 @@ struct Args {
   std::vector<std::string> flags;
 
   // `withValue`: options taking a value; `flagNames`: options without one.
-  Args(const std::string& cmd, int argc, char** argv, int start, const std::vector<std::string>& withValue,
-       const std::vector<std::string>& flagNames) {
+  Args(const std::string& cmd, int argc, char** argv, int start,
+       const std::vector<std::string>& withValue, const std::vector<std::string>& flagNames) {
     for (int i = start; i < argc; ++i) {
       std::string a = argv[i];
       if (a.size() > 1 && a[0] == '-') {
@@ -88,7 +88,8 @@ struct Args {
             value = argv[++i];
           }
           options.emplace(a, value);
-        } else if (std::find(flagNames.begin(), flagNames.end(), a) != flagNames.end() && !inlineValue) {
+        } else if (std::find(flagNames.begin(), flagNames.end(), a) != flagNames.end() &&
+                   !inlineValue) {
           flags.push_back(a);
         } else {
           throw UsageError("unknown option '" + a + "' for '" + cmd + "' (see --help)");
@@ -98,7 +99,9 @@ struct Args {
       }
     }
   }
-  bool flag(const std::string& f) const { return std::find(flags.begin(), flags.end(), f) != flags.end(); }
+  bool flag(const std::string& f) const {
+    return std::find(flags.begin(), flags.end(), f) != flags.end();
+  }
   std::optional<std::string> get(const std::string& o) const {
     auto [b, e] = options.equal_range(o);
     if (b == e) return std::nullopt;
@@ -118,34 +121,39 @@ int parseInt(const std::string& s, const std::string& what, int lo, int hi) {
     if (used != s.size() || v < lo || v > hi) throw 0;
     return int(v);
   } catch (...) {
-    throw UsageError(what + " must be an integer in " + std::to_string(lo) + ".." + std::to_string(hi) + ", got '" +
-                     s + "'");
+    throw UsageError(what + " must be an integer in " + std::to_string(lo) + ".." +
+                     std::to_string(hi) + ", got '" + s + "'");
   }
 }
 
 std::string onlyPositional(const Args& a, const std::string& cmd, const std::string& what) {
   if (a.positional.empty()) throw UsageError("'" + cmd + "' needs " + what + " (see --help)");
-  if (a.positional.size() > 1) throw UsageError("'" + cmd + "' takes one " + what + ", got '" + a.positional[1] + "' too");
+  if (a.positional.size() > 1)
+    throw UsageError("'" + cmd + "' takes one " + what + ", got '" + a.positional[1] + "' too");
   return a.positional[0];
 }
 
 std::string typeString(const TensorType* t) {
   if (!t) return "unknown";
-  return std::string(dtypeName(t->dtype)) + (t->rankKnown ? shapeToString(t->dims) : std::string("[?]"));
+  return std::string(dtypeName(t->dtype)) +
+         (t->rankKnown ? shapeToString(t->dims) : std::string("[?]"));
 }
 
-std::string tensorString(const Tensor& t) { return std::string(dtypeName(t.dtype())) + shapeToString(t.shape()); }
+std::string tensorString(const Tensor& t) {
+  return std::string(dtypeName(t.dtype())) + shapeToString(t.shape());
+}
 
 void printReport(const ValidationReport& r) {
   std::cout << "  ONNX checker: " << (r.checkerRun ? "passed" : "skipped") << "\n";
-  std::cout << "  ONNX strict shape inference: " << (r.shapeInferenceRun ? "passed" : "skipped") << "\n";
+  std::cout << "  ONNX strict shape inference: " << (r.shapeInferenceRun ? "passed" : "skipped")
+            << "\n";
   for (auto& n : r.notes) std::cout << "  note: " << n << "\n";
 }
 
 // ---------------------------------------------------------------- inputs
 
 struct Feeds {
-  std::vector<NodeId> inputs;          // graph inputs in order
+  std::vector<NodeId> inputs;  // graph inputs in order
   std::map<std::string, Tensor> byName;
 };
 
@@ -155,10 +163,11 @@ void checkFeed(const Graph& g, NodeId id, const Tensor& t, const std::string& so
   Shape declared = a.ints("shape");
   std::string dtype = a.s("dtype");
   bool ok = t.rank() == int(declared.size()) && dtype == dtypeName(t.dtype());
-  for (size_t i = 0; ok && i < declared.size(); ++i) ok = declared[i] < 0 || declared[i] == t.shape()[i];
+  for (size_t i = 0; ok && i < declared.size(); ++i)
+    ok = declared[i] < 0 || declared[i] == t.shape()[i];
   if (!ok)
-    throw Error(source + ": input '" + n.name + "' expects " + dtype + shapeToString(declared) + ", got " +
-                tensorString(t));
+    throw Error(source + ": input '" + n.name + "' expects " + dtype + shapeToString(declared) +
+                ", got " + tensorString(t));
 }
 
 Feeds gatherFeeds(const Graph& g, const Args& a) {
@@ -170,7 +179,8 @@ Feeds gatherFeeds(const Graph& g, const Args& a) {
       fs::path p = fs::path(*dir) / ("input_" + std::to_string(i) + ".pb");
       if (!fs::exists(p)) break;
       if (i >= f.inputs.size())
-        throw Error(p.string() + ": the model has only " + std::to_string(f.inputs.size()) + " inputs");
+        throw Error(p.string() + ": the model has only " + std::to_string(f.inputs.size()) +
+                    " inputs");
       Tensor t = readTensorFile(p.string());
       checkFeed(g, f.inputs[i], t, p.string());
       f.byName[g.node(f.inputs[i]).name] = t;
@@ -178,13 +188,15 @@ Feeds gatherFeeds(const Graph& g, const Args& a) {
   }
   for (const std::string& spec : a.all("--input")) {
     auto eq = spec.find('=');
-    if (eq == std::string::npos || eq == 0) throw UsageError("--input expects NAME=FILE, got '" + spec + "'");
+    if (eq == std::string::npos || eq == 0)
+      throw UsageError("--input expects NAME=FILE, got '" + spec + "'");
     std::string name = spec.substr(0, eq), file = spec.substr(eq + 1);
     const Node* n = g.findByName(name);
     if (!n || n->op != "Input") {
       std::string names;
       for (NodeId id : f.inputs) names += (names.empty() ? "" : ", ") + g.node(id).name;
-      throw Error("--input " + name + ": the model has no input named '" + name + "' (inputs: " + names + ")");
+      throw Error("--input " + name + ": the model has no input named '" + name +
+                  "' (inputs: " + names + ")");
     }
     Tensor t = readTensorFile(file);
     checkFeed(g, n->id, t, file);
@@ -200,7 +212,8 @@ std::vector<Tensor> evaluateOnce(Evaluator& ev, const Graph& g) {
   std::vector<Tensor> outs = ev.graphOutputs(g);
   std::vector<NodeId> outNodes = g.outputNodes();
   for (size_t i = 0; i < outs.size(); ++i)
-    if (outs[i].empty()) throw Error("output '" + g.node(outNodes[i]).name + "' was not computed (is it connected?)");
+    if (outs[i].empty())
+      throw Error("output '" + g.node(outNodes[i]).name + "' was not computed (is it connected?)");
   return outs;
 }
 
@@ -223,7 +236,8 @@ int cmdExport(const Args& a) {
   Graph g = loadGraphFile(in);
   ValidationReport report;
   exportModel(g, *out, opt, &report);
-  std::cout << "exported " << in << " -> " << *out << " (opset " << opt.opset << ", " << g.size() << " nodes)\n";
+  std::cout << "exported " << in << " -> " << *out << " (opset " << opt.opset << ", " << g.size()
+            << " nodes)\n";
   printReport(report);
   return 0;
 }
@@ -252,7 +266,8 @@ int cmdValidate(const Args& a) {
     if (n.op != "Input" && n.op != "Output") ++ops[n.op];
     for (const InputBinding& b : n.inputs) {
       if (b.constant.empty()) continue;
-      bool dup = std::any_of(seen.begin(), seen.end(), [&](const Tensor& t) { return t.sharesStorageWith(b.constant); });
+      bool dup = std::any_of(seen.begin(), seen.end(),
+                             [&](const Tensor& t) { return t.sharesStorageWith(b.constant); });
       if (dup) continue;
       seen.push_back(b.constant);
       params += b.constant.numel();
@@ -266,7 +281,8 @@ int cmdValidate(const Args& a) {
   std::cout << "ops (" << total << "):\n";
   for (auto& [op, c] : ops) std::cout << "  " << op << ": " << c << "\n";
   std::cout << "inputs:\n";
-  for (NodeId id : g.inputNodes()) std::cout << "  " << g.node(id).name << ": " << typeString(info.type({id, 0})) << "\n";
+  for (NodeId id : g.inputNodes())
+    std::cout << "  " << g.node(id).name << ": " << typeString(info.type({id, 0})) << "\n";
   std::cout << "outputs:\n";
   for (NodeId id : g.outputNodes()) {
     const Node& o = g.node(id);
@@ -314,8 +330,7 @@ int cmdRun(const Args& a) {
     }
     size_t finite = v.size() - nonFinite;
     std::cout << "output " << i << " '" << g.node(outNodes[i]).name << "': " << tensorString(t);
-    if (finite)
-      std::cout << "  min " << mn << "  max " << mx << "  mean " << sum / double(finite);
+    if (finite) std::cout << "  min " << mn << "  max " << mx << "  mean " << sum / double(finite);
     if (nonFinite) std::cout << "  non-finite " << nonFinite;
     std::cout << "\n  first values:";
     for (size_t k = 0; k < std::min<size_t>(6, v.size()); ++k) std::cout << " " << v[k];
@@ -367,7 +382,8 @@ int cmdBench(const Args& a) {
   std::optional<fs::path> tmpModel;
   if (ort) {
     if (!isOnnxPath(path)) {
-      tmpModel = fs::temp_directory_path() / ("netcanvas-bench-" + std::to_string(::getpid()) + ".onnx");
+      tmpModel =
+          fs::temp_directory_path() / ("netcanvas-bench-" + std::to_string(::getpid()) + ".onnx");
       modelPath = tmpModel->string();
       exportModel(g, modelPath);
     }
@@ -381,33 +397,42 @@ int cmdBench(const Args& a) {
     if (ortResult->ms.empty()) throw Error("ONNX Runtime returned no timings");
   }
 
-  std::printf("model: %s (%zu nodes, %zu recomputed per iteration)\n", path.c_str(), g.size(), recomputed);
-  std::printf("measured: Evaluator::run over the whole graph after re-feeding every input (kernels built once,\n"
-              "          1 warm-up run); ONNX Runtime: session.run only, 1 warm-up run\n");
+  std::printf("model: %s (%zu nodes, %zu recomputed per iteration)\n", path.c_str(), g.size(),
+              recomputed);
+  std::printf(
+      "measured: Evaluator::run over the whole graph after re-feeding every input (kernels built "
+      "once,\n"
+      "          1 warm-up run); ONNX Runtime: session.run only, 1 warm-up run\n");
   std::printf("threads: %d, iterations: %d\n", threads, iters);
   std::printf("ours:   median %9.3f ms   min %9.3f ms\n", oursMedian, oursMin);
   if (ortResult) {
-    double ortMedian = median(ortResult->ms), ortMin = *std::min_element(ortResult->ms.begin(), ortResult->ms.end());
+    double ortMedian = median(ortResult->ms),
+           ortMin = *std::min_element(ortResult->ms.begin(), ortResult->ms.end());
     double maxDiff = 0;
     for (size_t i = 0; i < std::min(ours.size(), ortResult->outputs.size()); ++i) {
       std::vector<float> x = ours[i].toFloatVector(), y = ortResult->outputs[i].toFloatVector();
-      if (x.size() != y.size()) throw Error("ONNX Runtime's output " + std::to_string(i) + " has a different shape");
-      for (size_t k = 0; k < x.size(); ++k) maxDiff = std::max(maxDiff, double(std::fabs(x[k] - y[k])));
+      if (x.size() != y.size())
+        throw Error("ONNX Runtime's output " + std::to_string(i) + " has a different shape");
+      for (size_t k = 0; k < x.size(); ++k)
+        maxDiff = std::max(maxDiff, double(std::fabs(x[k] - y[k])));
     }
     std::printf("ORT:    median %9.3f ms   min %9.3f ms\n", ortMedian, ortMin);
-    std::printf("ratio ours/ORT: median %.2f   min %.2f   (max |ours - ORT| = %.3g)\n", oursMedian / ortMedian,
-                oursMin / ortMin, maxDiff);
-    std::printf("RESULT threads=%d ours_median_ms=%.3f ours_min_ms=%.3f ort_median_ms=%.3f ort_min_ms=%.3f ratio=%.3f\n",
-                threads, oursMedian, oursMin, ortMedian, ortMin, oursMedian / ortMedian);
+    std::printf("ratio ours/ORT: median %.2f   min %.2f   (max |ours - ORT| = %.3g)\n",
+                oursMedian / ortMedian, oursMin / ortMin, maxDiff);
+    std::printf(
+        "RESULT threads=%d ours_median_ms=%.3f ours_min_ms=%.3f ort_median_ms=%.3f ort_min_ms=%.3f "
+        "ratio=%.3f\n",
+        threads, oursMedian, oursMin, ortMedian, ortMin, oursMedian / ortMedian);
   } else {
-    std::printf("RESULT threads=%d ours_median_ms=%.3f ours_min_ms=%.3f\n", threads, oursMedian, oursMin);
+    std::printf("RESULT threads=%d ours_median_ms=%.3f ours_min_ms=%.3f\n", threads, oursMedian,
+                oursMin);
   }
   return 0;
 }
 
 // Hidden: writes the benchmark models (tools/bench.sh). Needs the Conv op.
 int cmdMakeBenchModel(const Args& a) {
-  std::string name = onlyPositional(a, "make-bench-model", "a model name (c3k2, conv64)");
+  std::string name = onlyPositional(a, "make-bench-model", "a model name (c3k2, conv64, bnsilu)");
   auto out = a.get("-o");
   if (!out) throw UsageError("'make-bench-model' needs -o FILE");
   Graph g;
@@ -418,7 +443,8 @@ int cmdMakeBenchModel(const Args& a) {
   };
   auto uniformT = [](int64_t n, float lo, float hi, uint64_t seed) {
     Tensor t = randomNormal({n}, seed);
-    for (float& v : t.floats()) v = lo + (hi - lo) * float(0.5 * (1.0 + std::erf(v / std::sqrt(2.0))));
+    for (float& v : t.floats())
+      v = lo + (hi - lo) * float(0.5 * (1.0 + std::erf(v / std::sqrt(2.0))));
     return t;
   };
   auto conv = [&](int64_t cin, int64_t cout, int64_t hw, NodeId& x, NodeId& c) {
@@ -455,11 +481,30 @@ int cmdMakeBenchModel(const Args& a) {
     NodeId o = g.addNode("Output", "y");
     g.connect({c, 0}, {o, 0});
     g.setPosition(o, 400, 0);
+  } else if (name == "bnsilu") {
+    x = g.addNode("Input", "x");
+    g.setAttr(x, "shape", Shape{1, 512, 20, 20});
+    g.setAttr(x, "seed", int64_t(1));
+    NodeId bn = g.addNode("BatchNormalization", "bn");
+    g.setConstant(bn, 1, uniformT(512, 0.8f, 1.2f, 4));
+    g.setConstant(bn, 2, uniformT(512, -0.1f, 0.1f, 5));
+    g.setConstant(bn, 3, uniformT(512, -0.5f, 0.5f, 6));
+    g.setConstant(bn, 4, uniformT(512, 0.5f, 2.0f, 7));
+    NodeId act = g.addNode("SiLU", "act");
+    NodeId o = g.addNode("Output", "y");
+    g.connect({x, 0}, {bn, 0});
+    g.connect({bn, 0}, {act, 0});
+    g.connect({act, 0}, {o, 0});
+    g.setPosition(bn, 200, 0);
+    g.setPosition(act, 400, 0);
+    g.setPosition(o, 600, 0);
   } else {
-    throw UsageError("unknown benchmark model '" + name + "' (c3k2, conv64)");
+    throw UsageError("unknown benchmark model '" + name + "' (c3k2, conv64, bnsilu)");
   }
-  if (isOnnxPath(*out)) exportModel(g, *out);
-  else saveProject(g, *out);
+  if (isOnnxPath(*out))
+    exportModel(g, *out);
+  else
+    saveProject(g, *out);
   std::cout << "wrote " << *out << "\n";
   return 0;
 }
@@ -490,7 +535,8 @@ int dispatch(int argc, char** argv) {
   if (cmd == "export") return cmdExport(Args(cmd, argc, argv, 2, {"-o", "--opset"}, {}));
   if (cmd == "validate") return cmdValidate(Args(cmd, argc, argv, 2, {}, {}));
   if (cmd == "run") return cmdRun(Args(cmd, argc, argv, 2, {"--data", "--input", "--out"}, {}));
-  if (cmd == "bench") return cmdBench(Args(cmd, argc, argv, 2, {"--data", "--iters", "--threads"}, {"--ort"}));
+  if (cmd == "bench")
+    return cmdBench(Args(cmd, argc, argv, 2, {"--data", "--iters", "--threads"}, {"--ort"}));
   if (cmd == "make-bench-model") return cmdMakeBenchModel(Args(cmd, argc, argv, 2, {"-o"}, {}));
   throw UsageError("unknown command '" + cmd + "' (see --help)");
 }

@@ -15,6 +15,7 @@ struct Evaluator::Entry {
   std::unique_ptr<Kernel> kernel;
   std::map<std::string, AttrValue> kernelAttrs;
   bool kernelIsReference = false;
+  int kernelOutputs = 0;  // kernels may compute optional outputs only when the node has them
 };
 
 Evaluator::Evaluator() = default;
@@ -87,7 +88,7 @@ EvalReport Evaluator::run(const Graph& g, const EvalOptions& options) {
       versions.push_back(f == feeds_.end() ? 0 : f->second.second);
     }
     bool stale = e.failed || e.nodeRevision != n.revision || e.inputVersions != versions ||
-                 e.outputs.size() != size_t(n.numOutputs);  // Output nodes have none, and are not stale for that
+                 e.outputs.size() < size_t(n.numOutputs);  // not `empty()`: Output nodes have none
     if (!stale) {
       ++done;
       continue;
@@ -117,12 +118,14 @@ EvalReport Evaluator::run(const Graph& g, const EvalOptions& options) {
           inputs.push_back(f->second.first);
         }
       }
-      if (!e.kernel || !sameAttrs(e.kernelAttrs, n.attrs) || e.kernelIsReference != options.reference) {
+      if (!e.kernel || !sameAttrs(e.kernelAttrs, n.attrs) || e.kernelIsReference != options.reference ||
+          e.kernelOutputs != n.numOutputs) {
         AttrReader reader(*spec, n);
         const KernelFactory& make = (options.reference || !spec->fast) ? spec->reference : spec->fast;
         e.kernel = make(reader);
         e.kernelAttrs = n.attrs;
         e.kernelIsReference = options.reference;
+        e.kernelOutputs = n.numOutputs;
       }
       e.outputs = e.kernel->compute(inputs);
       e.failed = false;

@@ -10,6 +10,15 @@
 
 namespace nc {
 
+namespace {
+// Leading outputs that every node of the op has (neither optional nor variadic).
+int requiredOutputs(const OpSpec& spec) {
+  int n = 0;
+  while (n < int(spec.outputs.size()) && !spec.outputs[size_t(n)].optional && !spec.outputs[size_t(n)].variadic) ++n;
+  return n;
+}
+}  // namespace
+
 Graph::Graph(const Graph& o)
     : nodes_(o.nodes_), out_(o.out_), nextId_(o.nextId_), revisionCounter_(o.revisionCounter_), names_(o.names_),
       nameHint_(o.nameHint_) {}
@@ -74,7 +83,10 @@ NodeId Graph::addNode(const std::string& op, const std::string& name) {
     if (!p.variadic) ++fixed;
   bool variadic = !spec->inputs.empty() && spec->inputs.back().variadic;
   n.inputs.resize(fixed + (variadic ? 1 : 0));
-  n.numOutputs = int(spec->outputs.size());
+  // Required outputs only; optional trailing ones appear through setOutputCount. A variadic
+  // output (Split) starts with one port.
+  n.numOutputs = requiredOutputs(*spec);
+  if (n.numOutputs == 0 && !spec->outputs.empty()) n.numOutputs = 1;
   touch(n);
   NodeId id = n.id;
   names_.insert(n.name);
@@ -200,6 +212,25 @@ void Graph::setInputCount(NodeId id, int count) {
   }
   n.inputs.resize(size_t(count));
   touch(n);
+  notify([&](GraphObserver& o) { o.nodeChanged(id); });
+}
+
+void Graph::setOutputCount(NodeId id, int count) {
+  Node& n = mut(id);
+  const OpSpec* spec = findOp(n.op);
+  if (!spec || spec->outputs.empty()) throw Error("op " + n.op + " has no outputs");
+  const int required = std::max(1, requiredOutputs(*spec));
+  const bool variadic = spec->outputs.back().variadic;
+  if (count < required || (!variadic && count > int(spec->outputs.size())))
+    throw Error("op " + n.op + " has " + std::to_string(required) + " to " +
+                (variadic ? std::string("any number of") : std::to_string(spec->outputs.size())) + " outputs, not " +
+                std::to_string(count));
+  if (count == n.numOutputs) return;
+  for (int p = count; p < n.numOutputs; ++p)
+    for (const PortRef& to : consumers({id, p})) disconnect(to);
+  Node& node = mut(id);
+  node.numOutputs = count;
+  touch(node);
   notify([&](GraphObserver& o) { o.nodeChanged(id); });
 }
 

@@ -83,7 +83,11 @@ class Graph {
   void setAttr(NodeId id, const std::string& name, AttrValue value);
   void clearAttr(NodeId id, const std::string& name);
   void setConstant(NodeId id, int port, Tensor value);
-  void setInputCount(NodeId id, int count);  // variadic ops (Concat, Sum, ...)
+  void setInputCount(NodeId id, int count);  // variadic inputs (Concat, Sum, ...)
+  // How many outputs the node exposes: from its required outputs up to all of the spec's
+  // (optional trailing ones: MaxPool's Indices, BatchNorm's training statistics), or any number
+  // >= 1 for a variadic output (Split). Dropped ports lose their connections.
+  void setOutputCount(NodeId id, int count);
   void setName(NodeId id, const std::string& name);
   void setPosition(NodeId id, double x, double y);
 

@@ -122,6 +122,10 @@ AttrValue attrFromProto(const onnx::AttributeProto& a, const std::string& nodeWh
     case onnx::AttributeProto::INTS: return std::vector<int64_t>(a.ints().begin(), a.ints().end());
     case onnx::AttributeProto::FLOATS: return std::vector<float>(a.floats().begin(), a.floats().end());
     case onnx::AttributeProto::TENSOR: return fromProto(a.t());
+    case onnx::AttributeProto::SPARSE_TENSOR:
+      throw Error(nodeWhat + ": attribute '" + a.name() + "' is a sparse tensor; sparse tensors are not supported");
+    case onnx::AttributeProto::STRINGS:
+      throw Error(nodeWhat + ": attribute '" + a.name() + "' is a list of strings; string data is not supported");
     default:
       throw Error(nodeWhat + ": attribute '" + a.name() + "' has an unsupported type (" +
                   std::to_string(int(a.type())) + ")");
@@ -444,7 +448,15 @@ Graph importModelBytes(const std::string& bytes, const ImportOptions& opt) {
       else if (auto jt = inits.find(vn); jt != inits.end()) g.setConstant(id, i, jt->second);
       else throw Error(what + ": input '" + vn + "' is not produced by any earlier node, input or initializer");
     }
-    if (np.output_size() > g.node(id).numOutputs)
+    // Optional trailing outputs (MaxPool Indices, BatchNorm training statistics) and variadic
+    // ones (Split): expose as many ports as the ONNX node uses; trailing "" outputs are absent.
+    int usedOutputs = np.output_size();
+    while (usedOutputs > 0 && np.output(usedOutputs - 1).empty()) --usedOutputs;
+    const bool variadicOut = !spec->outputs.empty() && spec->outputs.back().variadic;
+    if (usedOutputs != g.node(id).numOutputs && usedOutputs >= 1 &&
+        (variadicOut || usedOutputs <= int(spec->outputs.size())))
+      g.setOutputCount(id, usedOutputs);
+    if (usedOutputs > g.node(id).numOutputs)
       throw Error(what + " has " + std::to_string(np.output_size()) + " outputs; " +
                   std::to_string(g.node(id).numOutputs) + " are supported");
     for (int p = 0; p < np.output_size(); ++p)
@@ -500,7 +512,12 @@ void writeTensorFile(const std::string& path, const Tensor& t, const std::string
 
 std::string readFileBytes(const std::string& path) {
   std::ifstream f(path, std::ios::binary);
-  if (!f) throw Error("cannot open '" + path + "' for reading");
+  if (!f) {
+    std::string msg = "cannot open '";
+    msg += path;
+    msg += "' for reading";
+    throw Error(msg);
+  }
   std::ostringstream ss;
   ss << f.rdbuf();
   return ss.str();
@@ -510,7 +527,10 @@ void writeFileAtomic(const std::string& path, const std::string& bytes) {
   namespace fs = std::filesystem;
   fs::path target(path);
   fs::path dir = target.has_parent_path() ? target.parent_path() : fs::path(".");
-  std::string tmpl = (dir / ("." + target.filename().string() + ".XXXXXX")).string();
+  std::string leaf = ".";
+  leaf += target.filename().string();
+  leaf += ".XXXXXX";
+  std::string tmpl = (dir / leaf).string();
   std::vector<char> buf(tmpl.begin(), tmpl.end());
   buf.push_back('\0');
   int fd = mkstemp(buf.data());

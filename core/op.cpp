@@ -21,6 +21,12 @@ PortSpec optionalIn(std::string name, std::string doc) {
   p.optional = true;
   return p;
 }
+PortSpec buffer(std::string name, std::string doc) {
+  PortSpec p = param(std::move(name), false, std::move(doc));
+  p.buffer = true;
+  return p;
+}
+PortSpec optionalOut(std::string name, std::string doc) { return optionalIn(std::move(name), std::move(doc)); }
 PortSpec variadicIn(std::string name, std::string doc) {
   PortSpec p = in(std::move(name), std::move(doc));
   p.variadic = true;

@@ -20,8 +20,9 @@ namespace nc {
 struct PortSpec {
   std::string name;         // ONNX input/output name (X, W, B, scale, ...)
   bool optional = false;    // may stay unbound
-  bool variadic = false;    // last port only: repeats (Concat inputs)
+  bool variadic = false;    // last port only: repeats (Concat inputs, Split outputs)
   bool param = false;       // weight-like: usually a constant owned by the node
+  bool buffer = false;      // a param that is state, not trained (BatchNorm running statistics)
   std::string doc;
 };
 
@@ -31,6 +32,9 @@ PortSpec in(std::string name, std::string doc = {});
 PortSpec param(std::string name, bool optional = false, std::string doc = {});
 PortSpec optionalIn(std::string name, std::string doc = {});
 PortSpec variadicIn(std::string name, std::string doc = {});
+PortSpec buffer(std::string name, std::string doc = {});  // param() that is not trained
+// For OpSpec::outputs: an optional trailing output (a node exposes it after Graph::setOutputCount).
+PortSpec optionalOut(std::string name, std::string doc = {});
 
 struct AttrSpec {
   std::string name;  // ONNX attribute name
@@ -111,10 +115,15 @@ class InferContext {
   // Fails with an ONNX-style message; `input` names the offending input port (-1: none).
   [[noreturn]] void fail(const std::string& message, int input = -1) const;
   const std::string& nodeName() const { return attrs.node().name; }
+  // Publishes a statically known output value (e.g. Shape of a fully known input), so that
+  // shape inference downstream (Reshape, Slice, ...) can use it.
+  void setValue(int output, Tensor value) const { published_.emplace_back(output, std::move(value)); }
+  const std::vector<std::pair<int, Tensor>>& publishedValues() const { return published_; }
 
  private:
   std::vector<std::optional<TensorType>> inputs_;
   std::vector<const Tensor*> values_;
+  mutable std::vector<std::pair<int, Tensor>> published_;
 };
 
 using InferFn = std::function<std::vector<TensorType>(const InferContext&)>;

@@ -17,7 +17,8 @@
 
 namespace nc {
 
-static_assert(std::endian::native == std::endian::little, "project weights are stored little-endian");
+static_assert(std::endian::native == std::endian::little,
+              "project weights are stored little-endian");
 
 namespace {
 
@@ -61,7 +62,8 @@ class Writer {
   json tensorRef(const Tensor& t) {
     if (t.empty()) return nullptr;
     for (size_t i = 0; i < tensors_.size(); ++i)
-      if (tensors_[i].sharesStorageWith(t) && tensors_[i].shape() == t.shape() && tensors_[i].dtype() == t.dtype())
+      if (tensors_[i].sharesStorageWith(t) && tensors_[i].shape() == t.shape() &&
+          tensors_[i].dtype() == t.dtype())
         return i;
     // Storage written once: a reshaped view of an earlier tensor reuses its offset.
     size_t offset = 0;
@@ -79,7 +81,10 @@ class Writer {
       weights_.resize((weights_.size() + kAlign - 1) / kAlign * kAlign, '\0');
       blobs_.emplace_back(t, offset);
     }
-    table_.push_back({{"dtype", dtypeName(t.dtype())}, {"shape", t.shape()}, {"offset", offset}, {"bytes", t.bytes()}});
+    table_.push_back({{"dtype", dtypeName(t.dtype())},
+                      {"shape", t.shape()},
+                      {"offset", offset},
+                      {"bytes", t.bytes()}});
     tensors_.push_back(t);
     return tensors_.size() - 1;
   }
@@ -88,17 +93,27 @@ class Writer {
     json j;
     j["type"] = attrTypeName(attrTypeOf(v));
     switch (attrTypeOf(v)) {
-      case AttrType::Int: j["value"] = std::get<int64_t>(v); break;
-      case AttrType::Float: j["value"] = floatToJson(std::get<float>(v)); break;
-      case AttrType::String: j["value"] = std::get<std::string>(v); break;
-      case AttrType::Ints: j["value"] = std::get<std::vector<int64_t>>(v); break;
+      case AttrType::Int:
+        j["value"] = std::get<int64_t>(v);
+        break;
+      case AttrType::Float:
+        j["value"] = floatToJson(std::get<float>(v));
+        break;
+      case AttrType::String:
+        j["value"] = std::get<std::string>(v);
+        break;
+      case AttrType::Ints:
+        j["value"] = std::get<std::vector<int64_t>>(v);
+        break;
       case AttrType::Floats: {
         json a = json::array();
         for (float f : std::get<std::vector<float>>(v)) a.push_back(floatToJson(f));
         j["value"] = a;
         break;
       }
-      case AttrType::Tensor: j["tensor"] = tensorRef(std::get<Tensor>(v)); break;
+      case AttrType::Tensor:
+        j["tensor"] = tensorRef(std::get<Tensor>(v));
+        break;
     }
     return j;
   }
@@ -121,8 +136,10 @@ const json& member(const json& j, const char* key, const std::string& where) {
 }
 
 int64_t asInt(const json& j, const std::string& where) {
-  if (!j.is_number_integer()) throw Error(where + " must be an integer, got " + std::string(j.type_name()));
-  if (j.is_number_unsigned() && j.get<uint64_t>() > uint64_t(INT64_MAX)) throw Error(where + " is out of range");
+  if (!j.is_number_integer())
+    throw Error(where + " must be an integer, got " + std::string(j.type_name()));
+  if (j.is_number_unsigned() && j.get<uint64_t>() > uint64_t(INT64_MAX))
+    throw Error(where + " is out of range");
   return j.get<int64_t>();
 }
 
@@ -161,29 +178,38 @@ class Reader {
     asArray(table, "\"tensors\"");
     if (table.empty()) return;
     if (!weightsInfo) throw Error("the project lists tensors but no \"weights\" entry");
-    if (weights.empty()) throw Error("the weights file (the project path + \".weights\") is missing or empty");
+    if (weights.empty())
+      throw Error("the weights file (the project path + \".weights\") is missing or empty");
     int64_t expectBytes = asInt(member(*weightsInfo, "bytes", "\"weights\""), "\"weights\".bytes");
-    const std::string& expectHash = asString(member(*weightsInfo, "fnv1a64", "\"weights\""), "\"weights\".fnv1a64");
+    const std::string& expectHash =
+        asString(member(*weightsInfo, "fnv1a64", "\"weights\""), "\"weights\".fnv1a64");
     if (int64_t(weights.size()) != expectBytes)
-      throw Error("the weights file has " + std::to_string(weights.size()) + " bytes, the project expects " +
-                  std::to_string(expectBytes) + " (truncated, or from another save)");
+      throw Error("the weights file has " + std::to_string(weights.size()) +
+                  " bytes, the project expects " + std::to_string(expectBytes) +
+                  " (truncated, or from another save)");
     std::string header = weightsHeader();
     if (weights.size() < kAlign || weights.compare(0, sizeof kWeightsMagic - 1, kWeightsMagic) != 0)
       throw Error("the weights file is not a NetCanvas weights file (bad header)");
     if (weights[sizeof kWeightsMagic - 1] != header[sizeof kWeightsMagic - 1])
-      throw Error("the weights file has format version " + std::to_string(int(weights[sizeof kWeightsMagic - 1])) +
-                  ", expected " + std::to_string(kProjectFormatVersion));
+      throw Error("the weights file has format version " +
+                  std::to_string(int(weights[sizeof kWeightsMagic - 1])) + ", expected " +
+                  std::to_string(kProjectFormatVersion));
     if (hex64(fnv1a64(weights)) != expectHash)
-      throw Error("the weights file does not match the project (checksum differs: it is from another save)");
+      throw Error(
+          "the weights file does not match the project (checksum differs: it is from another "
+          "save)");
     std::map<std::pair<uint64_t, uint64_t>, Tensor> byOffset;
     for (size_t i = 0; i < table.size(); ++i) {
       std::string where = "tensor " + std::to_string(i);
       const json& e = table[i];
       const std::string& dt = asString(member(e, "dtype", where), where + " dtype");
       DType dtype;
-      if (dt == "float32") dtype = DType::Float32;
-      else if (dt == "int64") dtype = DType::Int64;
-      else throw Error(where + " has unsupported dtype '" + dt + "'");
+      if (dt == "float32")
+        dtype = DType::Float32;
+      else if (dt == "int64")
+        dtype = DType::Int64;
+      else
+        throw Error(where + " has unsupported dtype '" + dt + "'");
       Shape shape;
       for (auto& d : asArray(member(e, "shape", where), where + " shape")) {
         int64_t v = asInt(d, where + " dimension");
@@ -199,11 +225,13 @@ class Reader {
       int64_t offset = asInt(member(e, "offset", where), where + " offset");
       int64_t bytes = asInt(member(e, "bytes", where), where + " bytes");
       if (bytes != numel * int64_t(dtypeSize(dtype)))
-        throw Error(where + ": " + std::to_string(bytes) + " bytes do not match " + dt + shapeToString(shape));
-      if (offset < int64_t(kAlign) || offset % int64_t(kAlign) != 0 || offset > int64_t(weights.size()) ||
-          bytes > int64_t(weights.size()) - offset)
+        throw Error(where + ": " + std::to_string(bytes) + " bytes do not match " + dt +
+                    shapeToString(shape));
+      if (offset < int64_t(kAlign) || offset % int64_t(kAlign) != 0 ||
+          offset > int64_t(weights.size()) || bytes > int64_t(weights.size()) - offset)
         throw Error(where + " (offset " + std::to_string(offset) + ", " + std::to_string(bytes) +
-                    " bytes) lies outside the weights file (" + std::to_string(weights.size()) + " bytes)");
+                    " bytes) lies outside the weights file (" + std::to_string(weights.size()) +
+                    " bytes)");
       auto key = std::make_pair(uint64_t(offset), uint64_t(bytes));
       auto it = byOffset.find(key);
       Tensor t;
@@ -254,14 +282,18 @@ class Reader {
 Graph graphFromJson(const json& doc, const std::string& weights) {
   if (!doc.is_object() || !doc.contains("format") || !doc["format"].is_string() ||
       doc["format"].get<std::string>() != kProjectFormatName)
-    throw Error("not a NetCanvas project (no \"format\": \"" + std::string(kProjectFormatName) + "\")");
+    throw Error("not a NetCanvas project (no \"format\": \"" + std::string(kProjectFormatName) +
+                "\")");
   int64_t version = asInt(member(doc, "version", "the project"), "\"version\"");
   if (version > kProjectFormatVersion)
-    throw Error("the project has format version " + std::to_string(version) + ", newer than this NetCanvas reads (" +
-                std::to_string(kProjectFormatVersion) + "); update NetCanvas");
-  if (version < 1) throw Error("the project has an invalid format version " + std::to_string(version));
+    throw Error("the project has format version " + std::to_string(version) +
+                ", newer than this NetCanvas reads (" + std::to_string(kProjectFormatVersion) +
+                "); update NetCanvas");
+  if (version < 1)
+    throw Error("the project has an invalid format version " + std::to_string(version));
 
-  const json* weightsInfo = doc.contains("weights") && !doc["weights"].is_null() ? &doc["weights"] : nullptr;
+  const json* weightsInfo =
+      doc.contains("weights") && !doc["weights"].is_null() ? &doc["weights"] : nullptr;
   static const json kEmpty = json::array();
   Reader reader(doc.contains("tensors") ? doc["tensors"] : kEmpty, weightsInfo, weights);
 
@@ -276,8 +308,10 @@ Graph graphFromJson(const json& doc, const std::string& weights) {
     const json& jn = nodes[k];
     std::string where = "node #" + std::to_string(k + 1);
     int64_t id = asInt(member(jn, "id", where), where + " id");
-    if (id <= 0 || id > int64_t(UINT32_MAX - 1)) throw Error(where + " has an invalid id " + std::to_string(id));
-    if (g.contains(NodeId(id))) throw Error(where + ": id " + std::to_string(id) + " is used twice");
+    if (id <= 0 || id > int64_t(UINT32_MAX - 1))
+      throw Error(where + " has an invalid id " + std::to_string(id));
+    if (g.contains(NodeId(id)))
+      throw Error(where + ": id " + std::to_string(id) + " is used twice");
     Node n;
     n.id = NodeId(id);
     n.op = asString(member(jn, "op", where), where + " op");
@@ -302,7 +336,8 @@ Graph graphFromJson(const json& doc, const std::string& weights) {
         if (!as) throw Error(where + ": op " + n.op + " has no attribute '" + it.key() + "'");
         AttrValue v = reader.attr(it.value(), aw);
         if (attrTypeOf(v) != as->type)
-          throw Error(aw + " should be " + attrTypeName(as->type) + ", got " + attrTypeName(attrTypeOf(v)));
+          throw Error(aw + " should be " + attrTypeName(as->type) + ", got " +
+                      attrTypeName(attrTypeOf(v)));
         n.attrs[it.key()] = std::move(v);
       }
     }
@@ -321,7 +356,8 @@ Graph graphFromJson(const json& doc, const std::string& weights) {
       std::string iw = where + " input " + std::to_string(i);
       if (b.is_null()) continue;
       if (!b.is_object()) throw Error(iw + " must be an object or null");
-      if (b.contains("constant")) n.inputs[i].constant = reader.tensor(b["constant"], iw + " constant");
+      if (b.contains("constant"))
+        n.inputs[i].constant = reader.tensor(b["constant"], iw + " constant");
       if (b.contains("node")) {
         int64_t src = asInt(b["node"], iw + " node");
         int64_t port = asInt(member(b, "port", iw), iw + " port");
@@ -330,13 +366,20 @@ Graph graphFromJson(const json& doc, const std::string& weights) {
         links.push_back({{NodeId(src), int(port)}, {n.id, int(i)}});
       }
     }
-    n.numOutputs = int(spec->outputs.size());
+    // Output ports: the spec's required ones, up to its optional trailing ones, or any number
+    // of a variadic last one.
+    const int specOuts = int(spec->outputs.size());
+    int required = 0;
+    while (required < specOuts && !spec->outputs[size_t(required)].optional) ++required;
+    const bool variadicOut = specOuts > 0 && spec->outputs.back().variadic;
+    const int64_t lo = variadicOut ? 1 : required, hi = variadicOut ? int64_t(1) << 16 : specOuts;
+    n.numOutputs = required;
     if (jn.contains("outputs")) {
       int64_t outs = asInt(jn["outputs"], where + " outputs");
-      bool variadicOut = !spec->outputs.empty() && spec->outputs.back().variadic;
-      if (variadicOut ? (outs < 1 || outs > 1 << 16) : outs != n.numOutputs)
-        throw Error(where + " has " + std::to_string(outs) + " outputs; " + n.op + " has " +
-                    (variadicOut ? "1 or more" : std::to_string(n.numOutputs)));
+      if (outs < lo || outs > hi)
+        throw Error(
+            where + " has " + std::to_string(outs) + " outputs; " + n.op + " has " +
+            (lo == hi ? std::to_string(lo) : std::to_string(lo) + " to " + std::to_string(hi)));
       n.numOutputs = int(outs);
     }
     g.restoreNode(n);
@@ -345,8 +388,8 @@ Graph graphFromJson(const json& doc, const std::string& weights) {
     const Node* src = g.findNode(l.from.node);
     const Node& dst = g.node(l.to.node);
     if (!src)
-      throw Error("node '" + dst.name + "' input " + std::to_string(l.to.port) + " refers to node " +
-                  std::to_string(l.from.node) + ", which does not exist");
+      throw Error("node '" + dst.name + "' input " + std::to_string(l.to.port) +
+                  " refers to node " + std::to_string(l.from.node) + ", which does not exist");
     g.connect(l.from, l.to);  // checks the output port and refuses cycles
   }
   return g;
@@ -367,7 +410,8 @@ ProjectBytes serializeProject(const Graph& g) {
     jn["id"] = n.id;
     jn["op"] = n.op;
     jn["name"] = n.name;
-    jn["position"] = {n.x, n.y};
+    jn["position"] = {std::isfinite(n.x) ? n.x : 0.0,
+                      std::isfinite(n.y) ? n.y : 0.0};  // JSON has no NaN
     json attrs = json::object();
     for (auto& [k, v] : n.attrs) attrs[k] = w.attr(v);
     jn["attrs"] = attrs;
@@ -393,11 +437,13 @@ ProjectBytes serializeProject(const Graph& g) {
   doc["tensors"] = w.table_;
   ProjectBytes out;
   out.weights = w.weights_;
-  if (!out.weights.empty()) doc["weights"] = {{"bytes", out.weights.size()}, {"fnv1a64", hex64(fnv1a64(out.weights))}};
+  if (!out.weights.empty())
+    doc["weights"] = {{"bytes", out.weights.size()}, {"fnv1a64", hex64(fnv1a64(out.weights))}};
   try {
     out.json = doc.dump(1) + "\n";
   } catch (const json::exception& e) {
-    throw Error(std::string("cannot write the project: ") + e.what() + " (names and strings must be UTF-8)");
+    throw Error(std::string("cannot write the project: ") + e.what() +
+                " (names and strings must be UTF-8)");
   }
   return out;
 }
@@ -445,10 +491,13 @@ Graph loadProject(const std::string& path) {
 
 bool isOnnxPath(const std::string& path) {
   std::string ext = std::filesystem::path(path).extension().string();
-  std::transform(ext.begin(), ext.end(), ext.begin(), [](unsigned char c) { return char(std::tolower(c)); });
+  std::transform(ext.begin(), ext.end(), ext.begin(),
+                 [](unsigned char c) { return char(std::tolower(c)); });
   return ext == ".onnx";
 }
 
-Graph loadGraphFile(const std::string& path) { return isOnnxPath(path) ? importModel(path) : loadProject(path); }
+Graph loadGraphFile(const std::string& path) {
+  return isOnnxPath(path) ? importModel(path) : loadProject(path);
+}
 
 }  // namespace nc

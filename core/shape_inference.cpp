@@ -26,6 +26,36 @@ std::optional<TensorType> ShapeInfo::inputType(const Graph& g, PortRef input) co
   return std::nullopt;
 }
 
+namespace {
+
+// Constant propagation: a node whose bound inputs are all statically known and small is run
+// through its reference kernel at inference time (Shape -> Gather -> Div -> Slice chains that
+// PyTorch's exporter writes for chunk(), Constant nodes, ...).
+constexpr int64_t kMaxFoldElements = 1 << 16;
+
+void foldConstants(ShapeInfo& info, const OpSpec& spec, const Node& n, const std::vector<Tensor>& inputs) {
+  int64_t total = 0;
+  bool anyBound = false;
+  for (size_t i = 0; i < n.inputs.size(); ++i) {
+    const InputBinding& b = n.inputs[i];
+    bool bound = b.source || !b.constant.empty();
+    if (bound && inputs[i].empty()) return;  // an input that is not static
+    if (bound) anyBound = true, total += inputs[i].numel();
+  }
+  if (!anyBound && n.op != "Constant") return;
+  if (total > kMaxFoldElements) return;
+  try {
+    AttrReader reader(spec, n);
+    std::vector<Tensor> outs = spec.reference(reader)->compute(inputs);
+    for (int p = 0; p < int(outs.size()) && p < n.numOutputs; ++p)
+      if (!outs[size_t(p)].empty() && outs[size_t(p)].numel() <= kMaxFoldElements) info.values[{n.id, p}] = outs[size_t(p)];
+  } catch (const std::exception&) {
+    // Folding is an optimisation of inference: a kernel error shows up at evaluation instead.
+  }
+}
+
+}  // namespace
+
 ShapeInfo inferShapes(const Graph& g) {
   ShapeInfo info;
   for (NodeId id : g.topologicalOrder()) {
@@ -37,6 +67,7 @@ ShapeInfo inferShapes(const Graph& g) {
     }
     std::vector<std::optional<TensorType>> ins;
     std::vector<const Tensor*> vals;
+    std::vector<Tensor> inputValues;  // copies for folding (vals may point into info.values)
     for (int i = 0; i < int(n.inputs.size()); ++i) {
       ins.push_back(info.inputType(g, {id, i}));
       const InputBinding& b = n.inputs[size_t(i)];
@@ -48,6 +79,7 @@ ShapeInfo inferShapes(const Graph& g) {
         v = &b.constant;
       }
       vals.push_back(v);
+      inputValues.push_back(v ? *v : Tensor());
     }
     InferContext ctx(*spec, n, std::move(ins), std::move(vals));
     try {
@@ -55,9 +87,8 @@ ShapeInfo inferShapes(const Graph& g) {
       std::vector<TensorType> outs = spec->infer ? spec->infer(ctx)
                                                  : std::vector<TensorType>(size_t(n.numOutputs), TensorType::unknown());
       for (int p = 0; p < n.numOutputs && p < int(outs.size()); ++p) info.types[{id, p}] = outs[size_t(p)];
-      if (n.op == "Constant")
-        if (const AttrValue* v = ctx.attrs.get("value"); v && std::holds_alternative<Tensor>(*v))
-          info.values[{id, 0}] = std::get<Tensor>(*v);
+      for (auto& [p, v] : ctx.publishedValues()) info.values[{id, p}] = v;
+      if (ctx.publishedValues().empty() && !spec->pseudo) foldConstants(info, *spec, n, inputValues);
     } catch (const ShapeError& e) {
       info.diagnostics.push_back({id, e.input(), "node '" + n.name + "' (" + n.op + "): " + e.what()});
     } catch (const Error& e) {

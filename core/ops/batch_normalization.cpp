@@ -23,16 +23,57 @@ std::vector<TensorType> inferBatchNorm(const InferContext& ctx) {
                    shapeToString(x->dims) + ")",
                i);
   }
+  if (ctx.attrs.i("training_mode") != 0) {
+    TensorType stat = TensorType::of({c}, DType::Float32);
+    return {*x, stat, stat};
+  }
   return {*x};
+}
+
+// Training mode (as ONNX defines it): normalise with the batch statistics and return the
+// updated running statistics, running = input * momentum + batch * (1 - momentum).
+std::vector<Tensor> batchNormTraining(std::span<const Tensor> in, float epsilon, float momentum) {
+  const Tensor& x = in[0];
+  const int64_t n = x.dim(0), c = x.dim(1), inner = x.numel() / std::max<int64_t>(1, n * c);
+  const float* px = x.f32();
+  std::vector<double> bm(size_t(c), 0.0), bv(size_t(c), 0.0);
+  for (int64_t ch = 0; ch < c; ++ch) {
+    double sum = 0, sq = 0;
+    for (int64_t b = 0; b < n; ++b)
+      for (int64_t i = 0; i < inner; ++i) sum += px[(b * c + ch) * inner + i];
+    const double count = double(n * inner), mean = sum / count;
+    for (int64_t b = 0; b < n; ++b)
+      for (int64_t i = 0; i < inner; ++i) {
+        double d = px[(b * c + ch) * inner + i] - mean;
+        sq += d * d;
+      }
+    bm[size_t(ch)] = mean;
+    bv[size_t(ch)] = sq / count;
+  }
+  Tensor y(DType::Float32, x.shape()), rm(DType::Float32, {c}), rv(DType::Float32, {c});
+  const float *scale = in[1].f32(), *bias = in[2].f32(), *mean = in[3].f32(), *var = in[4].f32();
+  for (int64_t ch = 0; ch < c; ++ch) {
+    const double inv = 1.0 / std::sqrt(bv[size_t(ch)] + double(epsilon));
+    for (int64_t b = 0; b < n; ++b)
+      for (int64_t i = 0; i < inner; ++i) {
+        int64_t k = (b * c + ch) * inner + i;
+        y.f32()[k] = float(double(scale[ch]) * (px[k] - bm[size_t(ch)]) * inv + double(bias[ch]));
+      }
+    rm.f32()[ch] = float(double(mean[ch]) * momentum + bm[size_t(ch)] * (1.0 - momentum));
+    rv.f32()[ch] = float(double(var[ch]) * momentum + bv[size_t(ch)] * (1.0 - momentum));
+  }
+  return {y, rm, rv};
 }
 
 // The reference: the formula as written, in double, per element.
 class BatchNormKernel : public Kernel {
  public:
-  explicit BatchNormKernel(const AttrReader& a) : epsilon_(a.f("epsilon")) {}
+  explicit BatchNormKernel(const AttrReader& a)
+      : epsilon_(a.f("epsilon")), momentum_(a.f("momentum")), training_(a.i("training_mode") != 0) {}
   std::vector<Tensor> compute(std::span<const Tensor> in) const override {
     const Tensor& x = in[0];
     if (x.rank() < 2) throw Error("X must have rank >= 2");
+    if (training_) return batchNormTraining(in, epsilon_, momentum_);
     const int64_t n = x.dim(0), c = x.dim(1), inner = x.numel() / std::max<int64_t>(1, n * c);
     for (int i = 1; i < 5; ++i)
       if (in[size_t(i)].numel() != c)
@@ -53,16 +94,19 @@ class BatchNormKernel : public Kernel {
   }
 
  private:
-  float epsilon_;
+  float epsilon_, momentum_;
+  bool training_;
 };
 
 // The fast path: folded per-channel multiply-add, vectorisable inner loop.
 class BatchNormFastKernel : public Kernel {
  public:
-  explicit BatchNormFastKernel(const AttrReader& a) : epsilon_(a.f("epsilon")) {}
+  explicit BatchNormFastKernel(const AttrReader& a)
+      : epsilon_(a.f("epsilon")), momentum_(a.f("momentum")), training_(a.i("training_mode") != 0) {}
   std::vector<Tensor> compute(std::span<const Tensor> in) const override {
     const Tensor& x = in[0];
     if (x.rank() < 2) throw Error("X must have rank >= 2");
+    if (training_) return batchNormTraining(in, epsilon_, momentum_);
     const int64_t n = x.dim(0), c = x.dim(1), inner = x.numel() / std::max<int64_t>(1, n * c);
     for (int i = 1; i < 5; ++i)
       if (in[size_t(i)].numel() != c) throw Error(std::string("input '") + kParamNames[i] + "' size mismatch");
@@ -83,7 +127,8 @@ class BatchNormFastKernel : public Kernel {
   }
 
  private:
-  float epsilon_;
+  float epsilon_, momentum_;
+  bool training_;
 };
 
 }  // namespace
@@ -97,22 +142,22 @@ const OpSpec& batchNormalizationOp() {
     s.category = "Normalization";
     s.caption = "BatchNorm";
     s.doc = "Y = scale * (X - mean) / sqrt(var + epsilon) + B, per channel (inference)";
-    s.inputs = {in("X"), param("scale"), param("B"), param("input_mean"), param("input_var")};
-    s.outputs = {in("Y")};
+    s.inputs = {in("X"), param("scale"), param("B"), buffer("input_mean"), buffer("input_var")};
+    s.outputs = {in("Y"), optionalIn("running_mean", "training_mode only"),
+                 optionalIn("running_var", "training_mode only")};
     s.attrs = {
         attrFloat("epsilon", 1e-5f, 0.0, 1.0, "added to the variance"),
         attrFloat("momentum", 0.9f, 0.0, 1.0, "training only; kept for export"),
-        attrInt("training_mode", 0, 0, 0, "only 0 (inference) is supported"),
+        attrInt("training_mode", 0, 0, 1, "1: normalise with batch statistics, output running statistics"),
     };
     s.infer = inferBatchNorm;
     s.reference = [](const AttrReader& a) { return std::make_unique<BatchNormKernel>(a); };
     s.fast = [](const AttrReader& a) { return std::make_unique<BatchNormFastKernel>(a); };
     s.importOnnx = [](ImportedNode& n) {
-      if (auto it = n.attrs.find("training_mode"); it != n.attrs.end() && std::get<int64_t>(it->second) != 0)
-        throw Error("BatchNormalization '" + n.name + "': training_mode=1 is not supported (inference only)");
-      if (n.numOutputs > 1)
-        throw Error("BatchNormalization '" + n.name + "': training outputs (running mean/var) are not supported");
-      n.attrs.erase("spatial");  // opset < 9 only; harmless default
+      if (n.opset < 14 && n.numOutputs > 1)
+        throw Error("BatchNormalization '" + n.name + "': the opset " + std::to_string(n.opset) +
+                    " training outputs (saved mean/var) are not supported; opset 14+ training_mode is");
+      n.attrs.erase("spatial");  // opset < 9 only; 1 (the default) is the only meaning we have
     };
     return s;
   }();

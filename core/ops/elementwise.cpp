@@ -26,7 +26,12 @@ OpSpec unaryOpSpec(std::string type, std::string category, std::string doc,
   s.inputs = {in("X")};
   s.outputs = {in("Y")};
   s.attrs = std::move(attrs);
-  s.infer = sameAsFirstInput;
+  s.infer = [type](const InferContext& ctx) {
+    const auto& x = ctx.input(0);
+    if (x && x->dtype != DType::Float32)
+      ctx.fail(type + " supports float32 only; input 'X' is " + x->toString(), 0);
+    return sameAsFirstInput(ctx);
+  };
   s.reference = [makeFn](const AttrReader& a) {
     auto f = makeFn(a);
     return makeKernel([f](std::span<const Tensor> in) { return std::vector<Tensor>{mapUnary(in[0], f)}; });
@@ -34,7 +39,8 @@ OpSpec unaryOpSpec(std::string type, std::string category, std::string doc,
   return s;
 }
 
-OpSpec binaryOpSpec(std::string type, std::string doc, float (*f)(float, float), int sinceVersion) {
+OpSpec binaryOpSpec(std::string type, std::string doc, float (*f)(float, float), int sinceVersion,
+                    int64_t (*fi)(int64_t, int64_t)) {
   OpSpec s;
   s.type = s.onnxType = type;
   s.sinceVersion = sinceVersion;
@@ -44,52 +50,47 @@ OpSpec binaryOpSpec(std::string type, std::string doc, float (*f)(float, float),
   s.doc = std::move(doc);
   s.inputs = {in("A"), in("B")};
   s.outputs = {in("C")};
-  s.infer = [](const InferContext& ctx) {
-    if (!ctx.hasInput(0) || !ctx.hasInput(1)) return std::vector<TensorType>{TensorType::unknown()};
-    return std::vector<TensorType>{broadcastTypes(ctx)};
-  };
-  s.reference = [f](const AttrReader&) {
-    return makeKernel([f](std::span<const Tensor> in) { return std::vector<Tensor>{mapBinary(in[0], in[1], f)}; });
+  s.infer = inferBroadcastSameType;
+  s.reference = [type, f, fi](const AttrReader&) {
+    return makeKernel([type, f, fi](std::span<const Tensor> in) {
+      return std::vector<Tensor>{binaryReference(type, in[0], in[1], f, fi)};
+    });
   };
   return s;
 }
 
+std::vector<TensorType> inferBroadcastSameType(const InferContext& ctx) {
+  for (int i = 0; i < ctx.numInputs(); ++i)
+    if (!ctx.hasInput(i)) return {TensorType::unknown()};
+  for (int i = 1; i < ctx.numInputs(); ++i)
+    if (ctx.input(i)->dtype != ctx.input(0)->dtype)
+      ctx.fail("input " + std::to_string(i) + " has element type " + ctx.input(i)->toString() +
+                   " but input 0 has " + ctx.input(0)->toString() +
+                   "; all inputs must have the same element type",
+               i);
+  return {broadcastTypes(ctx)};
+}
+
+std::vector<int64_t> broadcastStrides(const Shape& s, size_t rank) {
+  std::vector<int64_t> st(rank, 0);
+  auto cs = contiguousStrides(s);
+  for (size_t i = 0; i < s.size(); ++i) st[rank - s.size() + i] = s[i] == 1 ? 0 : cs[i];
+  return st;
+}
+
 Tensor mapBinary(const Tensor& a, const Tensor& b, const std::function<float(float, float)>& f) {
-  Shape out = broadcastShapes(a.shape(), b.shape());
-  Tensor y(DType::Float32, out);
-  const int r = int(out.size());
-  // Strides of a and b aligned to the output rank, 0 on broadcast dimensions.
-  std::vector<int64_t> sa(size_t(r), 0), sb(size_t(r), 0);
-  auto fill = [&](const Shape& s, std::vector<int64_t>& st) {
-    auto cs = contiguousStrides(s);
-    for (size_t i = 0; i < s.size(); ++i) {
-      size_t o = size_t(r) - s.size() + i;
-      st[o] = s[i] == 1 ? 0 : cs[i];
-    }
-  };
-  fill(a.shape(), sa);
-  fill(b.shape(), sb);
-  const float* pa = a.f32();
-  const float* pb = b.f32();
-  float* py = y.f32();
-  std::vector<int64_t> idx(size_t(r), 0);
-  const int64_t n = y.numel();
-  int64_t ia = 0, ib = 0;
-  for (int64_t i = 0; i < n; ++i) {
-    py[i] = f(pa[ia], pb[ib]);
-    for (int d = r - 1; d >= 0; --d) {
-      size_t ud = size_t(d);
-      if (++idx[ud] < out[ud]) {
-        ia += sa[ud];
-        ib += sb[ud];
-        break;
-      }
-      ia -= sa[ud] * (out[ud] - 1);
-      ib -= sb[ud] * (out[ud] - 1);
-      idx[ud] = 0;
-    }
-  }
-  return y;
+  return broadcastNaive<float, float, float>(a, a.f32(), b, b.f32(), DType::Float32, f);
+}
+
+Tensor binaryReference(const std::string& op, const Tensor& a, const Tensor& b,
+                       float (*f)(float, float), int64_t (*fi)(int64_t, int64_t)) {
+  if (a.dtype() != b.dtype())
+    throw Error(op + ": inputs have different element types (" + dtypeName(a.dtype()) + " and " +
+                dtypeName(b.dtype()) + ")");
+  if (a.dtype() == DType::Float32) return mapBinary(a, b, f);
+  if (!fi)
+    throw Error(op + ": element type " + std::string(dtypeName(a.dtype())) + " is not supported");
+  return broadcastNaive<int64_t, int64_t, int64_t>(a, a.i64(), b, b.i64(), DType::Int64, fi);
 }
 
 }  // namespace nc

@@ -1,11 +1,38 @@
 #include "core/ops/registry.h"
 
+#include "core/ops/abs.h"
+#include "core/ops/add.h"
+#include "core/ops/average_pool.h"
 #include "core/ops/batch_normalization.h"
+#include "core/ops/clip.h"
+#include "core/ops/concat.h"
+#include "core/ops/constant.h"
+#include "core/ops/conv.h"
+#include "core/ops/div.h"
+#include "core/ops/exp.h"
+#include "core/ops/gather.h"
+#include "core/ops/global_average_pool.h"
+#include "core/ops/global_max_pool.h"
 #include "core/ops/graph_io.h"
+#include "core/ops/hard_sigmoid.h"
+#include "core/ops/hard_swish.h"
 #include "core/ops/identity.h"
+#include "core/ops/leaky_relu.h"
+#include "core/ops/log.h"
+#include "core/ops/max.h"
+#include "core/ops/max_pool.h"
+#include "core/ops/min.h"
 #include "core/ops/mul.h"
+#include "core/ops/neg.h"
+#include "core/ops/pow.h"
+#include "core/ops/reciprocal.h"
+#include "core/ops/relu.h"
+#include "core/ops/shape.h"
 #include "core/ops/sigmoid.h"
 #include "core/ops/silu.h"
+#include "core/ops/sqrt.h"
+#include "core/ops/sub.h"
+#include "core/ops/tanh.h"
 
 namespace nc {
 
@@ -17,12 +44,41 @@ const std::vector<const OpSpec*>& allOps() {
       // Activations
       &sigmoidOp(),
       &siluOp(),
+      &tanhOp(),
+      &reluOp(),
+      &leakyReluOp(),
+      &hardSigmoidOp(),
+      &hardSwishOp(),
+      &clipOp(),
+      // Convolution
+      &convOp(),
+      // Pooling
+      &maxPoolOp(),
+      &averagePoolOp(),
+      &globalMaxPoolOp(),
+      &globalAveragePoolOp(),
       // Normalization
       &batchNormalizationOp(),
       // Arithmetic
+      &addOp(),
+      &subOp(),
       &mulOp(),
+      &divOp(),
+      &powOp(),
+      &maxOp(),
+      &minOp(),
+      &negOp(),
+      &expOp(),
+      &logOp(),
+      &sqrtOp(),
+      &absOp(),
+      &reciprocalOp(),
       // Tensor
       &identityOp(),
+      &shapeOp(),
+      &gatherOp(),
+      &concatOp(),
+      &constantOp(),
   };
   return ops;
 }

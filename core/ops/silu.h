@@ -8,4 +8,6 @@ const OpSpec& siluOp();
 float silu(float x);
 // dy/dx = sigmoid(x) * (1 + x * (1 - sigmoid(x)))
 float siluDerivative(float x);
+// The fast kernel over a float32 tensor (vectorised); finite for any finite x.
+Tensor siluFast(const Tensor& x);
 }  // namespace nc

@@ -31,6 +31,8 @@ class TestConformance : public QObject {
       for (auto& op : c.opTypes)
         if (nc::findOpByOnnxType(op)) ours.push_back(op);
       if (ours.empty()) continue;
+      // Cases that need ops we do not offer test those ops (e.g. *_expanded function bodies).
+      if (c.skipReason.rfind("uses unsupported op", 0) == 0) continue;
       if (!c.skipReason.empty()) {
         for (auto& op : ours) table[op].skipped++;
         std::cout << "SKIP " << c.name << ": " << c.skipReason << "\n";

@@ -14,7 +14,8 @@ using namespace nctest;
 
 namespace {
 
-bool throwsWith(const std::function<void()>& f, const std::string& needle, std::string* msg = nullptr) {
+bool throwsWith(const std::function<void()>& f, const std::string& needle,
+                std::string* msg = nullptr) {
   try {
     f();
   } catch (const Error& e) {
@@ -90,13 +91,15 @@ class TestGraph : public QObject {
 
   void cycleRefused() {
     Graph g;
-    NodeId a = g.addNode("Sigmoid", "a"), b = g.addNode("Sigmoid", "b"), c = g.addNode("Sigmoid", "c");
+    NodeId a = g.addNode("Sigmoid", "a"), b = g.addNode("Sigmoid", "b"),
+           c = g.addNode("Sigmoid", "c");
     g.connect({a, 0}, {b, 0});
     g.connect({b, 0}, {c, 0});
     QVERIFY(g.wouldCreateCycle({c, 0}, {a, 0}));
     std::string msg;
     QVERIFY(throwsWith([&] { g.connect({c, 0}, {a, 0}); }, "cycle", &msg));
-    QVERIFY2(msg.find("'c'") != std::string::npos && msg.find("'a'") != std::string::npos, msg.c_str());
+    QVERIFY2(msg.find("'c'") != std::string::npos && msg.find("'a'") != std::string::npos,
+             msg.c_str());
     QVERIFY(throwsWith([&] { g.connect({a, 0}, {a, 0}); }, "cycle"));
     QVERIFY(!g.node(a).inputs[0].source);  // nothing changed
     QCOMPARE(g.connections().size(), size_t(2));
@@ -104,7 +107,8 @@ class TestGraph : public QObject {
 
   void restoreNode() {
     Graph g;
-    NodeId x = g.addNode("Input", "x"), s = g.addNode("Sigmoid", "sig"), o = g.addNode("Output", "o");
+    NodeId x = g.addNode("Input", "x"), s = g.addNode("Sigmoid", "sig"),
+           o = g.addNode("Output", "o");
     g.connect({x, 0}, {s, 0});
     g.connect({s, 0}, {o, 0});
     g.setPosition(s, 12.5, -3);
@@ -133,15 +137,16 @@ class TestGraph : public QObject {
   void consumersAndTopologicalOrder() {
     Graph g;
     // Ids deliberately out of dependency order: node 1 consumes node 3.
-    NodeId sink = g.addNode("Mul", "sink");  // 1
-    NodeId mid = g.addNode("Sigmoid", "mid");  // 2
-    NodeId src = g.addNode("Input", "src");  // 3
+    NodeId sink = g.addNode("Mul", "sink");        // 1
+    NodeId mid = g.addNode("Sigmoid", "mid");      // 2
+    NodeId src = g.addNode("Input", "src");        // 3
     NodeId other = g.addNode("Sigmoid", "other");  // 4
     g.connect({src, 0}, {mid, 0});
     g.connect({src, 0}, {other, 0});
     g.connect({mid, 0}, {sink, 0});
     g.connect({other, 0}, {sink, 1});
-    QCOMPARE(sorted({g.consumers({src, 0})[0].node, g.consumers({src, 0})[1].node}), sorted({mid, other}));
+    QCOMPARE(sorted({g.consumers({src, 0})[0].node, g.consumers({src, 0})[1].node}),
+             sorted({mid, other}));
     QCOMPARE(g.consumers({sink, 0}).size(), size_t(0));
     std::vector<NodeId> order = g.topologicalOrder();
     QCOMPARE(order, (std::vector<NodeId>{src, mid, other, sink}));
@@ -199,7 +204,8 @@ class TestGraph : public QObject {
     r = ev.run(t.g);
     QCOMPARE(r.recomputed, (std::vector<NodeId>{t.bn, t.s2, t.out1}));
     // ... and the numbers are those of a fresh evaluation.
-    std::vector<Tensor> fresh = evaluate(t.g, {{"x", *ev.output({t.x, 0})}, {"y", *ev.output({t.y, 0})}});
+    std::vector<Tensor> fresh =
+        evaluate(t.g, {{"x", *ev.output({t.x, 0})}, {"y", *ev.output({t.y, 0})}});
     NC_CHECK(compareTensors(*ev.output({t.s2, 0}), fresh[0], {0, 0}));
 
     // Moving a node or renaming is not a computation change.
@@ -217,7 +223,8 @@ class TestGraph : public QObject {
     QCOMPARE(r.recomputed, (std::vector<NodeId>{t.y, t.s3, t.out2}));
     const Tensor* s3 = ev.output({t.s3, 0});
     QVERIFY(s3);
-    for (int i = 0; i < 4; ++i) QVERIFY(std::fabs(s3->f32()[i] - float(sigmoid(y2.f32()[i]))) < 1e-6f);
+    for (int i = 0; i < 4; ++i)
+      QVERIFY(std::fabs(s3->f32()[i] - float(sigmoid(y2.f32()[i]))) < 1e-6f);
 
     // Reconnecting: the consumer and downstream.
     t.g.disconnect({t.s3, 0});
@@ -255,7 +262,8 @@ class TestGraph : public QObject {
     QVERIFY(d);
     QCOMPARE(d->input, 1);
     for (const char* needle : {"bn1", "scale", "[4]", "[1, 3, 4, 4]"})
-      QVERIFY2(d->message.find(needle) != std::string::npos, (d->message + " lacks " + needle).c_str());
+      QVERIFY2(d->message.find(needle) != std::string::npos,
+               (d->message + " lacks " + needle).c_str());
     // Fixed: no diagnostics, the type flows on.
     g.setConstant(bn, 1, Tensor::fromFloats({3}, {1, 1, 1}));
     info = inferShapes(g);

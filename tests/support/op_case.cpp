@@ -68,6 +68,7 @@ Graph OpCase::graph() const {
   if (spec && !spec->inputs.empty() && spec->inputs.back().variadic)
     g.setInputCount(op, std::max<int>(int(spec->inputs.size()), int(ins_.size())));
   for (auto& [k, v] : attrs_) g.setAttr(op, k, v);
+  if (numOutputs_ > g.node(op).numOutputs) g.setOutputCount(op, numOutputs_);  // optional outputs (Indices)
   for (int i = 0; i < int(ins_.size()); ++i) {
     const In& in = ins_[size_t(i)];
     if (in.kind == In::Feed) {

@@ -1,0 +1,336 @@
+#include "core/ops/conv.h"
+
+#include <map>
+#include <mutex>
+
+#include "core/ops/dnnl_context.h"
+#include "core/ops/window_geometry.h"
+
+namespace nc {
+
+namespace {
+
+constexpr int kMaxSpatial = 3;
+
+// Kernel size: kernel_shape when set, else W's spatial dims.
+std::vector<int64_t> kernelOf(const WindowAttrs& a, const Shape& w) {
+  return a.kernelShape.empty() ? spatialDims(w) : a.kernelShape;
+}
+
+std::vector<TensorType> inferConv(const InferContext& ctx) {
+  const auto& x = ctx.input(0);
+  const auto& w = ctx.input(1);
+  if (!x || !x->rankKnown) return {TensorType::unknown()};
+  const Shape& xs = x->dims;
+  if (xs.size() < 3 || xs.size() > 2 + kMaxSpatial)
+    ctx.fail("input 'X' must be N x C x D1 [x D2 [x D3]] (1 to 3 spatial dims), got shape " +
+                 shapeToString(xs),
+             0);
+  const WindowAttrs a = WindowAttrs::read(ctx.attrs);
+  const int64_t group = ctx.attrs.i("group");
+  if (group < 1) ctx.fail("attribute 'group' must be >= 1, got " + std::to_string(group));
+  const int64_t c = xs[1];
+  if (c >= 0 && c % group != 0)
+    ctx.fail("input 'X' has " + std::to_string(c) + " channels (shape " + shapeToString(xs) +
+                 "), not divisible by group " + std::to_string(group),
+             0);
+  Shape out(xs.size(), -1);
+  out[0] = xs[0];
+  std::vector<int64_t> kernel = a.kernelShape;
+  if (w && w->rankKnown) {
+    const Shape& ws = w->dims;
+    if (ws.size() != xs.size())
+      ctx.fail("input 'W' has shape " + shapeToString(ws) + " but X has shape " +
+                   shapeToString(xs) + ": W must be M x C/group x k1 ... with the rank of X (" +
+                   std::to_string(xs.size()) + ")",
+               1);
+    if (c >= 0 && ws[1] >= 0 && ws[1] * group != c)
+      ctx.fail("input 'W' has shape " + shapeToString(ws) + ": its " + std::to_string(ws[1]) +
+                   " input channels x group " + std::to_string(group) + " != " + std::to_string(c) +
+                   " channels of X (shape " + shapeToString(xs) + ")",
+               1);
+    if (ws[0] >= 0 && ws[0] % group != 0)
+      ctx.fail("input 'W' has shape " + shapeToString(ws) + ": its " + std::to_string(ws[0]) +
+                   " output channels are not divisible by group " + std::to_string(group),
+               1);
+    const std::vector<int64_t> wk = spatialDims(ws);
+    if (!a.kernelShape.empty() && a.kernelShape != wk) {
+      bool unknown = false;
+      for (int64_t d : wk) unknown |= d < 0;
+      if (!unknown)
+        ctx.fail("attribute kernel_shape " + shapeToString(a.kernelShape) +
+                     " does not match input 'W' of shape " + shapeToString(ws),
+                 1);
+    }
+    out[1] = ws[0];
+    kernel = kernelOf(a, ws);
+  }
+  if (ctx.hasInput(2)) {
+    const auto& b = ctx.input(2);
+    if (b->rankKnown &&
+        (b->dims.size() != 1 || (out[1] >= 0 && b->dims[0] >= 0 && b->dims[0] != out[1])))
+      ctx.fail("input 'B' has shape " + shapeToString(b->dims) + " but W has " +
+                   (out[1] < 0 ? std::string("?") : std::to_string(out[1])) +
+                   " output channels (W shape " +
+                   (w && w->rankKnown ? shapeToString(w->dims) : std::string("unknown")) + ")",
+               2);
+  }
+  bool kernelKnown = kernel.size() == xs.size() - 2;
+  for (int64_t k : kernel) kernelKnown &= k >= 0;
+  if (!kernelKnown) return {TensorType::of(out, x->dtype)};
+  try {
+    WindowGeometry g = computeWindowGeometry(a, spatialDims(xs), kernel);
+    for (size_t i = 0; i < g.out.size(); ++i) out[i + 2] = g.out[i];
+  } catch (const ShapeError& e) {
+    ctx.fail(std::string(e.what()) + " (X shape " + shapeToString(xs) + ")", 0);
+  }
+  return {TensorType::of(out, x->dtype)};
+}
+
+// Checks the tensors a kernel receives (shape inference guarantees this for well-formed graphs;
+// kernels still must not crash on bad data) and resolves the geometry.
+WindowGeometry convGeometry(const WindowAttrs& a, int64_t group, std::span<const Tensor> in) {
+  const Tensor& x = in[0];
+  const Tensor& w = in[1];
+  if (group < 1) throw Error("Conv: group must be >= 1, got " + std::to_string(group));
+  if (x.rank() < 3 || x.rank() > 2 + kMaxSpatial || w.rank() != x.rank())
+    throw Error("Conv: X " + shapeToString(x.shape()) + " and W " + shapeToString(w.shape()) +
+                " must both be rank 3 to 5");
+  if (w.dim(1) * group != x.dim(1) || w.dim(0) % group != 0)
+    throw Error("Conv: W " + shapeToString(w.shape()) + " with group " + std::to_string(group) +
+                " does not match X " + shapeToString(x.shape()));
+  if (in.size() > 2 && !in[2].empty() && in[2].numel() != w.dim(0))
+    throw Error("Conv: B has " + std::to_string(in[2].numel()) + " values, W has " +
+                std::to_string(w.dim(0)) + " output channels");
+  if (!a.kernelShape.empty() && a.kernelShape != spatialDims(w.shape()))
+    throw Error("Conv: kernel_shape " + shapeToString(a.kernelShape) + " does not match W " +
+                shapeToString(w.shape()));
+  return computeWindowGeometry(a, spatialDims(x.shape()), spatialDims(w.shape()));
+}
+
+Shape convOutputShape(const Tensor& x, const Tensor& w, const WindowGeometry& g) {
+  Shape out = {x.dim(0), w.dim(0)};
+  out.insert(out.end(), g.out.begin(), g.out.end());
+  return out;
+}
+
+// The oracle: the definition as loops over a 3D view, accumulating in double.
+class ConvReferenceKernel : public Kernel {
+ public:
+  explicit ConvReferenceKernel(const AttrReader& a)
+      : attrs_(WindowAttrs::read(a)), group_(a.i("group")) {}
+  std::vector<Tensor> compute(std::span<const Tensor> in) const override {
+    const Tensor& x = in[0];
+    const Tensor& w = in[1];
+    const bool hasBias = in.size() > 2 && !in[2].empty();
+    const WindowGeometry g0 = convGeometry(attrs_, group_, in);
+    Tensor y(DType::Float32, convOutputShape(x, w, g0));
+    const WindowGeometry g = g0.padded(3);
+    const int64_t batch = x.dim(0), c = x.dim(1), m = w.dim(0);
+    const int64_t cg = c / group_, mg = m / group_;
+    const int64_t ID = g.in[0], IH = g.in[1], IW = g.in[2];
+    const int64_t OD = g.out[0], OH = g.out[1], OW = g.out[2];
+    const int64_t KD = g.kernel[0], KH = g.kernel[1], KW = g.kernel[2];
+    const float* px = x.f32();
+    const float* pw = w.f32();
+    const float* pb = hasBias ? in[2].f32() : nullptr;
+    float* py = y.f32();
+    for (int64_t n = 0; n < batch; ++n)
+      for (int64_t oc = 0; oc < m; ++oc) {
+        const int64_t grp = oc / mg;
+        for (int64_t od = 0; od < OD; ++od)
+          for (int64_t oh = 0; oh < OH; ++oh)
+            for (int64_t ow = 0; ow < OW; ++ow) {
+              double acc = pb ? double(pb[oc]) : 0.0;
+              for (int64_t ic = 0; ic < cg; ++ic) {
+                const int64_t ch = grp * cg + ic;
+                for (int64_t kd = 0; kd < KD; ++kd) {
+                  const int64_t id = od * g.strides[0] - g.padBegin[0] + kd * g.dilations[0];
+                  if (id < 0 || id >= ID) continue;
+                  for (int64_t kh = 0; kh < KH; ++kh) {
+                    const int64_t ih = oh * g.strides[1] - g.padBegin[1] + kh * g.dilations[1];
+                    if (ih < 0 || ih >= IH) continue;
+                    for (int64_t kw = 0; kw < KW; ++kw) {
+                      const int64_t iw = ow * g.strides[2] - g.padBegin[2] + kw * g.dilations[2];
+                      if (iw < 0 || iw >= IW) continue;
+                      const float xv = px[(((n * c + ch) * ID + id) * IH + ih) * IW + iw];
+                      const float wv = pw[(((oc * cg + ic) * KD + kd) * KH + kh) * KW + kw];
+                      acc += double(xv) * double(wv);
+                    }
+                  }
+                }
+              }
+              py[(((n * m + oc) * OD + od) * OH + oh) * OW + ow] = float(acc);
+            }
+      }
+    return {y};
+  }
+
+ private:
+  WindowAttrs attrs_;
+  int64_t group_;
+};
+
+dnnl::memory::dims toDims(const std::vector<int64_t>& v) {
+  return dnnl::memory::dims(v.begin(), v.end());
+}
+
+// oneDNN convolution. Activation and weight layouts are left to oneDNN (format_tag::any);
+// X and Y are reordered at the kernel boundary, W once per weight tensor. Primitives are cached
+// per (X shape, W shape, bias) so that a re-run or an edit elsewhere never re-JITs them.
+class ConvFastKernel : public Kernel {
+ public:
+  explicit ConvFastKernel(const AttrReader& a)
+      : attrs_(WindowAttrs::read(a)), group_(a.i("group")), reference_(a) {}
+
+  std::vector<Tensor> compute(std::span<const Tensor> in) const override {
+    const Tensor& x = in[0];
+    const Tensor& w = in[1];
+    const Tensor bias = in.size() > 2 ? in[2] : Tensor();
+    const WindowGeometry g = convGeometry(attrs_, group_, in);
+    std::lock_guard<std::mutex> lock(mutex_);
+    Entry& e = entry(x, w, !bias.empty(), g);
+    if (!e.conv) return reference_.compute(in);
+    if (!e.weightsSource.sharesStorageWith(w) || e.weightsSource.shape() != w.shape()) {
+      // A new weight tensor (first run, or the user edited W): reorder it once into oneDNN's
+      // layout.
+      dnnl::memory user = wrapTensor(e.userWeightsMd, w);
+      if (e.weightsReorder) {
+        dnnlExecute(*e.weightsReorder, {{DNNL_ARG_FROM, user}, {DNNL_ARG_TO, e.weights}});
+      } else {
+        e.weights = user;
+      }
+      e.weightsSource = w;  // keeps the storage alive, so its identity stays meaningful
+    }
+    Tensor y(DType::Float32, convOutputShape(x, w, g));
+    dnnl::memory src = wrapTensor(e.userSrcMd, x);
+    if (e.srcReorder) {
+      dnnlExecute(*e.srcReorder, {{DNNL_ARG_FROM, src}, {DNNL_ARG_TO, e.src}});
+      src = e.src;
+    }
+    dnnl::memory userDst = wrapTensor(e.userDstMd, y);
+    dnnl::memory dst = e.dstReorder ? e.dst : userDst;
+    std::unordered_map<int, dnnl::memory> args = {
+        {DNNL_ARG_SRC, src}, {DNNL_ARG_WEIGHTS, e.weights}, {DNNL_ARG_DST, dst}};
+    if (!bias.empty()) args[DNNL_ARG_BIAS] = wrapTensor(e.biasMd, bias);
+    dnnlExecute(*e.conv, args);
+    if (e.dstReorder) dnnlExecute(*e.dstReorder, {{DNNL_ARG_FROM, e.dst}, {DNNL_ARG_TO, userDst}});
+    return {y};
+  }
+
+ private:
+  struct Entry {
+    std::optional<dnnl::convolution_forward> conv;  // empty: oneDNN cannot do it, use the reference
+    std::optional<dnnl::reorder> srcReorder, dstReorder, weightsReorder;
+    dnnl::memory::desc userSrcMd, userDstMd, userWeightsMd, biasMd;
+    dnnl::memory src, dst, weights;
+    Tensor weightsSource;
+  };
+
+  Entry& entry(const Tensor& x, const Tensor& w, bool hasBias, const WindowGeometry& g) const {
+    std::vector<int64_t> key = x.shape();
+    key.insert(key.end(), w.shape().begin(), w.shape().end());
+    key.push_back(hasBias ? 1 : 0);
+    if (auto it = cache_.find(key); it != cache_.end()) return it->second;
+    if (cache_.size() >= 16)
+      cache_.clear();  // shapes of one node rarely vary; bound the memory anyway
+    Entry& e = cache_[key];
+    using md = dnnl::memory::desc;
+    using dt = dnnl::memory::data_type;
+    using tag = dnnl::memory::format_tag;
+    const int rank = x.rank();
+    const Shape outShape = convOutputShape(x, w, g);
+    dnnl::memory::dims wdims;
+    tag wtag;
+    if (group_ == 1) {
+      wdims = toDims(w.shape());
+      wtag = rank == 3 ? tag::oiw : rank == 4 ? tag::oihw : tag::oidhw;
+    } else {
+      wdims = {group_, w.dim(0) / group_};
+      wdims.insert(wdims.end(), w.shape().begin() + 1, w.shape().end());
+      wtag = rank == 3 ? tag::goiw : rank == 4 ? tag::goihw : tag::goidhw;
+    }
+    e.userSrcMd = md(toDims(x.shape()), dt::f32, plainActivationTag(rank));
+    e.userDstMd = md(toDims(outShape), dt::f32, plainActivationTag(rank));
+    e.userWeightsMd = md(wdims, dt::f32, wtag);
+    e.biasMd = md({w.dim(0)}, dt::f32, tag::x);
+    dnnl::memory::dims dil;
+    for (int64_t d : g.dilations) dil.push_back(d - 1);  // oneDNN counts the gaps
+    try {
+      const md anySrc(toDims(x.shape()), dt::f32, tag::any),
+          anyDst(toDims(outShape), dt::f32, tag::any), anyW(wdims, dt::f32, tag::any);
+      auto d = hasBias ? dnnl::convolution_forward::desc(
+                             dnnl::prop_kind::forward_inference,
+                             dnnl::algorithm::convolution_direct, anySrc, anyW, e.biasMd, anyDst,
+                             toDims(g.strides), dil, toDims(g.padBegin), toDims(g.padEnd))
+                       : dnnl::convolution_forward::desc(dnnl::prop_kind::forward_inference,
+                                                         dnnl::algorithm::convolution_direct,
+                                                         anySrc, anyW, anyDst, toDims(g.strides),
+                                                         dil, toDims(g.padBegin), toDims(g.padEnd));
+      dnnl::convolution_forward::primitive_desc pd(d, dnnlEngine());
+      dnnl::engine& eng = dnnlEngine();
+      if (pd.src_desc() != e.userSrcMd) {
+        e.src = dnnl::memory(pd.src_desc(), eng);
+        e.srcReorder =
+            dnnl::reorder(dnnl::reorder::primitive_desc(eng, e.userSrcMd, eng, pd.src_desc()));
+      }
+      if (pd.dst_desc() != e.userDstMd) {
+        e.dst = dnnl::memory(pd.dst_desc(), eng);
+        e.dstReorder =
+            dnnl::reorder(dnnl::reorder::primitive_desc(eng, pd.dst_desc(), eng, e.userDstMd));
+      }
+      if (pd.weights_desc() != e.userWeightsMd) {
+        e.weights = dnnl::memory(pd.weights_desc(), eng);
+        e.weightsReorder = dnnl::reorder(
+            dnnl::reorder::primitive_desc(eng, e.userWeightsMd, eng, pd.weights_desc()));
+      }
+      e.conv = dnnl::convolution_forward(pd);
+      noteDnnlPrimitiveCreated();
+    } catch (const dnnl::error&) {
+      e = Entry();  // unsupported by oneDNN: this shape runs on the reference kernel
+    }
+    return e;
+  }
+
+  WindowAttrs attrs_;
+  int64_t group_;
+  ConvReferenceKernel reference_;
+  mutable std::mutex mutex_;
+  mutable std::map<std::vector<int64_t>, Entry> cache_;
+};
+
+}  // namespace
+
+const OpSpec& convOp() {
+  static const OpSpec spec = [] {
+    OpSpec s;
+    s.type = s.onnxType = "Conv";
+    s.sinceVersion = 11;
+    s.minImportOpset = 1;
+    s.category = "Convolution";
+    s.caption = "Conv";
+    s.doc =
+        "N-D convolution (cross-correlation, 1 to 3 spatial dims) of X (N x C x D...) with W "
+        "(M x C/group x k...), plus optional bias B (M)";
+    s.inputs = {in("X"), param("W"), param("B", true)};
+    s.outputs = {in("Y")};
+    s.attrs = {
+        attrString(
+            "auto_pad", "NOTSET", {"NOTSET", "SAME_UPPER", "SAME_LOWER", "VALID"},
+            "NOTSET uses pads; SAME_* pad so that out = ceil(in / stride); VALID: no padding"),
+        attrInts("dilations", std::nullopt,
+                 "spacing between kernel taps per spatial dim (default 1)"),
+        attrInt("group", 1, 1, 65536, "channel groups; group = C gives a depthwise convolution"),
+        attrInts("kernel_shape", std::nullopt, "kernel size per spatial dim (default: from W)"),
+        attrInts("pads", std::nullopt, "begin pads then end pads per spatial dim (default 0)"),
+        attrInts("strides", std::nullopt, "stride per spatial dim (default 1)"),
+    };
+    s.infer = inferConv;
+    s.reference = [](const AttrReader& a) { return std::make_unique<ConvReferenceKernel>(a); };
+    s.fast = [](const AttrReader& a) { return std::make_unique<ConvFastKernel>(a); };
+    return s;
+  }();
+  return spec;
+}
+
+}  // namespace nc

@@ -1,0 +1,30 @@
+#include "core/ops/global_max_pool.h"
+
+#include "core/ops/pooling.h"
+
+namespace nc {
+
+const OpSpec& globalMaxPoolOp() {
+  static const OpSpec spec = [] {
+    OpSpec s;
+    s.type = s.onnxType = "GlobalMaxPool";
+    s.sinceVersion = 1;
+    s.minImportOpset = 1;
+    s.category = "Pooling";
+    s.caption = "GlobalMaxPool";
+    s.doc = "Y = maximum of X over every spatial dim (N x C x D... -> N x C x 1...)";
+    s.inputs = {in("X")};
+    s.outputs = {in("Y")};
+    s.infer = [](const InferContext& ctx) { return inferPool(ctx, PoolMode::Max, true); };
+    s.reference = [](const AttrReader& a) {
+      return makePoolReferenceKernel(PoolParams::read(a, PoolMode::Max, true));
+    };
+    s.fast = [](const AttrReader& a) {
+      return makePoolFastKernel(PoolParams::read(a, PoolMode::Max, true));
+    };
+    return s;
+  }();
+  return spec;
+}
+
+}  // namespace nc

@@ -1,0 +1,44 @@
+#include "core/ops/max.h"
+
+#include <cmath>
+
+#include "core/ops/elementwise.h"
+
+namespace nc {
+
+namespace {
+
+// NaN propagates (numpy.maximum, the ONNX reference implementation).
+float maxF(float a, float b) { return std::isnan(a) || std::isnan(b) ? NAN : (b > a ? b : a); }
+int64_t maxI(int64_t a, int64_t b) { return b > a ? b : a; }
+
+// Variadic: folds the inputs pairwise, broadcasting at each step (the result is the same as
+// broadcasting all of them at once). One input is returned unchanged.
+std::vector<Tensor> fold(std::span<const Tensor> in) {
+  if (in.empty()) throw Error("Max needs at least one input");
+  Tensor acc = in[0];
+  for (size_t i = 1; i < in.size(); ++i) acc = binaryReference("Max", acc, in[i], maxF, maxI);
+  return {acc};
+}
+
+}  // namespace
+
+const OpSpec& maxOp() {
+  static const OpSpec spec = [] {
+    OpSpec s;
+    s.type = s.onnxType = "Max";
+    s.sinceVersion = 13;
+    s.minImportOpset = 6;  // opset 6-7 required equal shapes: a special case of broadcasting
+    s.category = "Arithmetic";
+    s.caption = "Max";
+    s.doc = "Elementwise maximum of 1..N inputs (NumPy broadcasting; NaN propagates)";
+    s.inputs = {variadicIn("data_0", "one or more inputs")};
+    s.outputs = {in("max")};
+    s.infer = inferBroadcastSameType;
+    s.reference = [](const AttrReader&) { return makeKernel(fold); };
+    return s;
+  }();
+  return spec;
+}
+
+}  // namespace nc

@@ -1,0 +1,6 @@
+#pragma once
+#include "core/op.h"
+
+namespace nc {
+const OpSpec& sqrtOp();
+}  // namespace nc

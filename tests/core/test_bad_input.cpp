@@ -1,0 +1,245 @@
+// Bad input never crashes: garbage and truncated ONNX bytes and files, unsupported ops and
+// domains, future opsets, huge tensor shapes; and a failing export leaves an existing file alone.
+#include <onnx/onnx_pb.h>
+#include <rapidcheck.h>
+
+#include <QtTest>
+#include <filesystem>
+#include <fstream>
+
+#include "core/evaluator.h"
+#include "core/onnx_io.h"
+#include "core/shape_inference.h"
+#include "tests/support/op_case.h"
+#include "tests/support/ort.h"
+
+using namespace nc;
+using namespace nctest;
+namespace fs = std::filesystem;
+
+namespace {
+
+template <class F>
+std::string errorOf(F f) {
+  try {
+    f();
+  } catch (const Error& e) {
+    return e.what();
+  } catch (const std::exception& e) {
+    return std::string("NOT nc::Error: ") + e.what();
+  }
+  return "NO ERROR";
+}
+
+#define EXPECT_ERROR(expr, needle)                                                             \
+  do {                                                                                         \
+    std::string m_ = errorOf([&] { (void)(expr); });                                           \
+    QVERIFY2(                                                                                  \
+        m_ != "NO ERROR" && m_.rfind("NOT nc::Error", 0) != 0 &&                               \
+            m_.find(needle) != std::string::npos,                                              \
+        (std::string("expected an error containing '") + (needle) + "', got: " + m_).c_str()); \
+  } while (0)
+
+// x -> Sigmoid -> y as a ModelProto we can then break in specific ways.
+onnx::ModelProto sigmoidModel(const std::string& opType = "Sigmoid",
+                              const std::string& nodeName = "sig") {
+  onnx::ModelProto m;
+  m.set_ir_version(8);
+  auto* os = m.add_opset_import();
+  os->set_domain("");
+  os->set_version(17);
+  auto* g = m.mutable_graph();
+  g->set_name("g");
+  auto* n = g->add_node();
+  n->set_op_type(opType);
+  n->set_name(nodeName);
+  const std::string xName = "x", yName = "y";
+  n->add_input(xName);
+  n->add_output(yName);
+  auto declare = [](onnx::ValueInfoProto* vi, const std::string& name) {
+    vi->set_name(name);
+    auto* tt = vi->mutable_type()->mutable_tensor_type();
+    tt->set_elem_type(onnx::TensorProto::FLOAT);
+    tt->mutable_shape()->add_dim()->set_dim_value(4);
+  };
+  declare(g->add_input(), std::string("x"));
+  declare(g->add_output(), std::string("y"));
+  return m;
+}
+
+std::string bytesOf(const onnx::ModelProto& m) {
+  std::string s;
+  m.SerializeToString(&s);
+  return s;
+}
+
+Graph sigmoidGraph() {
+  Graph g;
+  NodeId x = g.addNode("Input", "x");
+  g.setAttr(x, "shape", Shape{2, 3});
+  NodeId s = g.addNode("Sigmoid", "s"), o = g.addNode("Output", "y");
+  g.connect({x, 0}, {s, 0});
+  g.connect({s, 0}, {o, 0});
+  return g;
+}
+
+}  // namespace
+
+class TestBadInput : public QObject {
+  Q_OBJECT
+ private Q_SLOTS:
+  void sanity() {
+    // The hand-built model itself is fine, so the failures below are about what we broke.
+    Graph g = importModelBytes(bytesOf(sigmoidModel()));
+    QVERIFY(g.findByName("sig"));
+    validateModelBytes(bytesOf(sigmoidModel()));
+  }
+
+  void garbageBytes() {
+    EXPECT_ERROR(importModelBytes(""), "empty");
+    EXPECT_ERROR(importModelBytes("this is not a protobuf at all \xff\xff\xff\xff"),
+                 "not a valid ONNX model");
+    EXPECT_ERROR(validateModelBytes("\x08\x96\x01garbage"), "not a valid ONNX model");
+    EXPECT_ERROR(tensorFromProtoBytes("\xff\xff\xff"), "TensorProto");
+    // Any bytes: a graph or nc::Error, never another exception or a crash.
+    QVERIFY(rc::check("random bytes import cleanly or fail with nc::Error",
+                      [](const std::string& bytes) {
+                        std::string m = errorOf([&] { importModelBytes(bytes); });
+                        RC_ASSERT(m.rfind("NOT nc::Error", 0) != 0);
+                      }));
+  }
+
+  void truncatedBytes() {
+    std::string good = exportModelBytes(sigmoidGraph());
+    EXPECT_ERROR(importModelBytes(good.substr(0, good.size() / 2)), "not a valid ONNX model");
+    for (size_t cut = 0; cut < good.size(); ++cut) {
+      std::string m = errorOf([&] { importModelBytes(good.substr(0, cut)); });
+      QVERIFY2(m.rfind("NOT nc::Error", 0) != 0, m.c_str());
+    }
+    // Flipped bytes as well.
+    for (size_t i = 0; i < good.size(); i += 3) {
+      std::string b = good;
+      b[i] = char(b[i] ^ 0x5a);
+      std::string m = errorOf([&] { importModelBytes(b); });
+      QVERIFY2(m.rfind("NOT nc::Error", 0) != 0, m.c_str());
+    }
+  }
+
+  void badFiles() {
+    EXPECT_ERROR(importModel("/nonexistent/model.onnx"), "cannot open '/nonexistent/model.onnx'");
+    std::string empty = tempPath(".onnx");
+    std::ofstream(empty).close();
+    EXPECT_ERROR(importModel(empty), "empty");
+    std::string garbage = tempPath(".onnx");
+    std::ofstream(garbage) << "<html>not a model</html>";
+    std::string m = errorOf([&] { importModel(garbage); });
+    QVERIFY2(m.find(garbage) != std::string::npos &&
+                 m.find("not a valid ONNX model") != std::string::npos,
+             m.c_str());
+    std::string dir = tempPath("");
+    fs::create_directory(dir);
+    EXPECT_ERROR(importModel(dir), "");  // a directory: nc::Error, whatever the wording
+    std::string tensor = tempPath(".pb");
+    std::ofstream(tensor) << "\x0a\x05";
+    EXPECT_ERROR(readTensorFile(tensor), tensor);
+  }
+
+  void unsupportedOp() {
+    EXPECT_ERROR(importModelBytes(bytesOf(sigmoidModel("Einsum", "my_einsum"))),
+                 "node 'my_einsum' (Einsum)");
+    EXPECT_ERROR(importModelBytes(bytesOf(sigmoidModel("Einsum", "my_einsum"))),
+                 "operator 'Einsum' is not supported");
+    // Unnamed nodes are named by op type and position.
+    EXPECT_ERROR(importModelBytes(bytesOf(sigmoidModel("NotAnOp", ""))), "node 'NotAnOp #1'");
+    // An attribute we do not know on a supported op.
+    onnx::ModelProto m = sigmoidModel();
+    auto* a = m.mutable_graph()->mutable_node(0)->add_attribute();
+    a->set_name("frobnicate");
+    a->set_type(onnx::AttributeProto::INT);
+    a->set_i(1);
+    EXPECT_ERROR(importModelBytes(bytesOf(m)), "attribute 'frobnicate' is not supported");
+  }
+
+  void unknownDomain() {
+    onnx::ModelProto m = sigmoidModel();
+    auto* os = m.add_opset_import();
+    os->set_domain("com.example.custom");
+    os->set_version(1);
+    EXPECT_ERROR(importModelBytes(bytesOf(m)), "domain 'com.example.custom'");
+    onnx::ModelProto n = sigmoidModel();
+    n.mutable_graph()->mutable_node(0)->set_domain("com.microsoft");
+    EXPECT_ERROR(importModelBytes(bytesOf(n)),
+                 "node 'sig' (Sigmoid): operator domain 'com.microsoft'");
+  }
+
+  void futureOpset() {
+    onnx::ModelProto m = sigmoidModel();
+    m.mutable_opset_import(0)->set_version(99);
+    EXPECT_ERROR(importModelBytes(bytesOf(m)), "opset 99");
+    ExportOptions opt;
+    opt.opset = 99;
+    EXPECT_ERROR(exportModelBytes(sigmoidGraph(), opt), "opset 99");
+  }
+
+  void hugeShapes() {
+    EXPECT_ERROR(Tensor(DType::Float32, Shape{int64_t(1) << 40}), "too large");
+    EXPECT_ERROR(Tensor(DType::Float32, Shape{int64_t(1) << 31, int64_t(1) << 31, 4}), "too large");
+    // An initializer claiming a huge shape.
+    onnx::ModelProto m = sigmoidModel("Mul", "mul");
+    auto* init = m.mutable_graph()->add_initializer();
+    init->set_name("w");
+    init->set_data_type(onnx::TensorProto::FLOAT);
+    for (int i = 0; i < 3; ++i) init->add_dims(int64_t(1) << 20);
+    m.mutable_graph()->mutable_node(0)->add_input(std::string("w"));
+    EXPECT_ERROR(importModelBytes(bytesOf(m)), "too large");
+    // A negative dimension.
+    init->clear_dims();
+    init->add_dims(-3);
+    EXPECT_ERROR(importModelBytes(bytesOf(m)), "negative");
+    // Raw data shorter than the shape needs.
+    init->clear_dims();
+    init->add_dims(1000);
+    init->set_raw_data(std::string(16, '\0'));
+    EXPECT_ERROR(importModelBytes(bytesOf(m)), "raw data has 16 bytes");
+    // A graph input of a huge declared shape evaluates to an error value, not a crash.
+    Graph g = sigmoidGraph();
+    g.setAttr(g.findByName("x")->id, "shape", Shape{int64_t(1) << 30, int64_t(1) << 30});
+    Evaluator ev;
+    EvalReport r = ev.run(g);
+    QVERIFY(!r.ok());
+    QVERIFY2(r.errors[0].message.find("too large") != std::string::npos,
+             r.errors[0].message.c_str());
+  }
+
+  void failingExportLeavesFileUntouched() {
+    std::string path = tempPath(".onnx");
+    exportModel(sigmoidGraph(), path);
+    std::string before = readFileBytes(path);
+    // An invalid graph (BatchNorm scale length vs channels) fails before anything is written.
+    Graph bad = sigmoidGraph();
+    NodeId bn = bad.addNode("BatchNormalization", "bn");
+    bad.disconnect({bad.findByName("s")->id, 0});
+    bad.connect({bad.findByName("x")->id, 0}, {bn, 0});
+    bad.connect({bn, 0}, {bad.findByName("s")->id, 0});
+    for (int i = 1; i < 5; ++i) bad.setConstant(bn, i, Tensor::fromFloats({4}, {1, 1, 1, 1}));
+    EXPECT_ERROR(exportModel(bad, path), "'bn'");
+    QCOMPARE(readFileBytes(path), before);
+    ExportOptions opt;
+    opt.opset = 3;
+    EXPECT_ERROR(exportModel(sigmoidGraph(), path, opt), "opset 3");
+    QCOMPARE(readFileBytes(path), before);
+    Graph noOutput;
+    noOutput.addNode("Input", "x");
+    EXPECT_ERROR(exportModel(noOutput, path), "no Output node");
+    QCOMPARE(readFileBytes(path), before);
+    // Unwritable target directory: an error, nothing created.
+    EXPECT_ERROR(exportModel(sigmoidGraph(), "/nonexistent-dir/m.onnx"), "cannot write");
+    int hidden = 0;
+    for (auto& e : fs::directory_iterator(fs::path(path).parent_path()))
+      if (e.path().filename().string().rfind(".", 0) == 0) ++hidden;
+    QCOMPARE(hidden, 0);
+  }
+};
+
+QTEST_APPLESS_MAIN(TestBadInput)
+#include "test_bad_input.moc"

@@ -1,0 +1,260 @@
+// netcanvas-cli end to end: export / validate / run / bench on a small project and on ONNX
+// conformance models, exit codes, and the one-line stderr on every failure.
+#include <QProcess>
+#include <QtTest>
+#include <filesystem>
+#include <fstream>
+
+#include "core/evaluator.h"
+#include "core/onnx_io.h"
+#include "core/ort_bridge.h"
+#include "core/project.h"
+#include "tests/support/op_case.h"
+#include "tests/support/ort.h"
+
+#ifndef NC_CLI_PATH
+#error "NC_CLI_PATH must point at the built netcanvas-cli"
+#endif
+
+using namespace nc;
+using namespace nctest;
+namespace fs = std::filesystem;
+
+namespace {
+
+struct Result {
+  int code = -1;
+  std::string out, err;
+};
+
+Result cli(const QStringList& args) {
+  QProcess p;
+  p.start(QString::fromUtf8(NC_CLI_PATH), args);
+  Result r;
+  if (!p.waitForFinished(300000)) {
+    p.kill();
+    p.waitForFinished();
+    r.err = "timed out";
+    return r;
+  }
+  r.code = p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1;
+  r.out = p.readAllStandardOutput().toStdString();
+  r.err = p.readAllStandardError().toStdString();
+  return r;
+}
+
+QString q(const std::string& s) { return QString::fromStdString(s); }
+
+// x [2,3,4,4] -> BatchNorm (constants) -> Sigmoid -> y
+Graph smallGraph() {
+  Graph g;
+  NodeId x = g.addNode("Input", "x");
+  g.setAttr(x, "shape", Shape{2, 3, 4, 4});
+  g.setAttr(x, "seed", int64_t(5));
+  NodeId bn = g.addNode("BatchNormalization", "bn");
+  g.setConstant(bn, 1, Tensor::fromFloats({3}, {0.5f, 1.0f, 2.0f}));
+  g.setConstant(bn, 2, Tensor::fromFloats({3}, {0.1f, 0.2f, 0.3f}));
+  g.setConstant(bn, 3, Tensor::fromFloats({3}, {0.0f, -0.5f, 0.5f}));
+  g.setConstant(bn, 4, Tensor::fromFloats({3}, {1.0f, 2.0f, 0.5f}));
+  NodeId s = g.addNode("Sigmoid", "sig"), y = g.addNode("Output", "y");
+  g.connect({x, 0}, {bn, 0});
+  g.connect({bn, 0}, {s, 0});
+  g.connect({s, 0}, {y, 0});
+  return g;
+}
+
+const std::string kNode = NC_ONNX_TESTDATA_DIR;
+
+}  // namespace
+
+// A failure: the given exit code, nothing on stdout, exactly one line "netcanvas-cli: ..." on
+// stderr that contains `needle`.
+#define EXPECT_FAILURE(args, expectedCode, needle)                                                \
+  do {                                                                                            \
+    Result r_ = cli(args);                                                                        \
+    std::string ctx_ =                                                                            \
+        "exit " + std::to_string(r_.code) + ", stdout [" + r_.out + "], stderr [" + r_.err + "]"; \
+    QVERIFY2(r_.code == (expectedCode), ctx_.c_str());                                            \
+    QVERIFY2(r_.out.empty(), ctx_.c_str());                                                       \
+    QVERIFY2(r_.err.rfind("netcanvas-cli: ", 0) == 0, ctx_.c_str());                              \
+    QVERIFY2(std::count(r_.err.begin(), r_.err.end(), '\n') == 1 && r_.err.back() == '\n',        \
+             ctx_.c_str());                                                                       \
+    QVERIFY2(r_.err.find(needle) != std::string::npos, ctx_.c_str());                             \
+  } while (0)
+
+class TestCli : public QObject {
+  Q_OBJECT
+ private:
+  std::string project_, dir_;
+
+ private Q_SLOTS:
+  void initTestCase() {
+    dir_ = tempPath("");
+    fs::create_directories(dir_);
+    project_ = dir_ + "/small.ncproj";
+    saveProject(smallGraph(), project_);
+  }
+
+  void helpAndVersion() {
+    Result r = cli({"--help"});
+    QCOMPARE(r.code, 0);
+    QVERIFY(r.out.find("usage: netcanvas-cli") != std::string::npos);
+    for (const char* cmd : {"export", "validate", "run", "bench"})
+      QVERIFY(r.out.find(cmd) != std::string::npos);
+    QVERIFY(r.err.empty());
+    r = cli({"--version"});
+    QCOMPARE(r.code, 0);
+    QVERIFY2(r.out.rfind("netcanvas-cli 0.", 0) == 0, r.out.c_str());
+  }
+
+  void exportAndValidateProject() {
+    std::string onnx = dir_ + "/small.onnx";
+    Result r = cli({"export", q(project_), "-o", q(onnx)});
+    QVERIFY2(r.code == 0, r.err.c_str());
+    QVERIFY(r.err.empty());
+    QVERIFY2(r.out.find("ONNX checker: passed") != std::string::npos, r.out.c_str());
+    QVERIFY2(r.out.find("shape inference: passed") != std::string::npos, r.out.c_str());
+    QVERIFY(importModel(onnx).findByName("bn"));
+
+    r = cli({"validate", q(onnx)});
+    QVERIFY2(r.code == 0, r.err.c_str());
+    for (const char* needle : {"BatchNormalization: 1", "Sigmoid: 1", "x: float32[2, 3, 4, 4]",
+                               "y: float32[2, 3, 4, 4]", "parameters: 12", "ONNX checker: passed"})
+      QVERIFY2(r.out.find(needle) != std::string::npos, (r.out + " lacks " + needle).c_str());
+
+    // Opset 18: libonnx cannot check it; the report says so rather than claiming a pass.
+    r = cli({"export", q(project_), "-o", q(dir_ + "/small18.onnx"), "--opset", "18"});
+    QVERIFY2(r.code == 0, r.err.c_str());
+    QVERIFY2(r.out.find("ONNX checker: skipped") != std::string::npos &&
+                 r.out.find("note:") != std::string::npos,
+             r.out.c_str());
+
+    // An .onnx input is imported and exported again.
+    r = cli({"export", q(onnx), "-o", q(dir_ + "/again.onnx")});
+    QVERIFY2(r.code == 0, r.err.c_str());
+    QVERIFY(importModel(dir_ + "/again.onnx").findByName("y"));
+  }
+
+  void runProject() {
+    Graph g = smallGraph();
+    std::string out = dir_ + "/run1";
+    Result r = cli({"run", q(project_), "--out", q(out)});
+    QVERIFY2(r.code == 0, r.err.c_str());
+    // Without data the Input node's own data (seeded random normal) is used.
+    NC_CHECK(compareTensors(readTensorFile(out + "/output_0.pb"), evaluate(g)[0], {0, 0}));
+
+    // --input NAME=FILE
+    Tensor x = uniform({2, 3, 4, 4}, -3, 3, 77);
+    std::string xf = dir_ + "/x.pb";
+    writeTensorFile(xf, x, "x");
+    r = cli({"run", q(project_), "--input", q("x=" + xf), "--out", q(dir_ + "/run2")});
+    QVERIFY2(r.code == 0, r.err.c_str());
+    Tensor expected = evaluate(g, {{"x", x}})[0];
+    NC_CHECK(compareTensors(readTensorFile(dir_ + "/run2/output_0.pb"), expected, {0, 0}));
+
+    // --data DIR (input_0.pb) on the exported model gives the same numbers.
+    fs::create_directories(dir_ + "/data");
+    writeTensorFile(dir_ + "/data/input_0.pb", x, "x");
+    std::string onnx = dir_ + "/small_run.onnx";
+    exportModel(g, onnx);
+    r = cli({"run", q(onnx), "--data", q(dir_ + "/data"), "--out", q(dir_ + "/run3")});
+    QVERIFY2(r.code == 0, r.err.c_str());
+    NC_CHECK(compareTensors(readTensorFile(dir_ + "/run3/output_0.pb"), expected, {1e-6, 1e-6}));
+
+    // Without --out: a summary per output.
+    r = cli({"run", q(project_)});
+    QVERIFY2(r.code == 0, r.err.c_str());
+    QVERIFY2(r.out.find("output 0 'y': float32[2, 3, 4, 4]") != std::string::npos, r.out.c_str());
+  }
+
+  // ONNX backend test data: run --data test_data_set_0 and compare with the stored outputs.
+  void conformanceModels() {
+    for (const char* name : {"test_sigmoid", "test_batchnorm_example", "test_batchnorm_epsilon"}) {
+      std::string d = kNode + "/" + name;
+      if (!fs::exists(d + "/model.onnx")) QFAIL(("missing conformance model " + d).c_str());
+      std::string out = dir_ + "/" + name;
+      Result r =
+          cli({"run", q(d + "/model.onnx"), "--data", q(d + "/test_data_set_0"), "--out", q(out)});
+      QVERIFY2(r.code == 0, (std::string(name) + ": " + r.err).c_str());
+      NC_CHECK(compareTensors(readTensorFile(out + "/output_0.pb"),
+                              readTensorFile(d + "/test_data_set_0/output_0.pb"), {1e-5, 1e-5}));
+      r = cli({"validate", q(d + "/model.onnx")});
+      QVERIFY2(r.code == 0, r.err.c_str());
+    }
+  }
+
+  void bench() {
+    Result r = cli({"bench", q(project_), "--iters", "3"});
+    QVERIFY2(r.code == 0, r.err.c_str());
+    QVERIFY2(r.out.find("ours:   median") != std::string::npos &&
+                 r.out.find("RESULT threads=1") != std::string::npos,
+             r.out.c_str());
+    if (!ortAvailable()) QSKIP("ONNX Runtime is not installed");
+    r = cli({"bench", q(project_), "--iters", "3", "--threads", "2", "--ort"});
+    QVERIFY2(r.code == 0, r.err.c_str());
+    QVERIFY2(r.out.find("ratio ours/ORT") != std::string::npos &&
+                 r.out.find("threads: 2") != std::string::npos,
+             r.out.c_str());
+  }
+
+  void failures() {
+    EXPECT_FAILURE(QStringList{}, 2, "no command");
+    EXPECT_FAILURE(QStringList{"frobnicate"}, 2, "unknown command 'frobnicate'");
+    EXPECT_FAILURE((QStringList{"export", q(project_)}), 2, "-o");
+    EXPECT_FAILURE((QStringList{"export", q(project_), "-o", "x.onnx", "--bogus"}), 2,
+                   "unknown option '--bogus'");
+    EXPECT_FAILURE(
+        (QStringList{"export", q(project_), "-o", q(dir_ + "/o.onnx"), "--opset", "abc"}), 2,
+        "--opset");
+    EXPECT_FAILURE((QStringList{"export", q(project_), "-o", q(dir_ + "/o.onnx"), "--opset", "99"}),
+                   1, "opset 99");
+    EXPECT_FAILURE((QStringList{"export", q(project_), "-o", "/nonexistent-dir/o.onnx"}), 1,
+                   "cannot write");
+    EXPECT_FAILURE((QStringList{"validate", "/nonexistent/m.onnx"}), 1, "/nonexistent/m.onnx");
+    EXPECT_FAILURE((QStringList{"validate"}), 2, "needs");
+    std::string garbage = dir_ + "/garbage.onnx";
+    std::ofstream(garbage) << "definitely not protobuf \xff\xff\xff\xff";
+    EXPECT_FAILURE((QStringList{"validate", q(garbage)}), 1, "not a valid ONNX model");
+    EXPECT_FAILURE((QStringList{"run", q(garbage)}), 1, "not a valid ONNX model");
+    // A truncated model.
+    std::string good = readFileBytes(kNode + "/test_sigmoid/model.onnx");
+    std::string truncated = dir_ + "/truncated.onnx";
+    std::ofstream(truncated, std::ios::binary) << good.substr(0, good.size() / 2);
+    EXPECT_FAILURE((QStringList{"validate", q(truncated)}), 1, "truncated");
+    // An unsupported op names op and node.
+    std::string det = kNode + "/test_det_2d/model.onnx";
+    QVERIFY(fs::exists(det));
+    EXPECT_FAILURE((QStringList{"run", q(det)}), 1, "operator 'Det' is not supported");
+    // Bad inputs for run.
+    EXPECT_FAILURE((QStringList{"run", q(project_), "--input", "nosuch=/tmp/x.pb"}), 1,
+                   "no input named 'nosuch'");
+    EXPECT_FAILURE((QStringList{"run", q(project_), "--input", "x"}), 2, "NAME=FILE");
+    std::string wrong = dir_ + "/wrong.pb";
+    writeTensorFile(wrong, Tensor::fromFloats({3}, {1, 2, 3}));
+    EXPECT_FAILURE((QStringList{"run", q(project_), "--input", q("x=" + wrong)}), 1,
+                   "expects float32[2, 3, 4, 4]");
+    EXPECT_FAILURE((QStringList{"run", q(project_), "--data", "/nonexistent-dir"}), 1,
+                   "does not exist");
+    EXPECT_FAILURE((QStringList{"bench", q(project_), "--iters", "0"}), 2, "--iters");
+    // Projects: future version, truncated.
+    std::string text = readFileBytes(project_);
+    std::string future = dir_ + "/future.ncproj";
+    std::string ft = text;
+    ft.replace(ft.find("\"version\": 1"), 12, "\"version\": 7");
+    std::ofstream(future) << ft;
+    fs::copy_file(weightsPathFor(project_), weightsPathFor(future));
+    EXPECT_FAILURE((QStringList{"run", q(future)}), 1, "format version 7, newer");
+    std::string cut = dir_ + "/cut.ncproj";
+    std::ofstream(cut) << text.substr(0, text.size() / 3);
+    EXPECT_FAILURE((QStringList{"export", q(cut), "-o", q(dir_ + "/cut.onnx")}), 1, "truncated");
+    QVERIFY(!fs::exists(dir_ + "/cut.onnx"));
+    // A failing export does not touch an existing file.
+    std::string existing = dir_ + "/existing.onnx";
+    std::ofstream(existing) << "old";
+    EXPECT_FAILURE((QStringList{"export", q(cut), "-o", q(existing)}), 1, "truncated");
+    QCOMPARE(readFileBytes(existing), std::string("old"));
+  }
+};
+
+QTEST_GUILESS_MAIN(TestCli)
+#include "test_cli.moc"
