@@ -165,6 +165,26 @@ bool SetConstantCommand::mergeWith(const QUndoCommand* other) {
   return true;
 }
 
+// ---- SetInputCountCommand ----
+
+SetInputCountCommand::SetInputCountCommand(nc::Graph& g, nc::NodeId id, int count)
+    : g_(g), node_(id), old_(int(g.node(id).inputs.size())), new_(count) {
+  setText(QObject::tr("Set %1 inputs of %2").arg(count).arg(QString::fromStdString(g.node(id).name)));
+}
+
+void SetInputCountCommand::redo() {
+  dropped_.clear();
+  const nc::Node& n = g_.node(node_);
+  for (int i = new_; i < int(n.inputs.size()); ++i)
+    if (n.inputs[size_t(i)].source) dropped_.push_back({*n.inputs[size_t(i)].source, {node_, i}});
+  g_.setInputCount(node_, new_);
+}
+
+void SetInputCountCommand::undo() {
+  g_.setInputCount(node_, old_);
+  for (const nc::ConnectionId& c : dropped_) g_.connect(c.from, c.to);
+}
+
 // ---- RenameCommand ----
 
 RenameCommand::RenameCommand(nc::Graph& g, nc::NodeId id, std::string name)

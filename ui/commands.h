@@ -115,6 +115,21 @@ class SetConstantCommand : public QUndoCommand {
   nc::Tensor old_, new_;
 };
 
+// Changes the number of input ports of a variadic op (Concat, Sum, ...). Shrinking drops the
+// connections of the removed ports; undo restores the count and those connections.
+class SetInputCountCommand : public QUndoCommand {
+ public:
+  SetInputCountCommand(nc::Graph& g, nc::NodeId id, int count);
+  void redo() override;
+  void undo() override;
+
+ private:
+  nc::Graph& g_;
+  nc::NodeId node_;
+  int old_, new_;
+  std::vector<nc::ConnectionId> dropped_;
+};
+
 class RenameCommand : public QUndoCommand {
  public:
   RenameCommand(nc::Graph& g, nc::NodeId id, std::string name);

@@ -186,6 +186,22 @@ void Document::setConstant(nc::NodeId id, int port, const nc::Tensor& value) {
   stack_->push(new SetConstantCommand(graph_, id, port, value));
 }
 
+bool Document::setInputCount(nc::NodeId id, int count) {
+  const nc::Node* n = graph_.findNode(id);
+  const nc::OpSpec* spec = n ? nc::findOp(n->op) : nullptr;
+  if (!spec || spec->inputs.empty() || !spec->inputs.back().variadic) {
+    Q_EMIT message(tr("%1 has a fixed number of inputs").arg(n ? QString::fromStdString(n->op) : QString()));
+    return false;
+  }
+  if (count < int(spec->inputs.size())) {
+    Q_EMIT message(tr("%1 needs at least %2 input(s)").arg(QString::fromStdString(n->op)).arg(spec->inputs.size()));
+    return false;
+  }
+  if (count == int(n->inputs.size())) return true;
+  stack_->push(new SetInputCountCommand(graph_, id, count));
+  return true;
+}
+
 bool Document::rename(nc::NodeId id, const QString& name) {
   if (!graph_.contains(id)) return false;
   std::string s = name.trimmed().toStdString();

@@ -45,6 +45,8 @@ class Document : public QObject {
   void clearAttribute(nc::NodeId id, const QString& name);
   void setConstant(nc::NodeId id, int port, const nc::Tensor& value);
   bool rename(nc::NodeId id, const QString& name);
+  // Number of input ports of a variadic op (Concat, Sum, ...); false + message otherwise.
+  bool setInputCount(nc::NodeId id, int count);
   // Clipboard form of some nodes and the connections among them.
   QByteArray copy(const std::vector<nc::NodeId>& ids) const;
   // Inserts a copy() payload, shifted by `offset`; returns the new node ids (empty on error).

@@ -4,6 +4,7 @@
 #include <QElapsedTimer>
 #include <QThread>
 #include <chrono>
+#include <set>
 
 namespace ncui {
 
@@ -129,11 +130,19 @@ void EvalService::deliver(std::shared_ptr<Result> r) {
   // An older result still updates previews (it is correct for its snapshot), but the service
   // stays busy until the newest one arrives.
   if (r->generation < delivered_) return;
-  for (nc::NodeId id : r->report.recomputed) versions_[id] = ++versionCounter_;
-  for (const nc::Diagnostic& d : r->report.errors) versions_[d.node] = ++versionCounter_;
-  // Nodes that lost their outputs (removed, or now downstream of a failure).
-  for (auto it = outputs_.begin(); it != outputs_.end(); ++it)
-    if (!r->outputs.count(it->first)) versions_[it->first.node] = ++versionCounter_;
+  // A node's version changes whenever what it shows changes: a new output tensor (recomputed
+  // now, or by an earlier run that was cancelled before delivering), a lost output (removed,
+  // or now downstream of a failure), or an error.
+  std::set<nc::NodeId> changed;
+  for (const auto& [port, t] : r->outputs) {
+    auto old = outputs_.find(port);
+    if (old == outputs_.end() || !old->second.sharesStorageWith(t)) changed.insert(port.node);
+  }
+  for (const auto& [port, t] : outputs_)
+    if (!r->outputs.count(port)) changed.insert(port.node);
+  for (nc::NodeId id : r->report.recomputed) changed.insert(id);
+  for (const nc::Diagnostic& d : r->report.errors) changed.insert(d.node);
+  for (nc::NodeId id : changed) versions_[id] = ++versionCounter_;
   outputs_ = std::move(r->outputs);
   report_ = std::move(r->report);
   ms_ = r->ms;

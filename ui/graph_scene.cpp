@@ -575,6 +575,14 @@ void GraphScene::contextMenuEvent(QGraphicsSceneContextMenuEvent* e) {
     });
     menu.addAction(tr("Delete"), this, [this] { deleteSelection(); });
     const nc::Node& node = doc_->graph().node(n->nodeId());
+    const nc::OpSpec* spec = nc::findOp(node.op);
+    if (spec && !spec->inputs.empty() && spec->inputs.back().variadic) {
+      nc::NodeId id = n->nodeId();
+      int count = int(node.inputs.size());
+      menu.addAction(tr("Add Input"), this, [this, id, count] { doc_->setInputCount(id, count + 1); });
+      if (count > int(spec->inputs.size()))
+        menu.addAction(tr("Remove Last Input"), this, [this, id, count] { doc_->setInputCount(id, count - 1); });
+    }
     bool anyInput = false;
     for (auto& in : node.inputs) anyInput = anyInput || in.source.has_value();
     if (anyInput) {

@@ -121,6 +121,25 @@ class TestDocument : public QObject {
     QCOMPARE(msg.count(), 1);
   }
 
+  void variadicInputCountIsUndoable() {
+    Document d;
+    Chain c = build(d);
+    nc::NodeId cat = d.addNode("Concat", {900, 0});
+    QCOMPARE(d.graph().node(cat).inputs.size(), size_t(1));
+    QVERIFY(d.setInputCount(cat, 3));
+    QCOMPARE(d.graph().node(cat).inputs.size(), size_t(3));
+    d.connectPorts({c.act, 0}, {cat, 2});
+    QVERIFY(d.setInputCount(cat, 2));  // drops the connection on port 2
+    QCOMPARE(d.graph().connections().size(), size_t(2));
+    d.undoStack()->undo();
+    QCOMPARE(d.graph().node(cat).inputs.size(), size_t(3));
+    QCOMPARE(d.graph().node(cat).inputs[2].source, (std::optional<nc::PortRef>{nc::PortRef{c.act, 0}}));
+    QSignalSpy msg(&d, &Document::message);
+    QVERIFY(!d.setInputCount(c.act, 2));
+    QVERIFY(!d.setInputCount(cat, 0));
+    QCOMPARE(msg.count(), 2);
+  }
+
   void autoLayoutIsOneStepLeftToRight() {
     Document d;
     Chain c = build(d);

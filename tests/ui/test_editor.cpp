@@ -26,6 +26,7 @@
 #include "app/main_window.h"
 #include "core/onnx_io.h"
 #include "core/project.h"
+#include "core/stats.h"
 #include "ui/document.h"
 #include "ui/edge_item.h"
 #include "ui/export_check.h"
@@ -597,6 +598,49 @@ class TestEditor : public QObject {
     doc()->undoStack()->undo();
     QVERIFY(doc()->graph().node(bn).inputs[1].constant.empty());
     QVERIFY(!doc()->graph().node(bn).inputs[0].source);
+  }
+
+  void convBatchNormSiluFromThePalette() {
+    // The scenario: Conv -> BatchNorm -> SiLU dragged from the palette and wired by
+    // mouse; weights are initialised on wiring; previews, shapes and MACs appear.
+    nc::NodeId in = drop("Input", QPointF(100, 100));
+    nc::NodeId conv = drop("Conv", QPointF(380, 100));
+    nc::NodeId bn = drop("BatchNormalization", QPointF(660, 100));
+    nc::NodeId act = drop("SiLU", QPointF(940, 100));
+    QVERIFY(in && conv && bn && act);
+    doc()->setAttribute(in, "shape", std::vector<int64_t>{1, 4, 10, 12});
+    QApplication::processEvents();
+    wire({in, 0}, {conv, 0});
+    wire({conv, 0}, {bn, 0});
+    wire({bn, 0}, {act, 0});
+    settle();
+    QCOMPARE(doc()->graph().node(conv).inputs[1].constant.shape(), (nc::Shape{4, 4, 3, 3}));
+    QCOMPARE(scene()->nodeItem(conv)->shapeText(), QString("1×4×8×10"));
+    QCOMPARE(scene()->nodeItem(act)->shapeText(), QString("1×4×8×10"));
+    for (nc::NodeId id : {conv, bn, act}) {
+      QVERIFY2(!scene()->nodeItem(id)->hasError(), qPrintable(scene()->nodeItem(id)->errorText()));
+      const nc::Tensor* t = doc()->evaluation()->output({id, 0});
+      QVERIFY2(t, qPrintable(QString("no output for node %1 (%2 errors)").arg(id).arg(doc()->evaluation()->lastReport().errors.size())));
+      QVERIFY2(!scene()->nodeItem(id)->ensureThumbnail().isNull(),
+               qPrintable(QString("node %1 shape %2 version %3").arg(id).arg(QString::fromStdString(nc::shapeToString(t->shape()))).arg(doc()->evaluation()->nodeVersion(id))));
+    }
+    nc::NodeStats st = nc::nodeStats(doc()->graph(), conv, doc()->shapes());
+    QCOMPARE(st.macs, int64_t(1) * 4 * 8 * 10 * 4 * 3 * 3);
+    QVERIFY(w_->findChild<QStatusBar*>()->findChildren<QLabel*>().size() > 0);
+    // pads=1 keeps the size; only Conv and what follows re-evaluate.
+    doc()->setAttribute(conv, "pads", std::vector<int64_t>{1, 1, 1, 1});
+    settle();
+    QCOMPARE(scene()->nodeItem(act)->shapeText(), QString("1×4×10×12"));
+    std::vector<nc::NodeId> re = doc()->evaluation()->lastReport().recomputed;
+    QVERIFY(std::find(re.begin(), re.end(), in) == re.end());
+    for (nc::NodeId id : {conv, bn, act}) QVERIFY(std::find(re.begin(), re.end(), id) != re.end());
+    // Undo everything back to an empty document, and redo it all.
+    nc::Graph full = doc()->graph();
+    while (doc()->undoStack()->canUndo()) doc()->undoStack()->undo();
+    QCOMPARE(doc()->graph().size(), size_t(0));
+    while (doc()->undoStack()->canRedo()) doc()->undoStack()->redo();
+    QString diff = graphDiff(full, doc()->graph());
+    QVERIFY2(diff.isEmpty(), qPrintable(diff));
   }
 
   void panelsFollowTheCanvas() {
