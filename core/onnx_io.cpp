@@ -436,16 +436,24 @@ Graph importModelBytes(const std::string& bytes, const ImportOptions& opt) {
     NodeId id = g.addNode(spec->type, label);
     bool variadic = !spec->inputs.empty() && spec->inputs.back().variadic;
     int nin = int(np.input_size());
-    if (variadic) g.setInputCount(id, std::max<int>(nin, int(spec->inputs.size())));
-    else if (nin > int(g.node(id).inputs.size()))
+    // ONNX input i -> our port (an ImportFn may remap an older layout); unmapped extras overflow.
+    auto portOf = [&](int i) {
+      if (in.inputPorts.empty()) return i;
+      return i < int(in.inputPorts.size()) ? in.inputPorts[size_t(i)] : int(g.node(id).inputs.size());
+    };
+    int nports = 0;
+    for (int i = 0; i < nin; ++i) nports = std::max(nports, portOf(i) + 1);
+    if (variadic) g.setInputCount(id, std::max<int>(nports, int(spec->inputs.size())));
+    else if (nports > int(g.node(id).inputs.size()))
       throw Error(what + " has " + std::to_string(nin) + " inputs; at most " +
                   std::to_string(g.node(id).inputs.size()) + " are supported");
     for (auto& [k, v] : in.attrs) g.setAttr(id, k, v);
     for (int i = 0; i < nin; ++i) {
       const std::string& vn = np.input(i);
-      if (vn.empty()) continue;
-      if (auto it = values.find(vn); it != values.end()) g.connect(it->second, {id, i});
-      else if (auto jt = inits.find(vn); jt != inits.end()) g.setConstant(id, i, jt->second);
+      const int port = portOf(i);
+      if (vn.empty() || port < 0) continue;
+      if (auto it = values.find(vn); it != values.end()) g.connect(it->second, {id, port});
+      else if (auto jt = inits.find(vn); jt != inits.end()) g.setConstant(id, port, jt->second);
       else throw Error(what + ": input '" + vn + "' is not produced by any earlier node, input or initializer");
     }
     // Optional trailing outputs (MaxPool Indices, BatchNorm training statistics) and variadic

@@ -170,6 +170,9 @@ struct ImportedNode {
   int numInputs = 0;
   int numOutputs = 0;
   int opset = 17;
+  // Where each ONNX input goes: our input port for ONNX input i (-1: dropped). Empty means the
+  // same index. Lets an ImportFn map an older input layout (Resize-10: X, scales) onto ours.
+  std::vector<int> inputPorts;
 };
 
 // May rewrite attributes into our canonical form or reject with a message.

@@ -27,12 +27,14 @@
 #include "core/ops/pow.h"
 #include "core/ops/reciprocal.h"
 #include "core/ops/relu.h"
+#include "core/ops/resize.h"
 #include "core/ops/shape.h"
 #include "core/ops/sigmoid.h"
 #include "core/ops/silu.h"
 #include "core/ops/sqrt.h"
 #include "core/ops/sub.h"
 #include "core/ops/tanh.h"
+#include "core/ops/upsample.h"
 
 namespace nc {
 
@@ -79,6 +81,9 @@ const std::vector<const OpSpec*>& allOps() {
       &gatherOp(),
       &concatOp(),
       &constantOp(),
+      // Sampling
+      &resizeOp(),
+      &upsampleOp(),
   };
   return ops;
 }

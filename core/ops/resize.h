@@ -1,0 +1,67 @@
+#pragma once
+// Resize (ONNX opset 13 semantics, with the opset-18 attributes antialias, axes and
+// keep_aspect_ratio_policy): nearest, N-D linear and cubic interpolation under every
+// coordinate_transformation_mode. The resize engine below is shared with Upsample.
+#include <optional>
+#include <vector>
+
+#include "core/op.h"
+
+namespace nc {
+
+const OpSpec& resizeOp();
+
+// Parsed attributes (once per kernel).
+struct ResizeParams {
+  enum class Mode { Nearest, Linear, Cubic };
+  enum class Coord {
+    HalfPixel,
+    PytorchHalfPixel,
+    AlignCorners,
+    Asymmetric,
+    TfHalfPixelForNn,
+    TfCropAndResize
+  };
+  enum class Rounding { RoundPreferFloor, RoundPreferCeil, Floor, Ceil };
+  enum class AspectPolicy { Stretch, NotLarger, NotSmaller };
+  Mode mode = Mode::Nearest;
+  Coord coord = Coord::HalfPixel;
+  Rounding rounding = Rounding::RoundPreferFloor;
+  float cubicA = -0.75f;
+  bool excludeOutside = false;
+  float extrapolation = 0.0f;
+  bool antialias = false;
+  std::vector<int64_t> axes;  // as set (may be negative); empty: every axis
+  AspectPolicy policy = AspectPolicy::Stretch;
+};
+
+// Throws nc::Error on an unknown mode name.
+ResizeParams parseResizeParams(const AttrReader& a);
+
+// Per-axis geometry of one resize: output dims, the scale used by the coordinate transform, the
+// "resized length" as the ONNX reference computes it (scale * input length, not rounded: the
+// stored conformance outputs for align_corners downsampling depend on it) and the roi.
+struct ResizePlan {
+  Shape in, out;
+  std::vector<double> scale, lengthResized, roiStart, roiEnd;
+};
+
+// Static description of the scales/sizes/roi inputs for planning: a value when known, a
+// length when only the shape is known.
+struct ResizeInputs {
+  const Tensor* roi = nullptr;     // null or empty: absent
+  const Tensor* scales = nullptr;  // null or empty: absent
+  const Tensor* sizes = nullptr;   // null or empty: absent
+};
+
+// Output geometry; unknown input dims (-1) give unknown output dims. Throws ShapeError naming
+// the offending input (X=0, roi=1, scales=2, sizes=3) and both shapes.
+ResizePlan planResize(const ResizeParams& p, const Shape& in, const ResizeInputs& inputs);
+
+// The naive oracle: every output element computed on its own, in double, following the ONNX
+// reference interpolation (edge-padded neighbourhoods, per-axis coefficients).
+Tensor resizeReference(const ResizeParams& p, const ResizePlan& plan, const Tensor& x);
+// Per-axis tap tables applied one axis at a time; nearest is a gather with row reuse.
+Tensor resizeFast(const ResizeParams& p, const ResizePlan& plan, const Tensor& x);
+
+}  // namespace nc
