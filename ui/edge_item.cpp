@@ -49,6 +49,7 @@ void EdgeItem::paint(QPainter* p, const QStyleOptionGraphicsItem* option, QWidge
   const CanvasTheme& th = static_cast<GraphScene*>(scene())->theme();
   double lod = option->levelOfDetailFromTransform(p->worldTransform());
   QColor c = isSelected() ? th.edgeSelected : hasError() ? th.edgeError : th.edge;
+  if (lod < 0.03) return;  // the whole graph in view: edges are sub-pixel noise
   if (lod < NodeItem::kLodThreshold) {
     p->setRenderHint(QPainter::Antialiasing, false);
     p->setPen(QPen(c, 0));

@@ -149,9 +149,17 @@ void GraphScene::rebuild() {
   setSceneRect(r.adjusted(-m, -m, m, m));
 }
 
+void GraphScene::setItemCaching(bool on) {
+  if (on == itemCaching_) return;
+  itemCaching_ = on;
+  for (auto& [id, item] : nodes_)
+    item->setCacheMode(on ? QGraphicsItem::DeviceCoordinateCache : QGraphicsItem::NoCache);
+}
+
 void GraphScene::addNodeItem(nc::NodeId id) {
   if (nodes_.count(id)) return;
   auto* item = new NodeItem(*doc_, id);
+  if (itemCaching_) item->setCacheMode(QGraphicsItem::DeviceCoordinateCache);
   const nc::Node& n = doc_->graph().node(id);
   item->setPos(n.x, n.y);
   addItem(item);
@@ -323,13 +331,13 @@ QImage GraphScene::renderImage(double scale) {
 bool GraphScene::exportImage(const QString& path) {
   if (QFileInfo(path).suffix().compare("svg", Qt::CaseInsensitive) == 0) {
     // Vector output: paint the items directly, not their cached pixmaps.
-    for (auto& [id, item] : nodes_) item->setCacheMode(QGraphicsItem::NoCache);
+    bool caching = itemCaching_;
+    setItemCaching(false);
     struct Restore {
       GraphScene* s;
-      ~Restore() {
-        for (auto& [id, item] : s->nodes_) item->setCacheMode(QGraphicsItem::DeviceCoordinateCache);
-      }
-    } restore{this};
+      bool on;
+      ~Restore() { s->setItemCaching(on); }
+    } restore{this, caching};
     QRectF src = contentRect().adjusted(-40, -40, 40, 40);
     QSvgGenerator gen;
     gen.setFileName(path);

@@ -52,6 +52,10 @@ class GraphScene : public QGraphicsScene {
   void selectNodes(const std::vector<nc::NodeId>& ids);
   // The node the inspector and tensor view follow: the last one clicked or selected alone.
   nc::NodeId currentNode() const { return current_; }
+  // Detailed nodes pan fastest as cached pixmaps (DeviceCoordinateCache); zoomed far out the
+  // cache costs more than drawing boxes. Views switch this with their zoom.
+  void setItemCaching(bool on);
+  bool itemCaching() const { return itemCaching_; }
   // Deletes selected nodes and disconnects selected edges (one undo step).
   void deleteSelection();
 
@@ -111,6 +115,7 @@ class GraphScene : public QGraphicsScene {
   quint64 shapesSeen_ = 0;               // Document::shapesGeneration() the items show
   nc::NodeId current_ = nc::kNoNode;
   QTimer sceneRectTimer_;
+  bool itemCaching_ = true;
   struct Thumb {
     quint64 version;
     QImage image;

@@ -140,7 +140,12 @@ void GraphView::setZoom(double z, QPointF anchor) {
   QPointF after = mapToScene(before);
   QPointF d = anchor - after;
   centerOn(mapToScene(viewport()->rect().center()) + d);
-  Q_EMIT zoomChanged(z);
+  zoomApplied();
+}
+
+void GraphView::zoomApplied() {
+  scene_->setItemCaching(zoom() >= NodeItem::kLodThreshold);
+  Q_EMIT zoomChanged(zoom());
   minimap_->update();
 }
 
@@ -151,14 +156,14 @@ void GraphView::frameAll() {
   if (z > 1.2) setTransform(QTransform::fromScale(1.2, 1.2));
   else if (z < kMinZoom) setTransform(QTransform::fromScale(kMinZoom, kMinZoom));
   centerOn(r.center());
-  Q_EMIT zoomChanged(zoom());
-  minimap_->update();
+  zoomApplied();
 }
 
 void GraphView::centerOnNode(nc::NodeId id) {
   if (NodeItem* n = scene_->nodeItem(id)) {
     if (zoom() < 0.6) setTransform(QTransform::fromScale(0.8, 0.8));
     centerOn(n->sceneBoundingRect().center());
+    zoomApplied();
   }
 }
 

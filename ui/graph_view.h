@@ -62,6 +62,8 @@ class GraphView : public QGraphicsView {
 
  private:
   void placeOverlays();
+  // After any transform change: item caching and listeners follow the zoom.
+  void zoomApplied();
   void commitQuickAdd();
   QAction* makeAction(Action a, const QString& text, const QKeySequence& key);
 

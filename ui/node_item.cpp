@@ -89,8 +89,8 @@ QString dimsText(const nc::TensorType& t) {
 NodeItem::NodeItem(Document& doc, nc::NodeId id) : doc_(doc), id_(id) {
   setFlags(ItemIsSelectable);
   setAcceptHoverEvents(false);
-  // Panning blits cached pixmaps; the cache is redrawn on update() or a zoom change.
-  setCacheMode(DeviceCoordinateCache);
+  // Pixmap caching (DeviceCoordinateCache) is switched by the scene with the zoom level:
+  // GraphScene::setItemCaching.
   refresh();
 }
 
