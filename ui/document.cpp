@@ -4,6 +4,7 @@
 #include <QFileInfo>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <cmath>
 #include <set>
 
 #include "core/error.h"
@@ -286,14 +287,37 @@ void Document::autoLayout() {
 
 namespace {
 
-bool needsLayout(const nc::Graph& g) {
-  // Imported models carry no positions: every node at the origin.
-  if (g.size() < 2) return false;
+// Whether any two nodes would be drawn overlapping or so close side by side that the wire
+// between them is hidden (positions written by a tool that did not know our node sizes).
+// Grid-bucketed: linear in the node count.
+bool overlapping(const nc::Graph& g) {
+  constexpr double kMinGap = 24;
+  struct Box {
+    double x, y, h;
+  };
+  const double cell = 256;
+  std::map<std::pair<int64_t, int64_t>, std::vector<Box>> grid;
   for (nc::NodeId id : g.nodeIds()) {
     const nc::Node& n = g.node(id);
-    if (n.x != 0 || n.y != 0) return false;
+    Box b{n.x, n.y, NodeItem::estimatedHeight(g, id)};
+    int64_t cx = int64_t(std::floor(b.x / cell)), cy = int64_t(std::floor(b.y / cell));
+    for (int64_t dx = -1; dx <= 1; ++dx)
+      for (int64_t dy = -2; dy <= 2; ++dy) {
+        auto it = grid.find({cx + dx, cy + dy});
+        if (it == grid.end()) continue;
+        for (const Box& o : it->second)
+          if (std::abs(o.x - b.x) < NodeItem::kWidth + kMinGap && b.y < o.y + o.h - 1 && o.y < b.y + b.h - 1)
+            return true;
+      }
+    grid[{cx, cy}].push_back(b);
   }
-  return true;
+  return false;
+}
+
+bool needsLayout(const nc::Graph& g) {
+  // Imported models carry no positions (every node at the origin); files written by tools
+  // that do not know our node sizes may overlap them.
+  return g.size() >= 2 && overlapping(g);
 }
 
 void layOut(nc::Graph& g) {

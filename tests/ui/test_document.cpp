@@ -151,6 +151,27 @@ class TestDocument : public QObject {
     QVERIFY(d.graph().node(c.bn).x < d.graph().node(c.act).x);
   }
 
+  void crowdedFilesAreLaidOutOnOpen() {
+    // Positions from a tool that does not know our node sizes: 100 apart, nodes are ~200 wide.
+    nc::Graph g;
+    nc::NodeId a = g.addNode("Input", "x"), b = g.addNode("SiLU"), c = g.addNode("Output");
+    g.connect({a, 0}, {b, 0});
+    g.connect({b, 0}, {c, 0});
+    g.setPosition(a, 0, 0);
+    g.setPosition(b, 100, 0);
+    g.setPosition(c, 200, 0);
+    Document d;
+    d.setGraph(g, {});
+    QVERIFY(d.graph().node(b).x - d.graph().node(a).x > 200);
+    QVERIFY(d.graph().node(c).x - d.graph().node(b).x > 200);
+    // A roomy arrangement is kept as it is.
+    g.setPosition(b, 400, 30);
+    g.setPosition(c, 800, -20);
+    d.setGraph(g, {});
+    QCOMPARE(d.graph().node(b).x, 400.0);
+    QCOMPARE(d.graph().node(c).y, -20.0);
+  }
+
   void filesRoundTripAndBadFilesChangeNothing() {
     Document d;
     build(d);
