@@ -9,9 +9,9 @@
 #include <QScrollBar>
 #include <QTimer>
 #include <cstdio>
+#include <cstdlib>
 #include <ctime>
 #include <tuple>
-#include <cstdlib>
 
 #include "app/main_window.h"
 #include "core/error.h"
@@ -102,7 +102,8 @@ int benchCanvas(int n) {
       worst = std::max(worst, ms);
       total += ms;
     }
-    return std::tuple<double, double, double>(total / frames, worst, (threadCpuMs() - cpu0) / frames);
+    return std::tuple<double, double, double>(total / frames, worst,
+                                              (threadCpuMs() - cpu0) / frames);
   };
   double framedZoom = w.view()->zoom();
   auto [allAvg, allWorst, allCpu] = pan(60);  // everything visible: level-of-detail boxes
@@ -116,9 +117,10 @@ int benchCanvas(int n) {
   std::printf("  open (model->scene)   %8.1f ms (%.1f ms CPU)\n", openMs, openCpu);
   std::printf("  auto layout + frame   %8.1f ms (%.1f ms CPU)\n", layoutMs, layoutCpu);
   std::printf("  evaluation (bg)       %8.1f ms (finished after layout)\n", evalMs);
-  std::printf("  pan, all visible      %8.2f ms/frame avg (%.2f ms CPU), %.2f worst (zoom %.3f)\n", allAvg, allCpu,
-              allWorst, framedZoom);
-  std::printf("  pan, 100%% zoom        %8.2f ms/frame avg (%.2f ms CPU), %.2f worst\n", detAvg, detCpu, detWorst);
+  std::printf("  pan, all visible      %8.2f ms/frame avg (%.2f ms CPU), %.2f worst (zoom %.3f)\n",
+              allAvg, allCpu, allWorst, framedZoom);
+  std::printf("  pan, 100%% zoom        %8.2f ms/frame avg (%.2f ms CPU), %.2f worst\n", detAvg,
+              detCpu, detWorst);
   return 0;
 }
 
@@ -134,10 +136,12 @@ int main(int argc, char** argv) {
   if (headless) {
     // Offscreen runs report their own errors in one line; drop Qt's platform chatter.
     qInstallMessageHandler([](QtMsgType type, const QMessageLogContext&, const QString& msg) {
-      if (type == QtCriticalMsg || type == QtFatalMsg) std::fprintf(stderr, "%s\n", qPrintable(msg));
+      if (type == QtCriticalMsg || type == QtFatalMsg)
+        std::fprintf(stderr, "%s\n", qPrintable(msg));
     });
   }
-  QGuiApplication::setHighDpiScaleFactorRoundingPolicy(Qt::HighDpiScaleFactorRoundingPolicy::PassThrough);
+  QGuiApplication::setHighDpiScaleFactorRoundingPolicy(
+      Qt::HighDpiScaleFactorRoundingPolicy::PassThrough);
   QApplication app(argc, argv);
   QApplication::setOrganizationName("NetCanvas");
   QApplication::setApplicationName("NetCanvas");
@@ -147,9 +151,12 @@ int main(int argc, char** argv) {
   parser.setApplicationDescription("NetCanvas: a node-graph editor for neural-network layers");
   parser.addHelpOption();
   parser.addVersionOption();
-  QCommandLineOption shot("screenshot", "Render the window with FILE loaded to OUT.png and exit.", "OUT.png");
-  QCommandLineOption bench("bench-canvas", "Benchmark the canvas on an N-node generated graph.", "N");
-  QCommandLineOption theme("theme", "Theme for this run: light or dark (default: as last used).", "NAME");
+  QCommandLineOption shot("screenshot", "Render the window with FILE loaded to OUT.png and exit.",
+                          "OUT.png");
+  QCommandLineOption bench("bench-canvas", "Benchmark the canvas on an N-node generated graph.",
+                           "N");
+  QCommandLineOption theme("theme", "Theme for this run: light or dark (default: as last used).",
+                           "NAME");
   parser.addOption(shot);
   parser.addOption(theme);
   parser.addOption(bench);

@@ -31,9 +31,9 @@
 #include "ui/export_check.h"
 #include "ui/graph_scene.h"
 #include "ui/graph_view.h"
-#include "ui/node_item.h"
 #include "ui/image_input.h"
 #include "ui/inspector_widget.h"
+#include "ui/node_item.h"
 #include "ui/palette_widget.h"
 #include "ui/problems_panel.h"
 #include "ui/tensor_view.h"
@@ -45,7 +45,8 @@ constexpr int kMaxRecent = 10;
 
 QPalette darkPalette() {
   QPalette p;
-  QColor base(0x25, 0x27, 0x2b), window(0x2d, 0x30, 0x35), text(0xe6, 0xe8, 0xeb), dim(0x8a, 0x90, 0x99);
+  QColor base(0x25, 0x27, 0x2b), window(0x2d, 0x30, 0x35), text(0xe6, 0xe8, 0xeb),
+      dim(0x8a, 0x90, 0x99);
   p.setColor(QPalette::Window, window);
   p.setColor(QPalette::WindowText, text);
   p.setColor(QPalette::Base, base);
@@ -125,11 +126,14 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
   });
   connect(doc_, &Document::evaluated, this, &MainWindow::onEvaluated);
   connect(doc_, &Document::shapesChanged, this, &MainWindow::updateTotals);
-  connect(doc_, &Document::message, this, [this](const QString& m) { statusBar()->showMessage(m, 6000); });
-  connect(scene_, &GraphScene::statusMessage, this, [this](const QString& m) { statusBar()->showMessage(m, 6000); });
+  connect(doc_, &Document::message, this,
+          [this](const QString& m) { statusBar()->showMessage(m, 6000); });
+  connect(scene_, &GraphScene::statusMessage, this,
+          [this](const QString& m) { statusBar()->showMessage(m, 6000); });
   connect(doc_, &Document::modifiedChanged, this, &MainWindow::updateTitle);
   connect(doc_, &Document::pathChanged, this, &MainWindow::updateTitle);
-  connect(view_, &GraphView::zoomChanged, this, [this](double z) { zoomLabel_->setText(QString("%1%").arg(qRound(z * 100))); });
+  connect(view_, &GraphView::zoomChanged, this,
+          [this](double z) { zoomLabel_->setText(QString("%1%").arg(qRound(z * 100))); });
   connect(scene_, &GraphScene::currentNodeChanged, this, &MainWindow::showNode);
 
   buildActions();
@@ -176,8 +180,10 @@ void MainWindow::buildActions() {
   file->addAction(tr("&Save"), QKeySequence::Save, this, &MainWindow::save);
   file->addAction(tr("Save &As…"), QKeySequence::SaveAs, this, &MainWindow::saveAs);
   file->addSeparator();
-  file->addAction(tr("&Import ONNX…"), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_I), this, &MainWindow::importOnnx);
-  file->addAction(tr("&Export ONNX"), QKeySequence(Qt::CTRL | Qt::Key_E), this, [this] { exportOnnx(false); });
+  file->addAction(tr("&Import ONNX…"), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_I), this,
+                  &MainWindow::importOnnx);
+  file->addAction(tr("&Export ONNX"), QKeySequence(Qt::CTRL | Qt::Key_E), this,
+                  [this] { exportOnnx(false); });
   file->addAction(tr("Export ONNX &As…"), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_E), this,
                   [this] { exportOnnx(true); });
   file->addAction(tr("Export Canvas &Image…"), this, &MainWindow::exportImage);
@@ -192,7 +198,8 @@ void MainWindow::buildActions() {
   edit->addAction(undo);
   edit->addAction(redo);
   edit->addSeparator();
-  for (auto a : {GraphView::Cut, GraphView::Copy, GraphView::Paste, GraphView::Duplicate, GraphView::Delete})
+  for (auto a :
+       {GraphView::Cut, GraphView::Copy, GraphView::Paste, GraphView::Duplicate, GraphView::Delete})
     edit->addAction(view_->action(a));
   edit->addSeparator();
   edit->addAction(view_->action(GraphView::SelectAll));
@@ -233,9 +240,12 @@ void MainWindow::buildDocks() {
 
   // Inspector and tensor view (right): every request becomes a document command.
   inspector_ = new InspectorWidget(this);
-  QDockWidget* inspectorDock = dock(inspector_, tr("Inspector"), "inspectorDock", Qt::RightDockWidgetArea);
+  QDockWidget* inspectorDock =
+      dock(inspector_, tr("Inspector"), "inspectorDock", Qt::RightDockWidgetArea);
   connect(inspector_, &InspectorWidget::attributeEdited, doc_,
-          [this](nc::NodeId id, const QString& name, const nc::AttrValue& v) { doc_->setAttribute(id, name, v); });
+          [this](nc::NodeId id, const QString& name, const nc::AttrValue& v) {
+            doc_->setAttribute(id, name, v);
+          });
   connect(inspector_, &InspectorWidget::attributeCleared, doc_,
           [this](nc::NodeId id, const QString& name) { doc_->clearAttribute(id, name); });
   connect(inspector_, &InspectorWidget::renameRequested, doc_,
@@ -314,10 +324,11 @@ void MainWindow::updateTotals() {
 void MainWindow::onEvaluated() {
   EvalService* ev = doc_->evaluation();
   const nc::EvalReport& r = ev->lastReport();
-  evalLabel_->setText(tr("Evaluated %1 node(s) in %2 ms%3")
-                          .arg(r.recomputed.size())
-                          .arg(ev->lastMilliseconds(), 0, 'f', 1)
-                          .arg(r.errors.empty() ? QString() : tr(", %n error(s)", "", int(r.errors.size()))));
+  evalLabel_->setText(
+      tr("Evaluated %1 node(s) in %2 ms%3")
+          .arg(r.recomputed.size())
+          .arg(ev->lastMilliseconds(), 0, 'f', 1)
+          .arg(r.errors.empty() ? QString() : tr(", %n error(s)", "", int(r.errors.size()))));
   showTensor(scene_->currentNode());
   updateProblems();
 }
@@ -348,18 +359,21 @@ void MainWindow::showTensor(nc::NodeId id) {
     tensorView_->clear();
     return;
   }
-  if (tensorView_->tensor().sharesStorageWith(*t) && tensorView_->tensor().shape() == t->shape()) return;
+  if (tensorView_->tensor().sharesStorageWith(*t) && tensorView_->tensor().shape() == t->shape())
+    return;
   tensorView_->setTensor(*t, QString::fromStdString(n->name));
 }
 
 void MainWindow::updateProblems() {
-  problems_->setDiagnostics(doc_->graph(), doc_->shapes().diagnostics, doc_->evaluation()->lastReport().errors);
+  problems_->setDiagnostics(doc_->graph(), doc_->shapes().diagnostics,
+                            doc_->evaluation()->lastReport().errors);
 }
 
 void MainWindow::loadNpy(nc::NodeId id, int port) {
   QSettings s;
-  QString path = QFileDialog::getOpenFileName(this, tr("Load weights"), s.value("files/lastNpyDir").toString(),
-                                              tr("NumPy arrays (*.npy);;All files (*)"));
+  QString path =
+      QFileDialog::getOpenFileName(this, tr("Load weights"), s.value("files/lastNpyDir").toString(),
+                                   tr("NumPy arrays (*.npy);;All files (*)"));
   if (path.isEmpty()) return;
   s.setValue("files/lastNpyDir", QFileInfo(path).absolutePath());
   loadNpyFile(id, port, path);
@@ -369,7 +383,8 @@ bool MainWindow::loadNpyFile(nc::NodeId id, int port, const QString& path, bool 
   try {
     doc_->setConstant(id, port, nc::loadNpy(path.toStdString()));
   } catch (const std::exception& e) {
-    if (interactive) QMessageBox::critical(this, tr("Cannot load weights"), QString::fromUtf8(e.what()));
+    if (interactive)
+      QMessageBox::critical(this, tr("Cannot load weights"), QString::fromUtf8(e.what()));
     statusBar()->showMessage(QString::fromUtf8(e.what()), 10000);
     return false;
   }
@@ -378,8 +393,9 @@ bool MainWindow::loadNpyFile(nc::NodeId id, int port, const QString& path, bool 
 
 void MainWindow::loadImage(nc::NodeId id) {
   QSettings s;
-  QString path = QFileDialog::getOpenFileName(this, tr("Load image"), s.value("files/lastImageDir").toString(),
-                                              tr("Images (*.png *.jpg *.jpeg *.bmp *.webp);;All files (*)"));
+  QString path =
+      QFileDialog::getOpenFileName(this, tr("Load image"), s.value("files/lastImageDir").toString(),
+                                   tr("Images (*.png *.jpg *.jpeg *.bmp *.webp);;All files (*)"));
   if (path.isEmpty()) return;
   s.setValue("files/lastImageDir", QFileInfo(path).absolutePath());
   loadImageFile(id, path);
@@ -400,7 +416,8 @@ bool MainWindow::loadImageFile(nc::NodeId id, const QString& path, bool interact
     doc_->setAttribute(id, "value", t);
     doc_->undoStack()->endMacro();
   } catch (const std::exception& e) {
-    if (interactive) QMessageBox::critical(this, tr("Cannot load image"), QString::fromUtf8(e.what()));
+    if (interactive)
+      QMessageBox::critical(this, tr("Cannot load image"), QString::fromUtf8(e.what()));
     statusBar()->showMessage(QString::fromUtf8(e.what()), 10000);
     return false;
   }
@@ -413,9 +430,12 @@ void MainWindow::updateRecentMenu() {
   recentMenu_->clear();
   QStringList recent = QSettings().value("files/recent").toStringList();
   for (const QString& p : recent)
-    recentMenu_->addAction(QFileInfo(p).fileName(), this, [this, p] {
-      if (maybeSave()) openFile(p);
-    })->setToolTip(p);
+    recentMenu_
+        ->addAction(QFileInfo(p).fileName(), this,
+                    [this, p] {
+                      if (maybeSave()) openFile(p);
+                    })
+        ->setToolTip(p);
   recentMenu_->setEnabled(!recent.isEmpty());
 }
 
@@ -434,7 +454,8 @@ bool MainWindow::openFile(const QString& path, bool interactive) {
   try {
     doc_->load(path);
   } catch (const std::exception& e) {
-    QString msg = tr("Cannot open %1: %2").arg(QFileInfo(path).fileName(), QString::fromUtf8(e.what()));
+    QString msg =
+        tr("Cannot open %1: %2").arg(QFileInfo(path).fileName(), QString::fromUtf8(e.what()));
     lastError_ = QString::fromUtf8(e.what());
     if (interactive) QMessageBox::critical(this, tr("Open failed"), msg);
     statusBar()->showMessage(msg, 10000);
@@ -451,7 +472,8 @@ void MainWindow::offerRecovery(const QString& path) {
   if (r.isEmpty()) return;
   auto answer = QMessageBox::question(
       this, tr("Recover unsaved changes?"),
-      tr("NetCanvas found unsaved changes to %1 from %2 that are newer than the file. Recover them?")
+      tr("NetCanvas found unsaved changes to %1 from %2 that are newer than the file. Recover "
+         "them?")
           .arg(path.isEmpty() ? tr("an untitled graph") : QFileInfo(path).fileName(),
                QFileInfo(r).lastModified().toString()),
       QMessageBox::Yes | QMessageBox::No);
@@ -486,8 +508,9 @@ void MainWindow::newFile() {
 void MainWindow::open() {
   if (!maybeSave()) return;
   QSettings s;
-  QString path = QFileDialog::getOpenFileName(this, tr("Open"), s.value("files/lastDir").toString(),
-                                              tr("NetCanvas projects and ONNX models (*.ncproj *.onnx);;All files (*)"));
+  QString path = QFileDialog::getOpenFileName(
+      this, tr("Open"), s.value("files/lastDir").toString(),
+      tr("NetCanvas projects and ONNX models (*.ncproj *.onnx);;All files (*)"));
   if (path.isEmpty()) return;
   s.setValue("files/lastDir", QFileInfo(path).absolutePath());
   if (openFile(path)) offerRecovery(doc_->path());
@@ -500,7 +523,8 @@ bool MainWindow::saveTo(const QString& path) {
     Document::removeRecovery(old, recoveryDir());
     Document::removeRecovery(path, recoveryDir());
   } catch (const std::exception& e) {
-    QMessageBox::critical(this, tr("Save failed"), tr("Cannot save %1: %2").arg(path, QString::fromUtf8(e.what())));
+    QMessageBox::critical(this, tr("Save failed"),
+                          tr("Cannot save %1: %2").arg(path, QString::fromUtf8(e.what())));
     return false;
   }
   addRecent(path);
@@ -515,8 +539,9 @@ bool MainWindow::save() {
 
 bool MainWindow::saveAs() {
   QSettings s;
-  QString path = QFileDialog::getSaveFileName(this, tr("Save As"), s.value("files/lastDir").toString(),
-                                              tr("NetCanvas projects (*.ncproj)"));
+  QString path =
+      QFileDialog::getSaveFileName(this, tr("Save As"), s.value("files/lastDir").toString(),
+                                   tr("NetCanvas projects (*.ncproj)"));
   if (path.isEmpty()) return false;
   if (QFileInfo(path).suffix().isEmpty()) path += ".ncproj";
   s.setValue("files/lastDir", QFileInfo(path).absolutePath());
@@ -526,14 +551,15 @@ bool MainWindow::saveAs() {
 void MainWindow::importOnnx() {
   if (!maybeSave()) return;
   QSettings s;
-  QString path = QFileDialog::getOpenFileName(this, tr("Import ONNX"), s.value("files/lastDir").toString(),
-                                              tr("ONNX models (*.onnx)"));
+  QString path = QFileDialog::getOpenFileName(
+      this, tr("Import ONNX"), s.value("files/lastDir").toString(), tr("ONNX models (*.onnx)"));
   if (path.isEmpty()) return;
   try {
     doc_->importOnnx(path);
   } catch (const std::exception& e) {
-    QMessageBox::critical(this, tr("Import failed"),
-                          tr("Cannot import %1: %2").arg(QFileInfo(path).fileName(), QString::fromUtf8(e.what())));
+    QMessageBox::critical(
+        this, tr("Import failed"),
+        tr("Cannot import %1: %2").arg(QFileInfo(path).fileName(), QString::fromUtf8(e.what())));
     return;
   }
   view_->frameAll();
@@ -564,8 +590,10 @@ void MainWindow::exportOnnx(bool askPath) {
     form->addRow(buttons);
     QString chosen = path;
     connect(browse, &QToolButton::clicked, &dlg, [&] {
-      QString def = chosen.isEmpty() ? QFileInfo(doc_->path()).completeBaseName() + ".onnx" : chosen;
-      QString p = QFileDialog::getSaveFileName(&dlg, tr("Export ONNX"), def, tr("ONNX models (*.onnx)"));
+      QString def =
+          chosen.isEmpty() ? QFileInfo(doc_->path()).completeBaseName() + ".onnx" : chosen;
+      QString p =
+          QFileDialog::getSaveFileName(&dlg, tr("Export ONNX"), def, tr("ONNX models (*.onnx)"));
       if (!p.isEmpty()) {
         if (QFileInfo(p).suffix().isEmpty()) p += ".onnx";
         chosen = p;
@@ -586,23 +614,27 @@ void MainWindow::exportOnnx(bool askPath) {
   QApplication::setOverrideCursor(Qt::WaitCursor);
   ExportCheck r = exportAndVerify(doc_->graph(), path.toStdString(), opset, inputs, outputs);
   QApplication::restoreOverrideCursor();
-  QMessageBox box(r.ok() ? QMessageBox::Information : QMessageBox::Warning,
-                  r.ok() ? tr("Exported and validated") : tr("Export problems"),
-                  (r.written ? tr("Wrote %1 (opset %2).").arg(path).arg(opset) : tr("Nothing was written.")) + "\n\n" +
-                      r.summary(),
-                  QMessageBox::Ok, this);
+  QMessageBox box(
+      r.ok() ? QMessageBox::Information : QMessageBox::Warning,
+      r.ok() ? tr("Exported and validated") : tr("Export problems"),
+      (r.written ? tr("Wrote %1 (opset %2).").arg(path).arg(opset) : tr("Nothing was written.")) +
+          "\n\n" + r.summary(),
+      QMessageBox::Ok, this);
   box.exec();
-  statusBar()->showMessage(r.ok() ? tr("Exported %1").arg(path) : tr("Export of %1 had problems").arg(path), 6000);
+  statusBar()->showMessage(
+      r.ok() ? tr("Exported %1").arg(path) : tr("Export of %1 had problems").arg(path), 6000);
 }
 
 void MainWindow::exportImage() {
   QSettings s;
-  QString path = QFileDialog::getSaveFileName(this, tr("Export Canvas Image"), s.value("files/lastImage").toString(),
+  QString path = QFileDialog::getSaveFileName(this, tr("Export Canvas Image"),
+                                              s.value("files/lastImage").toString(),
                                               tr("PNG image (*.png);;SVG drawing (*.svg)"));
   if (path.isEmpty()) return;
   if (QFileInfo(path).suffix().isEmpty()) path += ".png";
   s.setValue("files/lastImage", path);
-  if (!scene_->exportImage(path)) QMessageBox::critical(this, tr("Export failed"), tr("Cannot write %1").arg(path));
+  if (!scene_->exportImage(path))
+    QMessageBox::critical(this, tr("Export failed"), tr("Cannot write %1").arg(path));
 }
 
 void MainWindow::closeEvent(QCloseEvent* e) {

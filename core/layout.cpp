@@ -75,7 +75,8 @@ std::vector<NodePosition> layeredLayout(const Graph& g, const LayoutOptions& opt
     // layer too; give outputs a column of their own in that case.
     bool clash = false;
     for (int i = 0; i < n; ++i)
-      if (g.node(ids[size_t(i)]).op != "Output" && nodes[size_t(i)].layer == maxLayer && !nodes[size_t(i)].succs.empty())
+      if (g.node(ids[size_t(i)]).op != "Output" && nodes[size_t(i)].layer == maxLayer &&
+          !nodes[size_t(i)].succs.empty())
         clash = true;
     if (clash) {
       ++maxLayer;
@@ -142,7 +143,7 @@ std::vector<NodePosition> layeredLayout(const Graph& g, const LayoutOptions& opt
   const double virtualGap = opt.nodeSpacing * 0.25;
   std::vector<double> extent(nodes.size(), 0.0);
   for (int v = 0; v < int(nodes.size()); ++v)
-    extent[size_t(v)] = v >= n ? virtualGap
+    extent[size_t(v)] = v >= n           ? virtualGap
                         : opt.nodeHeight ? opt.nodeHeight(ids[size_t(v)]) + opt.verticalGap
                                          : opt.nodeSpacing;
   auto spacingOf = [&](int v) { return extent[size_t(v)]; };
@@ -194,7 +195,8 @@ std::vector<NodePosition> layeredLayout(const Graph& g, const LayoutOptions& opt
   out.reserve(size_t(n));
   for (int i = 0; i < n; ++i) {
     const LNode& v = nodes[size_t(i)];
-    out.push_back({ids[size_t(i)], opt.originX + v.layer * opt.layerSpacing, opt.originY + v.y - minY, v.layer});
+    out.push_back({ids[size_t(i)], opt.originX + v.layer * opt.layerSpacing,
+                   opt.originY + v.y - minY, v.layer});
   }
   return out;
 }

@@ -17,7 +17,7 @@ struct LayoutOptions {
   // it in its layer (y is a node's top edge, so chains keep their first ports aligned).
   std::function<double(NodeId)> nodeHeight;
   double verticalGap = 40;
-  int sweeps = 4;             // barycentre sweeps (each one down and one up)
+  int sweeps = 4;  // barycentre sweeps (each one down and one up)
   double originX = 0, originY = 0;
 };
 

@@ -90,9 +90,12 @@ std::string formatCount(int64_t v) {
   if (a < 1000) return std::to_string(v);
   const char* unit = "K";
   double d = 1e3;
-  if (a >= 1e12) unit = "T", d = 1e12;
-  else if (a >= 1e9) unit = "G", d = 1e9;
-  else if (a >= 1e6) unit = "M", d = 1e6;
+  if (a >= 1e12)
+    unit = "T", d = 1e12;
+  else if (a >= 1e9)
+    unit = "G", d = 1e9;
+  else if (a >= 1e6)
+    unit = "M", d = 1e6;
   double x = double(v) / d;
   std::snprintf(buf, sizeof buf, x >= 100 ? "%.0f%s" : x >= 10 ? "%.1f%s" : "%.2f%s", x, unit);
   return buf;

@@ -36,10 +36,12 @@ void AddNodeCommand::undo() {
 
 // ---- DeleteNodesCommand ----
 
-DeleteNodesCommand::DeleteNodesCommand(nc::Graph& g, std::vector<nc::NodeId> ids) : g_(g), ids_(std::move(ids)) {
+DeleteNodesCommand::DeleteNodesCommand(nc::Graph& g, std::vector<nc::NodeId> ids)
+    : g_(g), ids_(std::move(ids)) {
   std::sort(ids_.begin(), ids_.end());
   ids_.erase(std::unique(ids_.begin(), ids_.end()), ids_.end());
-  setText(ids_.size() == 1 ? QObject::tr("Delete node") : QObject::tr("Delete %1 nodes").arg(ids_.size()));
+  setText(ids_.size() == 1 ? QObject::tr("Delete node")
+                           : QObject::tr("Delete %1 nodes").arg(ids_.size()));
 }
 
 void DeleteNodesCommand::redo() {
@@ -64,13 +66,15 @@ void DeleteNodesCommand::undo() {
 
 // ---- MoveNodesCommand ----
 
-MoveNodesCommand::MoveNodesCommand(nc::Graph& g, std::map<nc::NodeId, QPointF> to, int dragId, const QString& text)
+MoveNodesCommand::MoveNodesCommand(nc::Graph& g, std::map<nc::NodeId, QPointF> to, int dragId,
+                                   const QString& text)
     : g_(g), to_(std::move(to)), dragId_(dragId) {
   for (auto& [id, p] : to_) {
     const nc::Node& n = g_.node(id);
     from_[id] = QPointF(n.x, n.y);
   }
-  setText(text.isEmpty() ? (to_.size() == 1 ? QObject::tr("Move node") : QObject::tr("Move %1 nodes").arg(to_.size()))
+  setText(text.isEmpty() ? (to_.size() == 1 ? QObject::tr("Move node")
+                                            : QObject::tr("Move %1 nodes").arg(to_.size()))
                          : text);
 }
 
@@ -96,9 +100,11 @@ bool MoveNodesCommand::mergeWith(const QUndoCommand* other) {
 
 // ---- ConnectCommand / DisconnectCommand ----
 
-ConnectCommand::ConnectCommand(nc::Graph& g, nc::PortRef from, nc::PortRef to) : g_(g), from_(from), to_(to) {
+ConnectCommand::ConnectCommand(nc::Graph& g, nc::PortRef from, nc::PortRef to)
+    : g_(g), from_(from), to_(to) {
   setText(QObject::tr("Connect %1 → %2")
-              .arg(QString::fromStdString(g.node(from.node).name), QString::fromStdString(g.node(to.node).name)));
+              .arg(QString::fromStdString(g.node(from.node).name),
+                   QString::fromStdString(g.node(to.node).name)));
 }
 
 void ConnectCommand::redo() { g_.connect(from_, to_); }
@@ -125,8 +131,10 @@ SetAttributeCommand::SetAttributeCommand(nc::Graph& g, nc::NodeId id, std::strin
     : g_(g), node_(id), name_(std::move(name)), new_(std::move(value)) {
   const nc::Node& n = g_.node(id);
   if (auto it = n.attrs.find(name_); it != n.attrs.end()) old_ = it->second;
-  setText(new_ ? QObject::tr("Set %1.%2").arg(QString::fromStdString(n.name), QString::fromStdString(name_))
-               : QObject::tr("Reset %1.%2").arg(QString::fromStdString(n.name), QString::fromStdString(name_)));
+  setText(new_ ? QObject::tr("Set %1.%2")
+                     .arg(QString::fromStdString(n.name), QString::fromStdString(name_))
+               : QObject::tr("Reset %1.%2")
+                     .arg(QString::fromStdString(n.name), QString::fromStdString(name_)));
 }
 
 void SetAttributeCommand::apply(const std::optional<nc::AttrValue>& v) {
@@ -169,7 +177,8 @@ bool SetConstantCommand::mergeWith(const QUndoCommand* other) {
 
 SetInputCountCommand::SetInputCountCommand(nc::Graph& g, nc::NodeId id, int count)
     : g_(g), node_(id), old_(int(g.node(id).inputs.size())), new_(count) {
-  setText(QObject::tr("Set %1 inputs of %2").arg(count).arg(QString::fromStdString(g.node(id).name)));
+  setText(
+      QObject::tr("Set %1 inputs of %2").arg(count).arg(QString::fromStdString(g.node(id).name)));
 }
 
 void SetInputCountCommand::redo() {
@@ -189,7 +198,8 @@ void SetInputCountCommand::undo() {
 
 RenameCommand::RenameCommand(nc::Graph& g, nc::NodeId id, std::string name)
     : g_(g), node_(id), old_(g.node(id).name), new_(std::move(name)) {
-  setText(QObject::tr("Rename %1 to %2").arg(QString::fromStdString(old_), QString::fromStdString(new_)));
+  setText(QObject::tr("Rename %1 to %2")
+              .arg(QString::fromStdString(old_), QString::fromStdString(new_)));
 }
 
 void RenameCommand::redo() { g_.setName(node_, new_); }
@@ -198,7 +208,8 @@ void RenameCommand::undo() { g_.setName(node_, old_); }
 // ---- InsertNodesCommand ----
 
 InsertNodesCommand::InsertNodesCommand(nc::Graph& g, std::vector<nc::Node> nodes,
-                                       std::vector<nc::ConnectionId> connections, QPointF offset, const QString& text)
+                                       std::vector<nc::ConnectionId> connections, QPointF offset,
+                                       const QString& text)
     : g_(g), nodes_(std::move(nodes)), connections_(std::move(connections)), offset_(offset) {
   setText(text);
 }
@@ -213,7 +224,8 @@ void InsertNodesCommand::redo() {
       idMap[n.id] = next;
       n.id = next++;
       std::string name = g_.uniqueName(n.name);
-      for (int i = 1; taken.count(name); ++i) name = g_.uniqueName(n.name + "_" + std::to_string(i));
+      for (int i = 1; taken.count(name); ++i)
+        name = g_.uniqueName(n.name + "_" + std::to_string(i));
       taken.insert(name);
       n.name = name;
       n.x += offset_.x();

@@ -13,7 +13,11 @@
 
 namespace ncui {
 
-enum CommandId { kMoveCommandId = 1001, kSetAttributeCommandId = 1002, kSetConstantCommandId = 1003 };
+enum CommandId {
+  kMoveCommandId = 1001,
+  kSetAttributeCommandId = 1002,
+  kSetConstantCommandId = 1003
+};
 
 class AddNodeCommand : public QUndoCommand {
  public:
@@ -40,14 +44,15 @@ class DeleteNodesCommand : public QUndoCommand {
  private:
   nc::Graph& g_;
   std::vector<nc::NodeId> ids_;
-  std::vector<nc::Node> removed_;                // with sources cleared
-  std::vector<nc::ConnectionId> connections_;    // every connection touching them
+  std::vector<nc::Node> removed_;              // with sources cleared
+  std::vector<nc::ConnectionId> connections_;  // every connection touching them
 };
 
 // Moves nodes; consecutive moves of one drag (same `dragId`) merge into one command.
 class MoveNodesCommand : public QUndoCommand {
  public:
-  MoveNodesCommand(nc::Graph& g, std::map<nc::NodeId, QPointF> to, int dragId, const QString& text = {});
+  MoveNodesCommand(nc::Graph& g, std::map<nc::NodeId, QPointF> to, int dragId,
+                   const QString& text = {});
   void redo() override;
   void undo() override;
   int id() const override { return dragId_ >= 0 ? kMoveCommandId : -1; }
@@ -86,7 +91,8 @@ class DisconnectCommand : public QUndoCommand {
 // same node merge (slider and spin-box edits).
 class SetAttributeCommand : public QUndoCommand {
  public:
-  SetAttributeCommand(nc::Graph& g, nc::NodeId id, std::string name, std::optional<nc::AttrValue> value);
+  SetAttributeCommand(nc::Graph& g, nc::NodeId id, std::string name,
+                      std::optional<nc::AttrValue> value);
   void redo() override;
   void undo() override;
   int id() const override { return kSetAttributeCommandId; }
@@ -146,8 +152,9 @@ class RenameCommand : public QUndoCommand {
 class InsertNodesCommand : public QUndoCommand {
  public:
   // `nodes` carry their fragment ids; `connections` refer to those ids.
-  InsertNodesCommand(nc::Graph& g, std::vector<nc::Node> nodes, std::vector<nc::ConnectionId> connections,
-                     QPointF offset, const QString& text);
+  InsertNodesCommand(nc::Graph& g, std::vector<nc::Node> nodes,
+                     std::vector<nc::ConnectionId> connections, QPointF offset,
+                     const QString& text);
   void redo() override;
   void undo() override;
   const std::vector<nc::NodeId>& insertedIds() const { return inserted_; }

@@ -31,7 +31,8 @@ Document::Document(QObject* parent)
   connect(signals_, &GraphSignals::nodeChangedSignal, this, edited);
   // After every command (push, merge, undo, redo): new shapes and a new evaluation.
   connect(stack_, &QUndoStack::indexChanged, this, [this] { onGraphEdited(); });
-  connect(stack_, &QUndoStack::cleanChanged, this, [this](bool clean) { Q_EMIT modifiedChanged(!clean); });
+  connect(stack_, &QUndoStack::cleanChanged, this,
+          [this](bool clean) { Q_EMIT modifiedChanged(!clean); });
   connect(eval_, &EvalService::finished, this, &Document::evaluated);
   refresh();
 }
@@ -134,7 +135,8 @@ bool Document::connectPorts(nc::PortRef from, nc::PortRef to) {
   nc::ShapeInfo si = nc::inferShapes(graph_);
   const nc::Node& node = graph_.node(to.node);
   std::vector<std::optional<nc::TensorType>> types;
-  for (int i = 0; i < int(node.inputs.size()); ++i) types.push_back(si.inputType(graph_, {to.node, i}));
+  for (int i = 0; i < int(node.inputs.size()); ++i)
+    types.push_back(si.inputType(graph_, {to.node, i}));
   for (int port : missing) {
     std::optional<nc::Shape> shape = suggestParamShape(*spec, node, port, types);
     if (!shape || shape->empty()) continue;
@@ -143,15 +145,17 @@ bool Document::connectPorts(nc::PortRef from, nc::PortRef to) {
     if (!known) continue;
     // The inspector's defaults: scales and variances one, biases and means zero, weights
     // Kaiming-normal; seeded by node and port so that the result is reproducible.
-    std::string name = QString::fromStdString(spec->inputs[size_t(port)].name).toLower().toStdString();
+    std::string name =
+        QString::fromStdString(spec->inputs[size_t(port)].name).toLower().toStdString();
     InitScheme scheme = InitScheme::Zeros;
     if (name == "scale" || name.find("var") != std::string::npos)
       scheme = InitScheme::Ones;
-    else if (name != "b" && name.find("bias") == std::string::npos && name.find("mean") == std::string::npos &&
-             shape->size() >= 2)
+    else if (name != "b" && name.find("bias") == std::string::npos &&
+             name.find("mean") == std::string::npos && shape->size() >= 2)
       scheme = InitScheme::KaimingNormal;
-    stack_->push(new SetConstantCommand(graph_, to.node, port,
-                                        initialise(scheme, *shape, uint64_t(to.node) * 16 + uint64_t(port), 0.0f)));
+    stack_->push(new SetConstantCommand(
+        graph_, to.node, port,
+        initialise(scheme, *shape, uint64_t(to.node) * 16 + uint64_t(port), 0.0f)));
   }
   stack_->endMacro();
   return true;
@@ -159,7 +163,8 @@ bool Document::connectPorts(nc::PortRef from, nc::PortRef to) {
 
 void Document::disconnectPort(nc::PortRef to) {
   const nc::Node* n = graph_.findNode(to.node);
-  if (!n || to.port < 0 || to.port >= int(n->inputs.size()) || !n->inputs[size_t(to.port)].source) return;
+  if (!n || to.port < 0 || to.port >= int(n->inputs.size()) || !n->inputs[size_t(to.port)].source)
+    return;
   stack_->push(new DisconnectCommand(graph_, to));
 }
 
@@ -169,11 +174,14 @@ void Document::setAttribute(nc::NodeId id, const QString& name, const nc::AttrVa
   const nc::OpSpec* spec = nc::findOp(n.op);
   const nc::AttrSpec* a = spec ? spec->findAttr(name.toStdString()) : nullptr;
   if (!a || nc::attrTypeOf(value) != a->type) {
-    Q_EMIT message(tr("%1 has no %2 attribute '%3'")
-                       .arg(QString::fromStdString(n.op), nc::attrTypeName(nc::attrTypeOf(value)), name));
+    Q_EMIT message(
+        tr("%1 has no %2 attribute '%3'")
+            .arg(QString::fromStdString(n.op), nc::attrTypeName(nc::attrTypeOf(value)), name));
     return;
   }
-  if (auto it = n.attrs.find(name.toStdString()); it != n.attrs.end() && nc::attrEquals(it->second, value)) return;
+  if (auto it = n.attrs.find(name.toStdString());
+      it != n.attrs.end() && nc::attrEquals(it->second, value))
+    return;
   stack_->push(new SetAttributeCommand(graph_, id, name.toStdString(), value));
 }
 
@@ -191,11 +199,14 @@ bool Document::setInputCount(nc::NodeId id, int count) {
   const nc::Node* n = graph_.findNode(id);
   const nc::OpSpec* spec = n ? nc::findOp(n->op) : nullptr;
   if (!spec || spec->inputs.empty() || !spec->inputs.back().variadic) {
-    Q_EMIT message(tr("%1 has a fixed number of inputs").arg(n ? QString::fromStdString(n->op) : QString()));
+    Q_EMIT message(
+        tr("%1 has a fixed number of inputs").arg(n ? QString::fromStdString(n->op) : QString()));
     return false;
   }
   if (count < int(spec->inputs.size())) {
-    Q_EMIT message(tr("%1 needs at least %2 input(s)").arg(QString::fromStdString(n->op)).arg(spec->inputs.size()));
+    Q_EMIT message(tr("%1 needs at least %2 input(s)")
+                       .arg(QString::fromStdString(n->op))
+                       .arg(spec->inputs.size()));
     return false;
   }
   if (count == int(n->inputs.size())) return true;
@@ -242,8 +253,9 @@ std::vector<nc::NodeId> Document::paste(const QByteArray& payload, QPointF offse
   }
   nc::Graph frag;
   try {
-    frag = nc::deserializeProject(o.value("project").toString().toStdString(),
-                                  QByteArray::fromBase64(o.value("weights").toString().toLatin1()).toStdString());
+    frag = nc::deserializeProject(
+        o.value("project").toString().toStdString(),
+        QByteArray::fromBase64(o.value("weights").toString().toLatin1()).toStdString());
   } catch (const std::exception& e) {
     Q_EMIT message(tr("Cannot paste: %1").arg(e.what()));
     return {};
@@ -251,8 +263,9 @@ std::vector<nc::NodeId> Document::paste(const QByteArray& payload, QPointF offse
   if (frag.size() == 0) return {};
   std::vector<nc::Node> nodes;
   for (nc::NodeId id : frag.nodeIds()) nodes.push_back(frag.node(id));
-  auto* cmd = new InsertNodesCommand(graph_, nodes, frag.connections(), offset,
-                                     frag.size() == 1 ? tr("Paste node") : tr("Paste %1 nodes").arg(frag.size()));
+  auto* cmd = new InsertNodesCommand(
+      graph_, nodes, frag.connections(), offset,
+      frag.size() == 1 ? tr("Paste node") : tr("Paste %1 nodes").arg(frag.size()));
   stack_->push(cmd);
   return cmd->insertedIds();
 }
@@ -306,7 +319,8 @@ bool overlapping(const nc::Graph& g) {
         auto it = grid.find({cx + dx, cy + dy});
         if (it == grid.end()) continue;
         for (const Box& o : it->second)
-          if (std::abs(o.x - b.x) < NodeItem::kWidth + kMinGap && b.y < o.y + o.h - 1 && o.y < b.y + b.h - 1)
+          if (std::abs(o.x - b.x) < NodeItem::kWidth + kMinGap && b.y < o.y + o.h - 1 &&
+              o.y < b.y + b.h - 1)
             return true;
       }
     grid[{cx, cy}].push_back(b);
@@ -325,7 +339,6 @@ void layOut(nc::Graph& g) {
 }
 
 }  // namespace
-
 
 void Document::setGraph(const nc::Graph& g, const QString& path) {
   eval_->cancel();

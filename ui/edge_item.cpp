@@ -57,7 +57,8 @@ void EdgeItem::paint(QPainter* p, const QStyleOptionGraphicsItem* option, QWidge
     return;
   }
   p->setRenderHint(QPainter::Antialiasing, true);
-  p->setPen(QPen(c, isSelected() || hasError() ? 2.6 : 1.8, hasError() ? Qt::DashLine : Qt::SolidLine, Qt::RoundCap));
+  p->setPen(QPen(c, isSelected() || hasError() ? 2.6 : 1.8,
+                 hasError() ? Qt::DashLine : Qt::SolidLine, Qt::RoundCap));
   p->setBrush(Qt::NoBrush);
   p->drawPath(path_);
 }

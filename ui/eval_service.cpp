@@ -96,7 +96,8 @@ void EvalService::workerLoop() {
         reset_ = false;
       }
     }
-    QMetaObject::invokeMethod(this, [this] { Q_EMIT started(); }, Qt::QueuedConnection);
+    QMetaObject::invokeMethod(
+        this, [this] { Q_EMIT started(); }, Qt::QueuedConnection);
     auto t0 = std::chrono::steady_clock::now();
     auto lastProgress = t0;
     nc::EvalOptions opt;
@@ -105,8 +106,9 @@ void EvalService::workerLoop() {
       auto now = std::chrono::steady_clock::now();
       if (now - lastProgress < std::chrono::milliseconds(30) && done != total) return;
       lastProgress = now;
-      QMetaObject::invokeMethod(this, [this, done, total] { Q_EMIT progress(int(done), int(total)); },
-                                Qt::QueuedConnection);
+      QMetaObject::invokeMethod(
+          this, [this, done, total] { Q_EMIT progress(int(done), int(total)); },
+          Qt::QueuedConnection);
     };
     auto r = std::make_shared<Result>();
     r->generation = gen;
@@ -119,10 +121,13 @@ void EvalService::workerLoop() {
     for (nc::NodeId id : g->nodeIds()) {
       const nc::Node& n = g->node(id);
       for (int p = 0; p < n.numOutputs; ++p)
-        if (const nc::Tensor* t = evaluator_.output({id, p})) r->outputs.emplace(nc::PortRef{id, p}, *t);
+        if (const nc::Tensor* t = evaluator_.output({id, p}))
+          r->outputs.emplace(nc::PortRef{id, p}, *t);
     }
-    r->ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
-    QMetaObject::invokeMethod(this, [this, r] { deliver(r); }, Qt::QueuedConnection);
+    r->ms =
+        std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+    QMetaObject::invokeMethod(
+        this, [this, r] { deliver(r); }, Qt::QueuedConnection);
   }
 }
 

@@ -10,7 +10,8 @@ namespace ncui {
 QString ExportCheck::summary() const {
   QStringList lines;
   if (!written) return QObject::tr("Export failed: %1").arg(error);
-  lines << (validation.checkerRun ? QObject::tr("✔ ONNX checker passed") : QObject::tr("– ONNX checker not run"));
+  lines << (validation.checkerRun ? QObject::tr("✔ ONNX checker passed")
+                                  : QObject::tr("– ONNX checker not run"));
   lines << (validation.shapeInferenceRun ? QObject::tr("✔ Strict ONNX shape inference passed")
                                          : QObject::tr("– ONNX shape inference not run"));
   for (const std::string& n : validation.notes) lines << QString("   ") + QString::fromStdString(n);
@@ -29,7 +30,8 @@ QString ExportCheck::summary() const {
   return lines.join('\n');
 }
 
-void editorTensors(const nc::Graph& g, const EvalService& ev, std::map<std::string, nc::Tensor>& inputs,
+void editorTensors(const nc::Graph& g, const EvalService& ev,
+                   std::map<std::string, nc::Tensor>& inputs,
                    std::map<std::string, nc::Tensor>& outputs) {
   for (nc::NodeId id : g.inputNodes())
     if (const nc::Tensor* t = ev.output({id, 0})) inputs[g.node(id).name] = *t;
@@ -42,7 +44,8 @@ void editorTensors(const nc::Graph& g, const EvalService& ev, std::map<std::stri
 
 ExportCheck exportAndVerify(const nc::Graph& g, const std::string& path, int opset,
                             const std::map<std::string, nc::Tensor>& inputs,
-                            const std::map<std::string, nc::Tensor>& editorOutputs, double tolerance) {
+                            const std::map<std::string, nc::Tensor>& editorOutputs,
+                            double tolerance) {
   ExportCheck r;
   try {
     nc::ExportOptions opt;
@@ -68,20 +71,24 @@ ExportCheck exportAndVerify(const nc::Graph& g, const std::string& path, int ops
   }
   nc::EvalReport rep = ev.run(back);
   for (const nc::Diagnostic& d : rep.errors)
-    r.problems << QObject::tr("Re-imported model failed to evaluate: %1").arg(QString::fromStdString(d.message));
+    r.problems << QObject::tr("Re-imported model failed to evaluate: %1")
+                      .arg(QString::fromStdString(d.message));
   for (nc::NodeId id : back.outputNodes()) {
     const nc::Node& n = back.node(id);
     auto want = editorOutputs.find(n.name);
     if (want == editorOutputs.end()) continue;
     ++r.outputsCompared;
-    const nc::Tensor* got = n.inputs.empty() || !n.inputs[0].source ? nullptr : ev.output(*n.inputs[0].source);
+    const nc::Tensor* got =
+        n.inputs.empty() || !n.inputs[0].source ? nullptr : ev.output(*n.inputs[0].source);
     if (!got) {
-      r.problems << QObject::tr("Output '%1' was not computed from the written file").arg(QString::fromStdString(n.name));
+      r.problems << QObject::tr("Output '%1' was not computed from the written file")
+                        .arg(QString::fromStdString(n.name));
       continue;
     }
     if (got->shape() != want->second.shape()) {
       r.problems << QObject::tr("Output '%1' has shape %2 in the file but %3 in the editor")
-                        .arg(QString::fromStdString(n.name), QString::fromStdString(nc::shapeToString(got->shape())),
+                        .arg(QString::fromStdString(n.name),
+                             QString::fromStdString(nc::shapeToString(got->shape())),
                              QString::fromStdString(nc::shapeToString(want->second.shape())));
       continue;
     }

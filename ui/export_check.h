@@ -32,10 +32,12 @@ struct ExportCheck {
 // editor; `inputs`: the data of each Input node (by name) used for those previews.
 ExportCheck exportAndVerify(const nc::Graph& g, const std::string& path, int opset,
                             const std::map<std::string, nc::Tensor>& inputs,
-                            const std::map<std::string, nc::Tensor>& editorOutputs, double tolerance = 1e-4);
+                            const std::map<std::string, nc::Tensor>& editorOutputs,
+                            double tolerance = 1e-4);
 
 // Collects the inputs/outputs of the current previews from an evaluation service.
-void editorTensors(const nc::Graph& g, const EvalService& ev, std::map<std::string, nc::Tensor>& inputs,
+void editorTensors(const nc::Graph& g, const EvalService& ev,
+                   std::map<std::string, nc::Tensor>& inputs,
                    std::map<std::string, nc::Tensor>& outputs);
 
 }  // namespace ncui

@@ -2,10 +2,10 @@
 
 #include <QFileInfo>
 #include <QGraphicsPathItem>
-#include <QGraphicsView>
-#include <QGraphicsSceneDragDropEvent>
 #include <QGraphicsSceneContextMenuEvent>
+#include <QGraphicsSceneDragDropEvent>
 #include <QGraphicsSceneMouseEvent>
+#include <QGraphicsView>
 #include <QMenu>
 #include <QMimeData>
 #include <QPainter>
@@ -236,7 +236,8 @@ void GraphScene::refreshEdges() {
       const nc::Graph& g = doc_->graph();
       const nc::TensorType* t = si.type(c.from);
       e->setToolTip(QString("%1 → %2%3")
-                        .arg(QString::fromStdString(g.node(c.from.node).name), QString::fromStdString(g.node(c.to.node).name))
+                        .arg(QString::fromStdString(g.node(c.from.node).name),
+                             QString::fromStdString(g.node(c.to.node).name))
                         .arg(t ? "\n" + QString::fromStdString(t->toString()) : QString()));
     }
     updateEdge(e);  // port rows may have moved
@@ -362,8 +363,10 @@ void GraphScene::drawBackground(QPainter* p, const QRectF& rect) {
     if (step * lod < 8) return;  // too dense to be useful
     QVector<QLineF> lines;
     double left = std::floor(rect.left() / step) * step, top = std::floor(rect.top() / step) * step;
-    for (double x = left; x < rect.right(); x += step) lines.append(QLineF(x, rect.top(), x, rect.bottom()));
-    for (double y = top; y < rect.bottom(); y += step) lines.append(QLineF(rect.left(), y, rect.right(), y));
+    for (double x = left; x < rect.right(); x += step)
+      lines.append(QLineF(x, rect.top(), x, rect.bottom()));
+    for (double y = top; y < rect.bottom(); y += step)
+      lines.append(QLineF(rect.left(), y, rect.right(), y));
     p->setPen(QPen(c, 0));
     p->drawLines(lines);
   };
@@ -375,8 +378,8 @@ void GraphScene::drawBackground(QPainter* p, const QRectF& rect) {
 // ---- gestures ----
 
 NodeItem* GraphScene::nodeAt(QPointF pos) const {
-  for (QGraphicsItem* i : items(QRectF(pos - QPointF(8, 8), QSizeF(16, 16)), Qt::IntersectsItemBoundingRect,
-                                Qt::DescendingOrder))
+  for (QGraphicsItem* i : items(QRectF(pos - QPointF(8, 8), QSizeF(16, 16)),
+                                Qt::IntersectsItemBoundingRect, Qt::DescendingOrder))
     if (i->type() == NodeItem::Type) return static_cast<NodeItem*>(i);
   return nullptr;
 }
@@ -523,7 +526,8 @@ void GraphScene::mouseReleaseEvent(QGraphicsSceneMouseEvent* e) {
       st->beginMacro(target ? tr("Re-route connection") : tr("Disconnect"));
       doc_->disconnectPort(*wireDetached_);
     }
-    if (target) doc_->connectPorts(wireFrom_, *target);  // a refusal is reported by Document::message
+    if (target)
+      doc_->connectPorts(wireFrom_, *target);  // a refusal is reported by Document::message
     if (wireDetached_) st->endMacro();
     wireDetached_.reset();
     e->accept();
@@ -533,7 +537,8 @@ void GraphScene::mouseReleaseEvent(QGraphicsSceneMouseEvent* e) {
     drag_ = Drag::None;
     dragId_ = -1;
     // A plain click (no drag) on a node of a multi-selection selects just that node.
-    if (!dragMoved_ && pressedNode_ != nc::kNoNode && selectedNodes().size() > 1) selectNodes({pressedNode_});
+    if (!dragMoved_ && pressedNode_ != nc::kNoNode && selectedNodes().size() > 1)
+      selectNodes({pressedNode_});
   }
   QGraphicsScene::mouseReleaseEvent(e);
 }
@@ -587,9 +592,11 @@ void GraphScene::contextMenuEvent(QGraphicsSceneContextMenuEvent* e) {
     if (spec && !spec->inputs.empty() && spec->inputs.back().variadic) {
       nc::NodeId id = n->nodeId();
       int count = int(node.inputs.size());
-      menu.addAction(tr("Add Input"), this, [this, id, count] { doc_->setInputCount(id, count + 1); });
+      menu.addAction(tr("Add Input"), this,
+                     [this, id, count] { doc_->setInputCount(id, count + 1); });
       if (count > int(spec->inputs.size()))
-        menu.addAction(tr("Remove Last Input"), this, [this, id, count] { doc_->setInputCount(id, count - 1); });
+        menu.addAction(tr("Remove Last Input"), this,
+                       [this, id, count] { doc_->setInputCount(id, count - 1); });
     }
     bool anyInput = false;
     for (auto& in : node.inputs) anyInput = anyInput || in.source.has_value();
@@ -597,7 +604,8 @@ void GraphScene::contextMenuEvent(QGraphicsSceneContextMenuEvent* e) {
       nc::NodeId id = n->nodeId();
       menu.addAction(tr("Disconnect Inputs"), this, [this, id] {
         const nc::Node& m = doc_->graph().node(id);
-        doc_->undoStack()->beginMacro(tr("Disconnect inputs of %1").arg(QString::fromStdString(m.name)));
+        doc_->undoStack()->beginMacro(
+            tr("Disconnect inputs of %1").arg(QString::fromStdString(m.name)));
         for (int i = 0; i < int(m.inputs.size()); ++i) doc_->disconnectPort({id, i});
         doc_->undoStack()->endMacro();
       });
@@ -609,10 +617,11 @@ void GraphScene::contextMenuEvent(QGraphicsSceneContextMenuEvent* e) {
       QMenu*& g = groups[s->category];
       if (!g) g = add->addMenu(QString::fromStdString(s->category.empty() ? "Other" : s->category));
       QString op = QString::fromStdString(s->type);
-      g->addAction(QString::fromStdString(s->caption.empty() ? s->type : s->caption), this, [this, op, at] {
-        nc::NodeId id = doc_->addNode(op, at - QPointF(NodeItem::kWidth / 2, 18));
-        if (id != nc::kNoNode) selectNodes({id});
-      });
+      g->addAction(QString::fromStdString(s->caption.empty() ? s->type : s->caption), this,
+                   [this, op, at] {
+                     nc::NodeId id = doc_->addNode(op, at - QPointF(NodeItem::kWidth / 2, 18));
+                     if (id != nc::kNoNode) selectNodes({id});
+                   });
     }
   }
   menu.exec(e->screenPos());

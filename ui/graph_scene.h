@@ -130,7 +130,7 @@ class GraphScene : public QGraphicsScene {
   std::map<nc::NodeId, QPointF> dragStart_;
   nc::NodeId pressedNode_ = nc::kNoNode;
   bool dragMoved_ = false;
-  nc::PortRef wireFrom_;                    // output port the wire starts at
+  nc::PortRef wireFrom_;                     // output port the wire starts at
   std::optional<nc::PortRef> wireDetached_;  // input port the wire was pulled off
   QGraphicsPathItem* wire_ = nullptr;
   std::optional<nc::PortRef> wireTarget_;

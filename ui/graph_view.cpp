@@ -1,9 +1,9 @@
 #include "ui/graph_view.h"
 
+#include <QAbstractItemView>
 #include <QAction>
 #include <QApplication>
 #include <QClipboard>
-#include <QAbstractItemView>
 #include <QCompleter>
 #include <QKeyEvent>
 #include <QLineEdit>
@@ -42,7 +42,8 @@ GraphView::GraphView(GraphScene* scene, QWidget* parent)
   setRenderHint(QPainter::Antialiasing);
   setRenderHint(QPainter::TextAntialiasing);
   setViewportUpdateMode(QGraphicsView::SmartViewportUpdate);
-  setOptimizationFlags(QGraphicsView::DontSavePainterState | QGraphicsView::DontAdjustForAntialiasing);
+  setOptimizationFlags(QGraphicsView::DontSavePainterState |
+                       QGraphicsView::DontAdjustForAntialiasing);
   setCacheMode(QGraphicsView::CacheBackground);
   setTransformationAnchor(QGraphicsView::AnchorUnderMouse);
   setResizeAnchor(QGraphicsView::AnchorViewCenter);
@@ -88,8 +89,10 @@ GraphView::GraphView(GraphScene* scene, QWidget* parent)
     find_->selectAll();
   });
   connect(actions_[FrameAll], &QAction::triggered, this, &GraphView::frameAll);
-  connect(actions_[ZoomIn], &QAction::triggered, this, [this] { setZoom(zoom() * 1.25, mapToScene(viewport()->rect().center())); });
-  connect(actions_[ZoomOut], &QAction::triggered, this, [this] { setZoom(zoom() / 1.25, mapToScene(viewport()->rect().center())); });
+  connect(actions_[ZoomIn], &QAction::triggered, this,
+          [this] { setZoom(zoom() * 1.25, mapToScene(viewport()->rect().center())); });
+  connect(actions_[ZoomOut], &QAction::triggered, this,
+          [this] { setZoom(zoom() / 1.25, mapToScene(viewport()->rect().center())); });
 
   // Quick add.
   quickAdd_ = new QLineEdit(viewport());
@@ -114,7 +117,8 @@ GraphView::GraphView(GraphScene* scene, QWidget* parent)
   find_->hide();
   find_->installEventFilter(this);
   connect(find_, &QLineEdit::returnPressed, this, [this] {
-    if (!findNext(find_->text())) Q_EMIT scene_->statusMessage(tr("No node matches '%1'").arg(find_->text()));
+    if (!findNext(find_->text()))
+      Q_EMIT scene_->statusMessage(tr("No node matches '%1'").arg(find_->text()));
   });
 
   minimap_ = new Minimap(this);
@@ -153,8 +157,10 @@ void GraphView::frameAll() {
   QRectF r = scene_->contentRect().adjusted(-60, -60, 60, 60);
   fitInView(r, Qt::KeepAspectRatio);
   double z = zoom();
-  if (z > 1.2) setTransform(QTransform::fromScale(1.2, 1.2));
-  else if (z < kMinZoom) setTransform(QTransform::fromScale(kMinZoom, kMinZoom));
+  if (z > 1.2)
+    setTransform(QTransform::fromScale(1.2, 1.2));
+  else if (z < kMinZoom)
+    setTransform(QTransform::fromScale(kMinZoom, kMinZoom));
   centerOn(r.center());
   zoomApplied();
 }
@@ -209,7 +215,8 @@ bool GraphView::findNext(const QString& text) {
   std::vector<nc::NodeId> hits;
   // Exact name matches first, then substrings of name or op.
   for (nc::NodeId id : ids)
-    if (QString::fromStdString(g.node(id).name).compare(t, Qt::CaseInsensitive) == 0) hits.push_back(id);
+    if (QString::fromStdString(g.node(id).name).compare(t, Qt::CaseInsensitive) == 0)
+      hits.push_back(id);
   for (nc::NodeId id : ids) {
     const nc::Node& n = g.node(id);
     if (std::find(hits.begin(), hits.end(), id) != hits.end()) continue;
@@ -268,7 +275,8 @@ bool GraphView::eventFilter(QObject* o, QEvent* e) {
       return true;
     }
   }
-  if (o == quickAdd_ && e->type() == QEvent::FocusOut && !quickAdd_->completer()->popup()->isVisible())
+  if (o == quickAdd_ && e->type() == QEvent::FocusOut &&
+      !quickAdd_->completer()->popup()->isVisible())
     quickAdd_->hide();
   return QGraphicsView::eventFilter(o, e);
 }
@@ -381,7 +389,8 @@ Minimap::Minimap(GraphView* view) : QWidget(view), view_(view) {
   connect(timer_, &QTimer::timeout, this, [this] { update(); });
   Document* doc = view->graphScene()->document();
   GraphSignals* s = doc->graphSignals();
-  for (auto sig : {&GraphSignals::nodeAddedSignal, &GraphSignals::nodeRemovedSignal, &GraphSignals::nodeMovedSignal})
+  for (auto sig : {&GraphSignals::nodeAddedSignal, &GraphSignals::nodeRemovedSignal,
+                   &GraphSignals::nodeMovedSignal})
     connect(s, sig, this, &Minimap::invalidate);
   connect(s, &GraphSignals::graphReset, this, &Minimap::invalidate);
   connect(s, &GraphSignals::connectionAddedSignal, this, &Minimap::invalidate);
@@ -421,7 +430,9 @@ void Minimap::ensureRendered() {
   // Drawn from the model and item rectangles (not scene->render): 10,000 nodes in a few ms.
   QPainter p(&cache_);
   double sx = width() / cacheRect_.width(), sy = height() / cacheRect_.height();
-  auto map = [&](QPointF q) { return QPointF((q.x() - cacheRect_.left()) * sx, (q.y() - cacheRect_.top()) * sy); };
+  auto map = [&](QPointF q) {
+    return QPointF((q.x() - cacheRect_.left()) * sx, (q.y() - cacheRect_.top()) * sy);
+  };
   const nc::Graph& g = s->document()->graph();
   QColor edge = th.edge;
   edge.setAlpha(110);
@@ -440,7 +451,8 @@ void Minimap::ensureRendered() {
     QRectF m(map(r.topLeft()), map(r.bottomRight()));
     if (m.width() < 1.5) m.setWidth(1.5);
     if (m.height() < 1.5) m.setHeight(1.5);
-    p.fillRect(m, item->hasError() ? th.error : th.categoryColour(QString::fromStdString(item->category())));
+    p.fillRect(m, item->hasError() ? th.error
+                                   : th.categoryColour(QString::fromStdString(item->category())));
   }
 }
 
@@ -452,8 +464,8 @@ void Minimap::paintEvent(QPaintEvent*) {
   // Visible area of the main view.
   QRectF vis = view_->mapToScene(view_->viewport()->rect()).boundingRect();
   double sx = width() / cacheRect_.width(), sy = height() / cacheRect_.height();
-  QRectF v((vis.left() - cacheRect_.left()) * sx, (vis.top() - cacheRect_.top()) * sy, vis.width() * sx,
-           vis.height() * sy);
+  QRectF v((vis.left() - cacheRect_.left()) * sx, (vis.top() - cacheRect_.top()) * sy,
+           vis.width() * sx, vis.height() * sy);
   QColor fill = th.nodeSelected;
   fill.setAlpha(40);
   p.setPen(QPen(th.nodeSelected, 1.5));

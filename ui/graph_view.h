@@ -20,7 +20,19 @@ class Minimap;
 class GraphView : public QGraphicsView {
   Q_OBJECT
  public:
-  enum Action { Copy, Cut, Paste, Duplicate, Delete, SelectAll, Find, FrameAll, ZoomIn, ZoomOut, ActionCount };
+  enum Action {
+    Copy,
+    Cut,
+    Paste,
+    Duplicate,
+    Delete,
+    SelectAll,
+    Find,
+    FrameAll,
+    ZoomIn,
+    ZoomOut,
+    ActionCount
+  };
 
   explicit GraphView(GraphScene* scene, QWidget* parent = nullptr);
   GraphScene* graphScene() const { return scene_; }

@@ -117,7 +117,8 @@ void NodeItem::refresh() {
   if (!n) return;
   const nc::OpSpec* spec = nc::findOp(n->op);
   const nc::ShapeInfo& si = doc_.shapes();
-  op_ = spec && !spec->caption.empty() ? QString::fromStdString(spec->caption) : QString::fromStdString(n->op);
+  op_ = spec && !spec->caption.empty() ? QString::fromStdString(spec->caption)
+                                       : QString::fromStdString(n->op);
   name_ = QString::fromStdString(n->name);
   category_ = spec ? QString::fromStdString(spec->category) : QString();
 
@@ -139,7 +140,8 @@ void NodeItem::refresh() {
   outPorts_.clear();
   for (int o = 0; o < n->numOutputs; ++o) {
     Port p;
-    if (spec && o < int(spec->outputs.size())) p.label = QString::fromStdString(spec->outputs[size_t(o)].name);
+    if (spec && o < int(spec->outputs.size()))
+      p.label = QString::fromStdString(spec->outputs[size_t(o)].name);
     const nc::TensorType* t = si.type({id_, o});
     p.intType = t && t->dtype == nc::DType::Int64;
     p.bound = true;
@@ -154,7 +156,8 @@ void NodeItem::refresh() {
     if (n->op == "Input" && (k == "value" || k == "shape" || k == "dtype")) continue;
     parts << shortAttrName(k) + "=" + attrValueText(v);
   }
-  if (spec && n->op.rfind("Conv", 0) == 0 && !n->attrs.count("kernel_shape") && n->inputs.size() > 1) {
+  if (spec && n->op.rfind("Conv", 0) == 0 && !n->attrs.count("kernel_shape") &&
+      n->inputs.size() > 1) {
     auto w = si.inputType(g, {id_, 1});
     if (w && w->rankKnown && w->dims.size() > 2) {
       QStringList ks;
@@ -182,8 +185,10 @@ void NodeItem::refresh() {
   }
   nc::NodeStats st = nc::nodeStats(g, id_, si);
   QStringList stats;
-  if (st.params > 0) stats << QString("%1 params").arg(QString::fromStdString(nc::formatCount(st.params)));
-  if (st.macsKnown && st.macs > 0) stats << QString("%1 MACs").arg(QString::fromStdString(nc::formatCount(st.macs)));
+  if (st.params > 0)
+    stats << QString("%1 params").arg(QString::fromStdString(nc::formatCount(st.params)));
+  if (st.macsKnown && st.macs > 0)
+    stats << QString("%1 MACs").arg(QString::fromStdString(nc::formatCount(st.macs)));
   statsText_ = stats.join(QStringLiteral("  \u00b7  "));
 
   // Diagnostics: shape inference first, then evaluation.
@@ -193,20 +198,23 @@ void NodeItem::refresh() {
     for (const nc::Diagnostic& d : doc_.evaluation()->lastReport().errors)
       if (d.node == id_) err = QString::fromStdString(d.message);
   errorText_ = err;
-  setToolTip(err.isEmpty() ? QString("%1 (%2)%3").arg(name_, op_, shapeText_.isEmpty() ? QString() : "\n→ " + shapeText_)
-                           : err);
+  setToolTip(err.isEmpty()
+                 ? QString("%1 (%2)%3")
+                       .arg(name_, op_, shapeText_.isEmpty() ? QString() : "\n→ " + shapeText_)
+                 : err);
 
   // Eliding measures text: only when the strings changed.
   if (name_ != elidedFrom_.first || shapeText_ != elidedFrom_.second || nameElided_.isEmpty()) {
     elidedFrom_ = {name_, shapeText_};
     QFontMetricsF fm(graphSceneFont()), fmSmall(graphSceneFontSmall());
     nameElided_ = fmSmall.elidedText(name_, Qt::ElideRight, kWidth - 44);
-    shapeElided_ = fm.elidedText(shapeText_.isEmpty() ? QStringLiteral("shape ?") : QStringLiteral("→ ") + shapeText_,
-                                 Qt::ElideRight, kWidth - 20);
+    shapeElided_ = fm.elidedText(
+        shapeText_.isEmpty() ? QStringLiteral("shape ?") : QStringLiteral("→ ") + shapeText_,
+        Qt::ElideRight, kWidth - 20);
   }
   hasThumbArea_ = n->numOutputs > 0;
-  double h = heightFor(int(std::max(inPorts_.size(), outPorts_.size())), int(attrLines_.size()), !statsText_.isEmpty(),
-                       hasThumbArea_);
+  double h = heightFor(int(std::max(inPorts_.size(), outPorts_.size())), int(attrLines_.size()),
+                       !statsText_.isEmpty(), hasThumbArea_);
   if (std::abs(h - height_) > 0.01) {
     prepareGeometryChange();
     height_ = h;
@@ -229,7 +237,8 @@ double NodeItem::estimatedHeight(const nc::Graph& g, nc::NodeId id) {
     if (!(n.op == "Input" && (k == "value" || k == "shape" || k == "dtype"))) ++shownAttrs;
   int attrLines = std::min(2, (shownAttrs + 1) / 2);
   bool stats = spec && !spec->pseudo;
-  return heightFor(std::max(int(n.inputs.size()), n.numOutputs), attrLines, stats, n.numOutputs > 0);
+  return heightFor(std::max(int(n.inputs.size()), n.numOutputs), attrLines, stats,
+                   n.numOutputs > 0);
 }
 
 void NodeItem::outputChanged() {
@@ -241,8 +250,12 @@ QRectF NodeItem::boundingRect() const { return QRectF(-10, -1, kWidth + 20, heig
 
 double NodeItem::bodyTop() const { return kHeader + 6; }
 
-QPointF NodeItem::inputPortPos(int port) const { return QPointF(0, bodyTop() + (port + 0.5) * kPortRow); }
-QPointF NodeItem::outputPortPos(int port) const { return QPointF(kWidth, bodyTop() + (port + 0.5) * kPortRow); }
+QPointF NodeItem::inputPortPos(int port) const {
+  return QPointF(0, bodyTop() + (port + 0.5) * kPortRow);
+}
+QPointF NodeItem::outputPortPos(int port) const {
+  return QPointF(kWidth, bodyTop() + (port + 0.5) * kPortRow);
+}
 
 std::optional<PortHit> NodeItem::portAt(QPointF pos, double radius) const {
   for (int i = 0; i < int(inPorts_.size()); ++i)
@@ -259,7 +272,9 @@ QImage NodeItem::ensureThumbnail() {
   if (gs)
     if (const QImage* cached = gs->cachedThumbnail(id_, v)) return *cached;
   const nc::Tensor* t = outPorts_.empty() ? nullptr : ev->output({id_, 0});
-  QImage img = t && !t->empty() && t->numel() > 0 ? nodeThumbnail(*t, QSize(int(kWidth) - 20, int(kThumbH))) : QImage();
+  QImage img = t && !t->empty() && t->numel() > 0
+                   ? nodeThumbnail(*t, QSize(int(kWidth) - 20, int(kThumbH)))
+                   : QImage();
   ++thumbRenders_;
   if (gs) gs->cacheThumbnail(id_, v, img);
   return img;
@@ -310,7 +325,8 @@ void NodeItem::paintFull(QPainter* p) {
   p->setRenderHint(QPainter::Antialiasing, true);
   QRectF r(0, 0, kWidth, height_);
   QColor accent = th.categoryColour(category_);
-  QPen border = isSelected() ? QPen(th.nodeSelected, 2.2) : QPen(hasError() ? th.error : th.nodeBorder, 1.0);
+  QPen border =
+      isSelected() ? QPen(th.nodeSelected, 2.2) : QPen(hasError() ? th.error : th.nodeBorder, 1.0);
 
   // Body, header, outline.
   p->setPen(Qt::NoPen);
@@ -398,7 +414,8 @@ void NodeItem::paintFull(QPainter* p) {
     const QImage img = ensureThumbnail();
     if (!img.isNull()) {
       QSizeF s = img.size().scaled(area.size().toSize(), Qt::KeepAspectRatio);
-      QRectF target(area.center().x() - s.width() / 2, area.center().y() - s.height() / 2, s.width(), s.height());
+      QRectF target(area.center().x() - s.width() / 2, area.center().y() - s.height() / 2,
+                    s.width(), s.height());
       p->setRenderHint(QPainter::SmoothPixmapTransform, false);
       p->drawImage(target, img);
     } else {
@@ -408,7 +425,8 @@ void NodeItem::paintFull(QPainter* p) {
       p->setPen(th.textDim);
       p->setFont(small);
       p->drawText(area, Qt::AlignCenter,
-                  hasError() || !doc_.evaluation()->busy() ? QObject::tr("no value") : QObject::tr("evaluating…"));
+                  hasError() || !doc_.evaluation()->busy() ? QObject::tr("no value")
+                                                           : QObject::tr("evaluating…"));
     }
   }
 }

@@ -37,7 +37,8 @@ class TestGraphNames : public QObject {
     Graph g;
     auto t0 = std::chrono::steady_clock::now();
     for (int i = 0; i < 10000; ++i) g.addNode("SiLU");
-    double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+    double ms =
+        std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
     std::printf("10,000 addNode: %.1f ms\n", ms);
     QCOMPARE(g.size(), size_t(10000));
     QCOMPARE(g.node(g.nodeIds().back()).name, std::string("SiLU_9999"));

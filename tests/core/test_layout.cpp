@@ -18,7 +18,8 @@ std::map<NodeId, NodePosition> byId(const std::vector<NodePosition>& ps) {
   return m;
 }
 
-// A DAG of `n` nodes: Input -> chains of SiLU/Sigmoid with Mul joins and skip connections -> Output.
+// A DAG of `n` nodes: Input -> chains of SiLU/Sigmoid with Mul joins and skip connections ->
+// Output.
 Graph generated(int n, uint64_t seed) {
   Graph g;
   std::mt19937_64 rng(seed);
@@ -42,15 +43,18 @@ Graph generated(int n, uint64_t seed) {
   return g;
 }
 
-void checkInvariants(const Graph& g, const std::vector<NodePosition>& ps, const LayoutOptions& opt) {
+void checkInvariants(const Graph& g, const std::vector<NodePosition>& ps,
+                     const LayoutOptions& opt) {
   QCOMPARE(ps.size(), g.size());
   auto m = byId(ps);
-  for (const ConnectionId& c : g.connections()) QVERIFY2(m[c.from.node].x < m[c.to.node].x, "edge goes right to left");
+  for (const ConnectionId& c : g.connections())
+    QVERIFY2(m[c.from.node].x < m[c.to.node].x, "edge goes right to left");
   std::map<int, std::vector<double>> cols;
   for (auto& p : ps) cols[p.layer].push_back(p.y);
   for (auto& [l, ys] : cols) {
     std::sort(ys.begin(), ys.end());
-    for (size_t i = 1; i < ys.size(); ++i) QVERIFY2(ys[i] - ys[i - 1] >= opt.nodeSpacing - 1e-6, "overlap in a layer");
+    for (size_t i = 1; i < ys.size(); ++i)
+      QVERIFY2(ys[i] - ys[i - 1] >= opt.nodeSpacing - 1e-6, "overlap in a layer");
   }
   double maxX = 0;
   for (auto& p : ps) maxX = std::max(maxX, p.x);
@@ -67,7 +71,8 @@ class TestLayout : public QObject {
 
   void chainIsStraight() {
     Graph g;
-    NodeId in = g.addNode("Input"), a = g.addNode("SiLU"), b = g.addNode("Sigmoid"), out = g.addNode("Output");
+    NodeId in = g.addNode("Input"), a = g.addNode("SiLU"), b = g.addNode("Sigmoid"),
+           out = g.addNode("Output");
     g.connect({in, 0}, {a, 0});
     g.connect({a, 0}, {b, 0});
     g.connect({b, 0}, {out, 0});
@@ -86,7 +91,8 @@ class TestLayout : public QObject {
     // Two inputs, a diamond and two outputs at different depths.
     Graph g;
     NodeId x = g.addNode("Input"), z = g.addNode("Input");
-    NodeId s = g.addNode("SiLU"), t = g.addNode("Sigmoid"), m = g.addNode("Mul"), u = g.addNode("SiLU");
+    NodeId s = g.addNode("SiLU"), t = g.addNode("Sigmoid"), m = g.addNode("Mul"),
+           u = g.addNode("SiLU");
     NodeId o1 = g.addNode("Output"), o2 = g.addNode("Output");
     g.connect({x, 0}, {s, 0});
     g.connect({x, 0}, {t, 0});
@@ -149,7 +155,8 @@ class TestLayout : public QObject {
     Graph g = generated(10000, 7);
     auto t0 = std::chrono::steady_clock::now();
     auto ps = layeredLayout(g);
-    double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+    double ms =
+        std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
     std::printf("layout of %zu nodes, %zu edges: %.1f ms\n", g.size(), g.connections().size(), ms);
     LayoutOptions opt;
     checkInvariants(g, ps, opt);

@@ -74,7 +74,8 @@ class TestDocument : public QObject {
     QCOMPARE(d.graph().connections().size(), size_t(0));
     d.undoStack()->undo();
     QCOMPARE(d.graph().connections(), before.connections());
-    QCOMPARE(d.graph().node(c.bn).inputs[1].constant.toFloatVector(), (std::vector<float>{2, 3, 4}));
+    QCOMPARE(d.graph().node(c.bn).inputs[1].constant.toFloatVector(),
+             (std::vector<float>{2, 3, 4}));
     QCOMPARE(d.graph().node(c.bn).name, before.node(c.bn).name);
   }
 
@@ -111,7 +112,8 @@ class TestDocument : public QObject {
     const nc::Node& bn2 = d.graph().node(ids[0]);
     QCOMPARE(bn2.inputs[2].constant.toFloatVector(), (std::vector<float>{7, 8, 9}));
     QVERIFY(!bn2.inputs[0].source);  // the connection from outside is not copied
-    QCOMPARE(d.graph().node(ids[1]).inputs[0].source, (std::optional<nc::PortRef>{nc::PortRef{ids[0], 0}}));
+    QCOMPARE(d.graph().node(ids[1]).inputs[0].source,
+             (std::optional<nc::PortRef>{nc::PortRef{ids[0], 0}}));
     QCOMPARE(bn2.y, d.graph().node(c.bn).y + 200);
     QVERIFY(bn2.name != d.graph().node(c.bn).name);
     d.undoStack()->undo();
@@ -133,7 +135,8 @@ class TestDocument : public QObject {
     QCOMPARE(d.graph().connections().size(), size_t(2));
     d.undoStack()->undo();
     QCOMPARE(d.graph().node(cat).inputs.size(), size_t(3));
-    QCOMPARE(d.graph().node(cat).inputs[2].source, (std::optional<nc::PortRef>{nc::PortRef{c.act, 0}}));
+    QCOMPARE(d.graph().node(cat).inputs[2].source,
+             (std::optional<nc::PortRef>{nc::PortRef{c.act, 0}}));
     QSignalSpy msg(&d, &Document::message);
     QVERIFY(!d.setInputCount(c.act, 2));
     QVERIFY(!d.setInputCount(cat, 0));

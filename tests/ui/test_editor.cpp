@@ -7,17 +7,17 @@
 #include <QClipboard>
 #include <QDoubleSpinBox>
 #include <QLabel>
-#include <QMessageBox>
-#include <QSettings>
-#include <QTimer>
-#include <QProgressBar>
-#include <QToolButton>
-#include <QTreeWidget>
 #include <QLineEdit>
+#include <QMessageBox>
 #include <QMimeData>
+#include <QProgressBar>
+#include <QSettings>
 #include <QStandardPaths>
 #include <QStatusBar>
 #include <QTemporaryDir>
+#include <QTimer>
+#include <QToolButton>
+#include <QTreeWidget>
 #include <QUndoStack>
 #include <QtTest>
 #include <chrono>
@@ -36,8 +36,8 @@
 #include "ui/node_item.h"
 #include "ui/palette_widget.h"
 #include "ui/problems_panel.h"
-#include "ui/tensor_view.h"
 #include "ui/synthetic_graph.h"
+#include "ui/tensor_view.h"
 
 using namespace ncui;
 
@@ -55,12 +55,15 @@ QString graphDiff(const nc::Graph& a, const nc::Graph& b) {
     if (x.x != y.x || x.y != y.y) return where + "position";
     if (x.attrs.size() != y.attrs.size()) return where + "attribute count";
     for (auto& [k, v] : x.attrs)
-      if (!y.attrs.count(k) || !nc::attrEquals(v, y.attrs.at(k))) return where + "attribute " + QString::fromStdString(k);
+      if (!y.attrs.count(k) || !nc::attrEquals(v, y.attrs.at(k)))
+        return where + "attribute " + QString::fromStdString(k);
     if (x.inputs.size() != y.inputs.size() || x.numOutputs != y.numOutputs) return where + "ports";
     for (size_t i = 0; i < x.inputs.size(); ++i) {
-      if (x.inputs[i].source != y.inputs[i].source) return where + QString("source of input %1").arg(i);
+      if (x.inputs[i].source != y.inputs[i].source)
+        return where + QString("source of input %1").arg(i);
       const nc::Tensor &s = x.inputs[i].constant, &t = y.inputs[i].constant;
-      if (s.empty() != t.empty() || (!s.empty() && (s.shape() != t.shape() || s.toFloatVector() != t.toFloatVector())))
+      if (s.empty() != t.empty() ||
+          (!s.empty() && (s.shape() != t.shape() || s.toFloatVector() != t.toFloatVector())))
         return where + QString("constant of input %1").arg(i);
     }
   }
@@ -98,7 +101,8 @@ class TestEditor : public QObject {
     QTreeWidgetItem* item = nullptr;
     for (int i = 0; i < tree->topLevelItemCount() && !item; ++i)
       for (int j = 0; j < tree->topLevelItem(i)->childCount(); ++j)
-        if (tree->topLevelItem(i)->child(j)->data(0, Qt::UserRole).toString() == op) item = tree->topLevelItem(i)->child(j);
+        if (tree->topLevelItem(i)->child(j)->data(0, Qt::UserRole).toString() == op)
+          item = tree->topLevelItem(i)->child(j);
     if (!item) return nc::kNoNode;
     QModelIndex parent = tree->model()->index(tree->indexOfTopLevelItem(item->parent()), 0);
     QModelIndex idx = tree->model()->index(item->parent()->indexOfChild(item), 0, parent);
@@ -187,7 +191,8 @@ class TestEditor : public QObject {
     for (nc::NodeId id : {c_.in, c_.bn, c_.act, c_.out}) {
       double drawn = scene()->nodeItem(id)->boundingRect().height() - 2;
       double est = NodeItem::estimatedHeight(doc()->graph(), id);
-      QVERIFY2(est >= drawn && est <= drawn + 30, qPrintable(QString("%1 vs %2").arg(est).arg(drawn)));
+      QVERIFY2(est >= drawn && est <= drawn + 30,
+               qPrintable(QString("%1 vs %2").arg(est).arg(drawn)));
     }
     // Editing the graph input's shape propagates to every node and its preview.
     doc()->setAttribute(c_.in, "shape", std::vector<int64_t>{2, 6, 5, 7});
@@ -218,7 +223,8 @@ class TestEditor : public QObject {
     doc()->setAttribute(c_.bn, "epsilon", 0.01f);
     settle();
     std::vector<nc::NodeId> re = doc()->evaluation()->lastReport().recomputed;
-    QVERIFY2(std::find(re.begin(), re.end(), c_.in) == re.end(), "Input recomputed although unchanged");
+    QVERIFY2(std::find(re.begin(), re.end(), c_.in) == re.end(),
+             "Input recomputed although unchanged");
     QVERIFY(std::find(re.begin(), re.end(), c_.bn) != re.end());
     QVERIFY(std::find(re.begin(), re.end(), c_.act) != re.end());
     // Two merged edits of the same attribute are one undo step.
@@ -258,7 +264,8 @@ class TestEditor : public QObject {
     settle();
     NodeItem* bn = scene()->nodeItem(c_.bn);
     QVERIFY(bn->hasError());
-    QVERIFY2(bn->errorText().contains("scale") || bn->errorText().contains("3"), qPrintable(bn->errorText()));
+    QVERIFY2(bn->errorText().contains("scale") || bn->errorText().contains("3"),
+             qPrintable(bn->errorText()));
     QVERIFY(bn->toolTip() == bn->errorText());
     QCOMPARE(doc()->shapes().diagnostics.size(), size_t(1));
     doc()->undoStack()->undo();
@@ -289,7 +296,8 @@ class TestEditor : public QObject {
     wire({mul, 0}, {c_.bn, 0});
     QVERIFY(w_->statusBar()->currentMessage().contains("already connected"));
     wire({mul, 0}, {mul, 1});
-    QVERIFY2(w_->statusBar()->currentMessage().contains("cycle"), qPrintable(w_->statusBar()->currentMessage()));
+    QVERIFY2(w_->statusBar()->currentMessage().contains("cycle"),
+             qPrintable(w_->statusBar()->currentMessage()));
     QCOMPARE(size_t(doc()->undoStack()->count()), steps);
     QCOMPARE(doc()->graph().connections().size(), size_t(4));
   }
@@ -346,7 +354,8 @@ class TestEditor : public QObject {
     QCOMPARE(pasted.size(), size_t(2));
     const nc::Node& pbn = doc()->graph().node(pasted[0]);
     QCOMPARE(pbn.op, std::string("BatchNormalization"));
-    QCOMPARE(pbn.inputs[1].constant.toFloatVector(), doc()->graph().node(c_.bn).inputs[1].constant.toFloatVector());
+    QCOMPARE(pbn.inputs[1].constant.toFloatVector(),
+             doc()->graph().node(c_.bn).inputs[1].constant.toFloatVector());
     QVERIFY(pbn.name != doc()->graph().node(c_.bn).name);
     QTest::keyClick(view(), Qt::Key_D, Qt::ControlModifier);
     QCOMPARE(doc()->graph().size(), size_t(8));
@@ -376,7 +385,8 @@ class TestEditor : public QObject {
 
   void rubberBandSelects() {
     buildChain();
-    QRectF a = scene()->nodeItem(c_.in)->sceneBoundingRect(), b = scene()->nodeItem(c_.bn)->sceneBoundingRect();
+    QRectF a = scene()->nodeItem(c_.in)->sceneBoundingRect(),
+           b = scene()->nodeItem(c_.bn)->sceneBoundingRect();
     drag(a.topLeft() - QPointF(30, 30), QPointF(b.right() - 20, b.bottom() + 20));
     auto sel = scene()->selectedNodes();
     QCOMPARE(sel, (std::vector<nc::NodeId>{c_.in, c_.bn}));
@@ -384,7 +394,8 @@ class TestEditor : public QObject {
     QTest::mouseClick(vp(), Qt::LeftButton, {}, toView(b.topLeft() + QPointF(100, 12)));
     QCOMPARE(scene()->selectedNodes(), std::vector<nc::NodeId>{c_.bn});
     QRectF c = scene()->nodeItem(c_.act)->sceneBoundingRect();
-    QTest::mouseClick(vp(), Qt::LeftButton, Qt::ControlModifier, toView(c.topLeft() + QPointF(100, 12)));
+    QTest::mouseClick(vp(), Qt::LeftButton, Qt::ControlModifier,
+                      toView(c.topLeft() + QPointF(100, 12)));
     QCOMPARE(scene()->selectedNodes(), (std::vector<nc::NodeId>{c_.bn, c_.act}));
   }
 
@@ -408,8 +419,8 @@ class TestEditor : public QObject {
     QPoint at(300, 200);
     QPointF before = view()->mapToScene(at);
     double z = view()->zoom();
-    QWheelEvent we(at, vp()->mapToGlobal(at), QPoint(), QPoint(0, 240), Qt::NoButton, Qt::NoModifier, Qt::NoScrollPhase,
-                   false);
+    QWheelEvent we(at, vp()->mapToGlobal(at), QPoint(), QPoint(0, 240), Qt::NoButton,
+                   Qt::NoModifier, Qt::NoScrollPhase, false);
     QApplication::sendEvent(vp(), &we);
     QVERIFY(view()->zoom() > z * 1.3);
     QPointF after = view()->mapToScene(at);
@@ -443,7 +454,8 @@ class TestEditor : public QObject {
     QVERIFY(g.node(in).x < g.node(out).x);
     // A tampered editor tensor is reported.
     outputs.begin()->second = nc::Tensor(nc::DType::Float32, outputs.begin()->second.shape());
-    ExportCheck bad = exportAndVerify(builtGraph_.size() ? builtGraph_ : doc()->graph(), path, 17, inputs, outputs);
+    ExportCheck bad = exportAndVerify(builtGraph_.size() ? builtGraph_ : doc()->graph(), path, 17,
+                                      inputs, outputs);
     QVERIFY(!bad.ok());
   }
 
@@ -466,7 +478,8 @@ class TestEditor : public QObject {
     w_->activateWindow();
     QTest::keyClick(w_, Qt::Key_E, Qt::ControlModifier);
     QVERIFY2(QFile::exists(path), qPrintable(report));
-    QVERIFY2(report.contains("checker passed") && report.contains("1 of 1 outputs match"), qPrintable(report));
+    QVERIFY2(report.contains("checker passed") && report.contains("1 of 1 outputs match"),
+             qPrintable(report));
     nc::Graph back = nc::importModel(path.toStdString());
     QCOMPARE(back.size(), size_t(4));
     s.remove("export/path");
@@ -485,7 +498,8 @@ class TestEditor : public QObject {
       f.write("\x08\x01this is not a model {]", 24);
       f.close();
       QVERIFY(!w_->openFile(p, false));
-      QVERIFY2(w_->statusBar()->currentMessage().contains(name), qPrintable(w_->statusBar()->currentMessage()));
+      QVERIFY2(w_->statusBar()->currentMessage().contains(name),
+               qPrintable(w_->statusBar()->currentMessage()));
       QString diff = graphDiff(before, doc()->graph());
       QVERIFY2(diff.isEmpty(), qPrintable(diff));
       QCOMPARE(doc()->undoStack()->count(), steps);
@@ -620,9 +634,14 @@ class TestEditor : public QObject {
     for (nc::NodeId id : {conv, bn, act}) {
       QVERIFY2(!scene()->nodeItem(id)->hasError(), qPrintable(scene()->nodeItem(id)->errorText()));
       const nc::Tensor* t = doc()->evaluation()->output({id, 0});
-      QVERIFY2(t, qPrintable(QString("no output for node %1 (%2 errors)").arg(id).arg(doc()->evaluation()->lastReport().errors.size())));
+      QVERIFY2(t, qPrintable(QString("no output for node %1 (%2 errors)")
+                                 .arg(id)
+                                 .arg(doc()->evaluation()->lastReport().errors.size())));
       QVERIFY2(!scene()->nodeItem(id)->ensureThumbnail().isNull(),
-               qPrintable(QString("node %1 shape %2 version %3").arg(id).arg(QString::fromStdString(nc::shapeToString(t->shape()))).arg(doc()->evaluation()->nodeVersion(id))));
+               qPrintable(QString("node %1 shape %2 version %3")
+                              .arg(id)
+                              .arg(QString::fromStdString(nc::shapeToString(t->shape())))
+                              .arg(doc()->evaluation()->nodeVersion(id))));
     }
     nc::NodeStats st = nc::nodeStats(doc()->graph(), conv, doc()->shapes());
     QCOMPARE(st.macs, int64_t(1) * 4 * 8 * 10 * 4 * 3 * 3);
@@ -652,9 +671,12 @@ class TestEditor : public QObject {
     QCOMPARE(scene()->currentNode(), c_.act);
     QCOMPARE(w_->inspector()->nodeId(), c_.act);
     QCOMPARE(w_->tensorView()->tensor().shape(), (nc::Shape{1, 6, 10, 12}));
-    QVERIFY(w_->tensorView()->tensor().sharesStorageWith(*doc()->evaluation()->output({c_.act, 0})));
+    QVERIFY(
+        w_->tensorView()->tensor().sharesStorageWith(*doc()->evaluation()->output({c_.act, 0})));
     // Editing epsilon in the inspector: one command, only the stale nodes re-evaluated.
-    QTest::mouseClick(vp(), Qt::LeftButton, {}, toView(scene()->nodeItem(c_.bn)->sceneBoundingRect().topLeft() + QPointF(100, 12)));
+    QTest::mouseClick(
+        vp(), Qt::LeftButton, {},
+        toView(scene()->nodeItem(c_.bn)->sceneBoundingRect().topLeft() + QPointF(100, 12)));
     QCOMPARE(w_->inspector()->nodeId(), c_.bn);
     auto* eps = w_->inspector()->findChild<QDoubleSpinBox*>("attr_epsilon");
     QVERIFY(eps);
@@ -721,7 +743,8 @@ class TestEditor : public QObject {
       f.write(bytes);
     }
     QVERIFY(w_->loadNpyFile(c_.bn, 2, npy, false));
-    QCOMPARE(doc()->graph().node(c_.bn).inputs[2].constant.toFloatVector(), (std::vector<float>{1, 2, 3, 4, 5, 6}));
+    QCOMPARE(doc()->graph().node(c_.bn).inputs[2].constant.toFloatVector(),
+             (std::vector<float>{1, 2, 3, 4, 5, 6}));
     steps = doc()->undoStack()->index();
     QVERIFY(!w_->loadNpyFile(c_.bn, 2, dir.path() + "/missing.npy", false));
     QCOMPARE(doc()->undoStack()->index(), steps);
@@ -779,13 +802,16 @@ class TestEditor : public QObject {
     auto t2 = std::chrono::steady_clock::now();
     vp()->repaint();
     auto t3 = std::chrono::steady_clock::now();
-    auto ms = [](auto a, auto b) { return std::chrono::duration<double, std::milli>(b - a).count(); };
-    std::printf("10,000 nodes: open %.0f ms, layout + frame %.0f ms, one full repaint %.0f ms\n", ms(t0, t1),
-                ms(t1, t2), ms(t2, t3));
+    auto ms = [](auto a, auto b) {
+      return std::chrono::duration<double, std::milli>(b - a).count();
+    };
+    std::printf("10,000 nodes: open %.0f ms, layout + frame %.0f ms, one full repaint %.0f ms\n",
+                ms(t0, t1), ms(t1, t2), ms(t2, t3));
     QCOMPARE(scene()->nodeItemCount(), size_t(10000));
     QCOMPARE(scene()->edgeItemCount(), doc()->graph().connections().size());
     const nc::Graph& lg = doc()->graph();
-    for (const nc::ConnectionId& c : lg.connections()) QVERIFY(lg.node(c.from.node).x < lg.node(c.to.node).x);
+    for (const nc::ConnectionId& c : lg.connections())
+      QVERIFY(lg.node(c.from.node).x < lg.node(c.to.node).x);
     QVERIFY(doc()->evaluation()->waitForIdle(120000));
     // At 100% only the nodes on screen render thumbnails.
     QApplication::processEvents();
@@ -793,7 +819,8 @@ class TestEditor : public QObject {
     vp()->repaint();
     quint64 rendered = 0;
     for (nc::NodeId id : lg.nodeIds()) rendered += scene()->nodeItem(id)->renderedThumbnails();
-    std::printf("thumbnails rendered after one 100%% frame: %llu of 10,000 nodes\n", (unsigned long long)rendered);
+    std::printf("thumbnails rendered after one 100%% frame: %llu of 10,000 nodes\n",
+                (unsigned long long)rendered);
     QVERIFY(rendered > 0 && rendered < 200);
   }
 };
