@@ -1,5 +1,6 @@
 #include "core/evaluator.h"
 
+#include <chrono>
 #include <set>
 
 #include "core/ops/registry.h"
@@ -127,9 +128,12 @@ EvalReport Evaluator::run(const Graph& g, const EvalOptions& options) {
         e.kernelIsReference = options.reference;
         e.kernelOutputs = n.numOutputs;
       }
+      const auto t0 = std::chrono::steady_clock::now();
       e.outputs = e.kernel->compute(inputs);
+      const auto t1 = std::chrono::steady_clock::now();
       e.failed = false;
       report.recomputed.push_back(id);
+      report.milliseconds.push_back(std::chrono::duration<double, std::milli>(t1 - t0).count());
     } catch (const std::exception& ex) {
       report.errors.push_back({id, -1, "node '" + n.name + "' (" + n.op + "): " + ex.what()});
     }

@@ -2,7 +2,7 @@
 // Runs a graph with our kernels, keeps every node's outputs (for previews), and on the next run
 // recomputes only the nodes an edit made stale: a node is recomputed when its own revision or
 // the version of any of its inputs changed. Kernels are cached per node and rebuilt only when
-// the node's attributes change, so their primitive caches survive reconnections.
+// the node's attributes (or output count) change, so their primitive caches survive reconnections.
 #include <functional>
 #include <map>
 #include <memory>
@@ -23,6 +23,7 @@ struct EvalOptions {
 
 struct EvalReport {
   std::vector<NodeId> recomputed;         // in execution order
+  std::vector<double> milliseconds;       // kernel time of each recomputed node (same order)
   std::vector<Diagnostic> errors;         // failed nodes (downstream of them are skipped)
   bool cancelled = false;
   bool ok() const { return errors.empty() && !cancelled; }

@@ -154,7 +154,8 @@ class Exporter : public ExportContext {
   onnx::ModelProto build() {
     if (opt_.opset < 13 || opt_.opset > kMaxOpset)
       throw Error("opset " + std::to_string(opt_.opset) + " is not supported for export (use 17 or 18)");
-    ShapeInfo shapes = inferShapes(g_);
+    shapes_ = inferShapes(g_);
+    const ShapeInfo& shapes = shapes_;
     if (!shapes.diagnostics.empty()) throw Error("the graph has errors: " + shapes.diagnostics.front().message);
     model_.set_ir_version(opt_.opset >= 18 ? 8 : 8);
     model_.set_producer_name("NetCanvas");
@@ -238,6 +239,10 @@ class Exporter : public ExportContext {
     toProto(t, name, graph_->add_initializer());
   }
   int opset() const override { return opt_.opset; }
+  std::optional<TensorType> inputType(int i) const override {
+    if (i < 0 || i >= numInputs()) return std::nullopt;
+    return shapes_.inputType(g_, {node_->id, i});
+  }
 
  private:
   std::string valueName(PortRef p) const {
@@ -261,6 +266,7 @@ class Exporter : public ExportContext {
 
   const Graph& g_;
   ExportOptions opt_;
+  ShapeInfo shapes_;
   onnx::ModelProto model_;
   onnx::GraphProto* graph_ = nullptr;
   const Node* node_ = nullptr;

@@ -27,6 +27,11 @@ PortSpec buffer(std::string name, std::string doc) {
   return p;
 }
 PortSpec optionalOut(std::string name, std::string doc) { return optionalIn(std::move(name), std::move(doc)); }
+PortSpec setting(std::string name, bool optional, std::string doc) {
+  PortSpec p = param(std::move(name), optional, std::move(doc));
+  p.setting = true;
+  return p;
+}
 PortSpec variadicIn(std::string name, std::string doc) {
   PortSpec p = in(std::move(name), std::move(doc));
   p.variadic = true;

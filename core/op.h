@@ -23,6 +23,7 @@ struct PortSpec {
   bool variadic = false;    // last port only: repeats (Concat inputs, Split outputs)
   bool param = false;       // weight-like: usually a constant owned by the node
   bool buffer = false;      // a param that is state, not trained (BatchNorm running statistics)
+  bool setting = false;     // a param that configures the op (shape, axes, scales): not a weight
   std::string doc;
 };
 
@@ -33,6 +34,9 @@ PortSpec param(std::string name, bool optional = false, std::string doc = {});
 PortSpec optionalIn(std::string name, std::string doc = {});
 PortSpec variadicIn(std::string name, std::string doc = {});
 PortSpec buffer(std::string name, std::string doc = {});  // param() that is not trained
+// A param that configures the op (Reshape's shape, Resize's scales, Slice's starts, ...):
+// usually a node-owned constant, never counted as a model parameter.
+PortSpec setting(std::string name, bool optional = false, std::string doc = {});
 // For OpSpec::outputs: an optional trailing output (a node exposes it after Graph::setOutputCount).
 PortSpec optionalOut(std::string name, std::string doc = {});
 
@@ -157,6 +161,12 @@ class ExportContext {
   }
   virtual void addInitializer(const std::string& name, const Tensor& t) = 0;
   virtual int opset() const = 0;
+  // What shape inference knows about input i (nullopt when unbound or not known). Lets an op
+  // pick the form of an older opset that needs static sizes (e.g. Split at opset 17).
+  virtual std::optional<TensorType> inputType(int i) const {
+    (void)i;
+    return std::nullopt;
+  }
 };
 
 using ExportFn = std::function<void(ExportContext&, const AttrReader&)>;

@@ -8,6 +8,7 @@
 #   c3k2    Input 1x256x20x20 -> Conv 512x256x3x3 pad 1 -> BatchNormalization -> SiLU -> Output
 #   conv64  Input 1x64x160x160 -> Conv 64x64x3x3 pad 1 -> Output
 #   bnsilu  Input 1x512x20x20 -> BatchNormalization -> SiLU -> Output (c3k2 after its Conv)
+#   yolo11n The YOLO11n template (core/blocks/yolo11.h): 1x3x640x640 -> 1x84x8400
 # NETCANVAS_BENCH_MODELS="c3k2 bnsilu" picks a subset.
 # Then the canvas benchmark (netcanvas --bench-canvas N) for N in ${NETCANVAS_BENCH_CANVAS:-350 10000}.
 # For each model and thread count, `netcanvas-cli bench --ort` reports the median and min time
@@ -34,7 +35,7 @@ if [ ! -x "$CLI" ]; then
 fi
 mkdir -p "$BENCH_DIR"
 
-read -r -a MODELS <<<"${NETCANVAS_BENCH_MODELS:-c3k2 conv64 bnsilu}"
+read -r -a MODELS <<<"${NETCANVAS_BENCH_MODELS:-c3k2 conv64 bnsilu yolo11n}"
 for m in "${MODELS[@]}"; do
   if ! err=$("$CLI" make-bench-model "$m" -o "$BENCH_DIR/$m.ncproj" 2>&1 >/dev/null); then
     echo "bench.sh: cannot write benchmark model '$m': ${err#netcanvas-cli: }" >&2

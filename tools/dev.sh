@@ -10,6 +10,8 @@ cd "$(dirname "$0")/.."
 ROOT=$PWD
 BUILD=${NETCANVAS_BUILD_DIR:-$ROOT/build}
 JOBS=$(nproc)
+# ccache (if present) hashes paths relative to the checkout, so clones share one cache.
+export CCACHE_BASEDIR=$ROOT
 
 APT_PACKAGES=(build-essential cmake ninja-build ccache pkg-config
   qt6-base-dev qt6-svg-dev libgl-dev libeigen3-dev libdnnl-dev libprotobuf-dev protobuf-compiler

@@ -347,7 +347,7 @@ int64_t trainableParameterCount(const Graph& g) {
     for (size_t i = 0; i < node.inputs.size() && i < spec->inputs.size(); ++i) {
       const PortSpec& p = spec->inputs[i];
       const Tensor& t = node.inputs[i].constant;
-      if (p.param && !p.buffer && !node.inputs[i].source && !t.empty() && t.dtype() == DType::Float32) n += t.numel();
+      if (p.param && !p.buffer && !p.setting && !node.inputs[i].source && !t.empty() && t.dtype() == DType::Float32) n += t.numel();
     }
   }
   return n;

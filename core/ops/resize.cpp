@@ -635,9 +635,9 @@ const OpSpec& resizeOp() {
     s.category = "Sampling";
     s.caption = "Resize";
     s.doc = "Resizes X by 'scales' or to 'sizes' with nearest, linear or cubic interpolation";
-    s.inputs = {in("X"), param("roi", true, "tf_crop_and_resize: starts then ends, normalised"),
-                param("scales", true, "float32, one per axis; output = floor(input * scale)"),
-                param("sizes", true, "int64 output sizes (instead of scales)")};
+    s.inputs = {in("X"), setting("roi", true, "tf_crop_and_resize: starts then ends, normalised"),
+                setting("scales", true, "float32, one per axis; output = floor(input * scale)"),
+                setting("sizes", true, "int64 output sizes (instead of scales)")};
     s.outputs = {in("Y")};
     s.attrs = {
         attrInt("antialias", 0, 0, 1,

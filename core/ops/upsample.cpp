@@ -84,7 +84,7 @@ const OpSpec& upsampleOp() {
     s.doc =
         "Upsamples X by 'scales' (>= 1): nearest or linear, asymmetric coordinates. Exported as "
         "Resize.";
-    s.inputs = {in("X"), param("scales", false, "float32, one per axis, each >= 1")};
+    s.inputs = {in("X"), setting("scales", false, "float32, one per axis, each >= 1")};
     s.outputs = {in("Y")};
     s.attrs = {attrString("mode", "nearest", {"nearest", "linear"}, "interpolation")};
     s.infer = inferUpsample;

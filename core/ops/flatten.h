@@ -1,0 +1,9 @@
+#pragma once
+#include "core/op.h"
+
+namespace nc {
+
+// Flatten: [d0 .. d(axis-1)] x [d(axis) .. d(r-1)] -> 2-D.
+const OpSpec& flattenOp();
+
+}  // namespace nc

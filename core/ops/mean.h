@@ -1,0 +1,9 @@
+#pragma once
+#include "core/op.h"
+
+namespace nc {
+
+// Mean (opset 13): elementwise mean of one or more inputs with NumPy broadcasting.
+const OpSpec& meanOp();
+
+}  // namespace nc

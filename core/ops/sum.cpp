@@ -1,0 +1,13 @@
+#include "core/ops/sum.h"
+
+#include "core/ops/variadic_elementwise.h"
+
+namespace nc {
+
+const OpSpec& sumOp() {
+  static const OpSpec spec =
+      variadicElementwiseSpec("Sum", "Elementwise sum of all inputs (NumPy broadcasting)", false);
+  return spec;
+}
+
+}  // namespace nc

@@ -1,0 +1,9 @@
+#pragma once
+#include "core/op.h"
+
+namespace nc {
+
+// Sum (opset 13): elementwise sum of one or more inputs with NumPy broadcasting.
+const OpSpec& sumOp();
+
+}  // namespace nc

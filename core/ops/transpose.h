@@ -1,0 +1,9 @@
+#pragma once
+#include "core/op.h"
+
+namespace nc {
+
+// Transpose: output dim i = input dim perm[i] (default: reversed).
+const OpSpec& transposeOp();
+
+}  // namespace nc
