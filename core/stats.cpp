@@ -23,9 +23,16 @@ int64_t knownNumel(const std::optional<TensorType>& t) { return t ? knownNumel(&
 NodeStats nodeStats(const Graph& g, NodeId id, const ShapeInfo& shapes) {
   NodeStats s;
   const Node& n = g.node(id);
-  for (const InputBinding& b : n.inputs)
-    if (!b.source && !b.constant.empty()) s.params += b.constant.numel();
   const OpSpec* spec = findOp(n.op);
+  for (size_t i = 0; i < n.inputs.size(); ++i) {
+    const InputBinding& b = n.inputs[i];
+    if (b.source || b.constant.empty() || b.constant.dtype() != DType::Float32) continue;
+    const PortSpec* p = spec && !spec->inputs.empty()
+                            ? &spec->inputs[std::min(i, spec->inputs.size() - 1)]
+                            : nullptr;
+    if (!p || !p->param || p->setting) continue;
+    (p->buffer ? s.buffers : s.params) += b.constant.numel();
+  }
   if (!spec || spec->pseudo) {
     s.macsKnown = true;
     return s;
@@ -76,6 +83,7 @@ GraphStats graphStats(const Graph& g, const ShapeInfo& shapes) {
     ++t.nodes;
     NodeStats s = nodeStats(g, id, shapes);
     t.params += s.params;
+    t.buffers += s.buffers;
     if (s.macsKnown)
       t.macs += s.macs;
     else

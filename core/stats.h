@@ -16,6 +16,7 @@ namespace nc {
 
 struct NodeStats {
   int64_t params = 0;
+  int64_t buffers = 0;
   int64_t macs = 0;
   bool macsKnown = false;
 };
@@ -23,6 +24,7 @@ struct NodeStats {
 struct GraphStats {
   int64_t nodes = 0;
   int64_t params = 0;
+  int64_t buffers = 0;
   int64_t macs = 0;
   bool macsComplete = true;  // every compute node had known MACs
 };

@@ -1,6 +1,8 @@
 // Parameter and MAC counts against hand-computed numbers.
 #include <QtTest>
+#include <cstdio>
 
+#include "core/blocks/yolo11.h"
 #include "core/ops/registry.h"
 #include "core/stats.h"
 
@@ -32,7 +34,8 @@ class TestStats : public QObject {
     g.connect({act, 0}, {out, 0});
     ShapeInfo si = inferShapes(g);
     NodeStats b = nodeStats(g, bn, si);
-    QCOMPARE(b.params, int64_t(4 * 16));
+    QCOMPARE(b.params, int64_t(2 * 16));   // scale, B
+    QCOMPARE(b.buffers, int64_t(2 * 16));  // running mean and variance
     QVERIFY(b.macsKnown);
     QCOMPARE(b.macs, int64_t(2 * 16 * 8 * 5));
     NodeStats a = nodeStats(g, act, si);
@@ -41,7 +44,8 @@ class TestStats : public QObject {
     QCOMPARE(nodeStats(g, in, si).macs, int64_t(0));
     GraphStats t = graphStats(g, si);
     QCOMPARE(t.nodes, int64_t(4));
-    QCOMPARE(t.params, int64_t(64));
+    QCOMPARE(t.params, int64_t(32));
+    QCOMPARE(t.buffers, int64_t(32));
     QCOMPARE(t.macs, int64_t(2 * 2 * 16 * 8 * 5));
     QVERIFY(t.macsComplete);
   }
@@ -71,6 +75,17 @@ class TestStats : public QObject {
     QCOMPARE(s.params, int64_t(6 * 4 * 9 + 6));
     QVERIFY(s.macsKnown);
     QCOMPARE(s.macs, int64_t(1) * 6 * 10 * 10 * (8 / 2) * 3 * 3);
+  }
+
+  void yolo11nMatchesUltralytics() {
+    // Ultralytics: "YOLO11n summary: ... 2,624,080 parameters".
+    Graph g = yolo::buildYolo11();
+    ShapeInfo si = inferShapes(g);
+    GraphStats t = graphStats(g, si);
+    QCOMPARE(t.params, int64_t(2624080));
+    QVERIFY(t.macsComplete);
+    std::printf("YOLO11n at 640: %lld nodes, %s params, %s MACs\n", (long long)t.nodes,
+                formatCount(t.params).c_str(), formatCount(t.macs).c_str());
   }
 
   void formatting() {
