@@ -19,13 +19,17 @@ int requiredOutputs(const OpSpec& spec) {
 }
 }  // namespace
 
-Graph::Graph(const Graph& o) : nodes_(o.nodes_), out_(o.out_), nextId_(o.nextId_), revisionCounter_(o.revisionCounter_) {}
+Graph::Graph(const Graph& o)
+    : nodes_(o.nodes_), out_(o.out_), nextId_(o.nextId_), revisionCounter_(o.revisionCounter_), names_(o.names_),
+      nameHint_(o.nameHint_) {}
 
 Graph& Graph::operator=(const Graph& o) {
   nodes_ = o.nodes_;
   out_ = o.out_;
   nextId_ = o.nextId_;
   revisionCounter_ = o.revisionCounter_;
+  names_ = o.names_;
+  nameHint_ = o.nameHint_;
   return *this;
 }
 
@@ -55,13 +59,15 @@ const Node* Graph::findByName(const std::string& name) const {
 void Graph::touch(Node& n) { n.revision = ++revisionCounter_; }
 
 std::string Graph::uniqueName(const std::string& base) const {
-  std::set<std::string> taken;
-  for (auto& [id, n] : nodes_) taken.insert(n.name);
-  if (!base.empty() && !taken.count(base)) return base;
+  if (!base.empty() && !names_.count(base)) return base;
   std::string stem = base.empty() ? "node" : base;
-  for (int i = 1;; ++i) {
+  int& hint = nameHint_[stem];
+  for (int i = std::max(1, hint);; ++i) {
     std::string c = stem + "_" + std::to_string(i);
-    if (!taken.count(c)) return c;
+    if (!names_.count(c)) {
+      hint = i + 1;
+      return c;
+    }
   }
 }
 
@@ -83,6 +89,7 @@ NodeId Graph::addNode(const std::string& op, const std::string& name) {
   if (n.numOutputs == 0 && !spec->outputs.empty()) n.numOutputs = 1;
   touch(n);
   NodeId id = n.id;
+  names_.insert(n.name);
   nodes_.emplace(id, std::move(n));
   notify([&](GraphObserver& o) { o.nodeAdded(id); });
   return id;
@@ -94,6 +101,7 @@ void Graph::restoreNode(const Node& node) {
   for (auto& in : n.inputs)
     if (in.source && !nodes_.count(in.source->node)) in.source.reset();
   touch(n);
+  names_.insert(n.name);
   nodes_.emplace(n.id, n);
   nextId_ = std::max(nextId_, n.id + 1);
   notify([&](GraphObserver& o) { o.nodeAdded(n.id); });
@@ -111,6 +119,7 @@ void Graph::removeNode(NodeId id) {
     if (n.inputs[size_t(i)].source) disconnect({id, i});
   for (int p = 0; p < n.numOutputs; ++p)
     for (PortRef c : consumers({id, p})) disconnect(c);
+  if (auto it = names_.find(n.name); it != names_.end()) names_.erase(it);
   nodes_.erase(id);
   out_.erase(id);
   notify([&](GraphObserver& o) { o.nodeRemoved(id); });
@@ -229,8 +238,10 @@ void Graph::setName(NodeId id, const std::string& name) {
   Node& n = mut(id);
   if (name == n.name) return;
   if (name.empty()) throw Error("a node name cannot be empty");
-  if (findByName(name)) throw Error("a node named '" + name + "' already exists");
+  if (names_.count(name)) throw Error("a node named '" + name + "' already exists");
+  if (auto it = names_.find(n.name); it != names_.end()) names_.erase(it);
   n.name = name;
+  names_.insert(name);
   notify([&](GraphObserver& o) { o.nodeChanged(id); });
 }
 

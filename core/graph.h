@@ -125,6 +125,10 @@ class Graph {
   NodeId nextId_ = 1;
   uint64_t revisionCounter_ = 0;
   std::vector<GraphObserver*> observers_;
+  // Name index: makes uniqueName() O(log n) instead of rebuilding a set of every name (adding
+  // 10,000 nodes took ~20 s). nameHint_ remembers the next free suffix per stem.
+  std::multiset<std::string> names_;
+  mutable std::map<std::string, int> nameHint_;
 };
 
 }  // namespace nc

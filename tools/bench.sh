@@ -10,6 +10,7 @@
 #   bnsilu  Input 1x512x20x20 -> BatchNormalization -> SiLU -> Output (c3k2 after its Conv)
 #   yolo11n The YOLO11n template (core/blocks/yolo11.h): 1x3x640x640 -> 1x84x8400
 # NETCANVAS_BENCH_MODELS="c3k2 bnsilu" picks a subset.
+# Then the canvas benchmark (netcanvas --bench-canvas N) for N in ${NETCANVAS_BENCH_CANVAS:-350 10000}.
 # For each model and thread count, `netcanvas-cli bench --ort` reports the median and min time
 # of a full re-evaluation (Evaluator::run after re-feeding the input; kernels built once) and of
 # ONNX Runtime's session.run on the exported model with the same input and thread count.
@@ -65,4 +66,12 @@ echo
 echo "Median/min ms per full evaluation; ratio = ours median / ONNX Runtime median (< 1: we are faster)"
 printf '%-8s %7s %12s %12s %12s %12s %8s\n' model threads ours_med ours_min ort_med ort_min ratio
 for r in "${ROWS[@]}"; do echo "$r"; done
+
+# The editor's canvas on generated graphs: open, auto layout, ms per frame while panning.
+if [ -x "$BUILD/bin/netcanvas" ]; then
+  echo
+  for n in ${NETCANVAS_BENCH_CANVAS:-350 10000}; do
+    QT_QPA_PLATFORM=offscreen "$BUILD/bin/netcanvas" --bench-canvas "$n" || status=1
+  done
+fi
 exit $status

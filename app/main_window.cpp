@@ -1,0 +1,650 @@
+#include "app/main_window.h"
+
+#include <QAction>
+#include <QApplication>
+#include <QCloseEvent>
+#include <QComboBox>
+#include <QDialog>
+#include <QDialogButtonBox>
+#include <QDir>
+#include <QDockWidget>
+#include <QFileDialog>
+#include <QFileInfo>
+#include <QFormLayout>
+#include <QLabel>
+#include <QMenuBar>
+#include <QMessageBox>
+#include <QProgressBar>
+#include <QSettings>
+#include <QStandardPaths>
+#include <QStatusBar>
+#include <QStyleFactory>
+#include <QTimer>
+#include <QToolButton>
+#include <QUndoView>
+#include <optional>
+
+#include "core/error.h"
+#include "core/npy.h"
+#include "core/stats.h"
+#include "ui/document.h"
+#include "ui/export_check.h"
+#include "ui/graph_scene.h"
+#include "ui/graph_view.h"
+#include "ui/image_input.h"
+#include "ui/inspector_widget.h"
+#include "ui/node_item.h"
+#include "ui/palette_widget.h"
+#include "ui/problems_panel.h"
+#include "ui/tensor_view.h"
+
+using namespace ncui;
+
+namespace {
+constexpr int kMaxRecent = 10;
+
+QPalette darkPalette() {
+  QPalette p;
+  QColor base(0x25, 0x27, 0x2b), window(0x2d, 0x30, 0x35), text(0xe6, 0xe8, 0xeb),
+      dim(0x8a, 0x90, 0x99);
+  p.setColor(QPalette::Window, window);
+  p.setColor(QPalette::WindowText, text);
+  p.setColor(QPalette::Base, base);
+  p.setColor(QPalette::AlternateBase, window);
+  p.setColor(QPalette::ToolTipBase, window);
+  p.setColor(QPalette::ToolTipText, text);
+  p.setColor(QPalette::Text, text);
+  p.setColor(QPalette::Button, window);
+  p.setColor(QPalette::ButtonText, text);
+  p.setColor(QPalette::BrightText, Qt::white);
+  p.setColor(QPalette::Highlight, QColor(0x3d, 0x7e, 0xd8));
+  p.setColor(QPalette::HighlightedText, Qt::white);
+  p.setColor(QPalette::PlaceholderText, dim);
+  p.setColor(QPalette::Disabled, QPalette::Text, dim);
+  p.setColor(QPalette::Disabled, QPalette::ButtonText, dim);
+  p.setColor(QPalette::Disabled, QPalette::WindowText, dim);
+  return p;
+}
+}  // namespace
+
+MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
+  doc_ = new Document(this);
+  scene_ = new GraphScene(doc_, this);
+  view_ = new GraphView(scene_, this);
+  setCentralWidget(view_);
+  setDockOptions(QMainWindow::AnimatedDocks | QMainWindow::AllowTabbedDocks);
+
+  // Status bar: totals, evaluation progress with Cancel, zoom.
+  totals_ = new QLabel(this);
+  evalLabel_ = new QLabel(this);
+  evalLabel_->setObjectName("evalStatus");
+  progress_ = new QProgressBar(this);
+  progress_->setObjectName("evalProgress");
+  progress_->setMaximumWidth(160);
+  progress_->setTextVisible(true);
+  progress_->hide();
+  cancelEval_ = new QToolButton(this);
+  cancelEval_->setObjectName("evalCancel");
+  cancelEval_->setText(tr("Cancel"));
+  cancelEval_->setToolTip(tr("Cancel the running evaluation"));
+  cancelEval_->hide();
+  zoomLabel_ = new QLabel(this);
+  for (QLabel* l : {evalLabel_, totals_, zoomLabel_}) l->setContentsMargins(10, 0, 10, 0);
+  statusBar()->addPermanentWidget(evalLabel_);
+  statusBar()->addPermanentWidget(progress_);
+  statusBar()->addPermanentWidget(cancelEval_);
+  statusBar()->addPermanentWidget(totals_);
+  statusBar()->addPermanentWidget(zoomLabel_);
+  connect(cancelEval_, &QToolButton::clicked, doc_->evaluation(), &EvalService::cancel);
+  progressDelay_ = new QTimer(this);
+  progressDelay_->setSingleShot(true);
+  progressDelay_->setInterval(300);  // only long evaluations show a progress bar
+  connect(progressDelay_, &QTimer::timeout, this, [this] {
+    if (doc_->evaluation()->busy()) {
+      progress_->show();
+      cancelEval_->show();
+    }
+  });
+  EvalService* ev = doc_->evaluation();
+  connect(ev, &EvalService::started, this, [this] {
+    evalLabel_->setText(tr("Evaluating…"));
+    if (!progressDelay_->isActive() && !progress_->isVisible()) progressDelay_->start();
+  });
+  connect(ev, &EvalService::progress, this, [this](int done, int total) {
+    progress_->setMaximum(std::max(1, total));
+    progress_->setValue(done);
+  });
+  auto idle = [this] {
+    progressDelay_->stop();
+    progress_->hide();
+    cancelEval_->hide();
+  };
+  connect(ev, &EvalService::finished, this, idle);
+  connect(ev, &EvalService::cancelled, this, [this, idle] {
+    idle();
+    evalLabel_->setText(tr("Evaluation cancelled"));
+  });
+  connect(doc_, &Document::evaluated, this, &MainWindow::onEvaluated);
+  connect(doc_, &Document::shapesChanged, this, &MainWindow::updateTotals);
+  connect(doc_, &Document::message, this,
+          [this](const QString& m) { statusBar()->showMessage(m, 6000); });
+  connect(scene_, &GraphScene::statusMessage, this,
+          [this](const QString& m) { statusBar()->showMessage(m, 6000); });
+  connect(doc_, &Document::modifiedChanged, this, &MainWindow::updateTitle);
+  connect(doc_, &Document::pathChanged, this, &MainWindow::updateTitle);
+  connect(view_, &GraphView::zoomChanged, this,
+          [this](double z) { zoomLabel_->setText(QString("%1%").arg(qRound(z * 100))); });
+  connect(scene_, &GraphScene::currentNodeChanged, this, &MainWindow::showNode);
+
+  buildActions();
+  buildDocks();
+
+  autosave_ = new QTimer(this);
+  autosave_->setInterval(60 * 1000);
+  connect(autosave_, &QTimer::timeout, this, [this] {
+    try {
+      if (doc_->autosave(recoveryDir())) statusBar()->showMessage(tr("Autosaved"), 2000);
+    } catch (const std::exception& e) {
+      statusBar()->showMessage(tr("Autosave failed: %1").arg(e.what()), 6000);
+    }
+  });
+  autosave_->start();
+
+  QSettings s;
+  if (!restoreGeometry(s.value("window/geometry").toByteArray())) resize(1440, 900);
+  restoreState(s.value("window/state").toByteArray());
+  setDarkTheme(s.value("view/dark", false).toBool(), false);
+  updateTitle();
+  updateTotals();
+  zoomLabel_->setText("100%");
+}
+
+MainWindow::~MainWindow() {
+  // Panels die with the window; stop the canvas and document from notifying them.
+  scene_->disconnect(this);
+  doc_->disconnect(this);
+}
+
+QString MainWindow::recoveryDir() {
+  return QStandardPaths::writableLocation(QStandardPaths::AppLocalDataLocation) + "/recovery";
+}
+
+void MainWindow::buildActions() {
+  // (docks are added to the View menu by buildDocks)
+  QMenu* file = menuBar()->addMenu(tr("&File"));
+  file->addAction(tr("&New"), QKeySequence::New, this, &MainWindow::newFile);
+  file->addAction(tr("&Open…"), QKeySequence::Open, this, &MainWindow::open);
+  recentMenu_ = file->addMenu(tr("Open &Recent"));
+  updateRecentMenu();
+  file->addSeparator();
+  file->addAction(tr("&Save"), QKeySequence::Save, this, &MainWindow::save);
+  file->addAction(tr("Save &As…"), QKeySequence::SaveAs, this, &MainWindow::saveAs);
+  file->addSeparator();
+  file->addAction(tr("&Import ONNX…"), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_I), this,
+                  &MainWindow::importOnnx);
+  file->addAction(tr("&Export ONNX"), QKeySequence(Qt::CTRL | Qt::Key_E), this,
+                  [this] { exportOnnx(false); });
+  file->addAction(tr("Export ONNX &As…"), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_E), this,
+                  [this] { exportOnnx(true); });
+  file->addAction(tr("Export Canvas &Image…"), this, &MainWindow::exportImage);
+  file->addSeparator();
+  file->addAction(tr("&Quit"), QKeySequence::Quit, this, &QWidget::close);
+
+  QMenu* edit = menuBar()->addMenu(tr("&Edit"));
+  QAction* undo = doc_->undoStack()->createUndoAction(this, tr("&Undo"));
+  undo->setShortcut(QKeySequence::Undo);
+  QAction* redo = doc_->undoStack()->createRedoAction(this, tr("&Redo"));
+  redo->setShortcut(QKeySequence::Redo);
+  edit->addAction(undo);
+  edit->addAction(redo);
+  edit->addSeparator();
+  for (auto a :
+       {GraphView::Cut, GraphView::Copy, GraphView::Paste, GraphView::Duplicate, GraphView::Delete})
+    edit->addAction(view_->action(a));
+  edit->addSeparator();
+  edit->addAction(view_->action(GraphView::SelectAll));
+  edit->addAction(view_->action(GraphView::Find));
+
+  viewMenu_ = menuBar()->addMenu(tr("&View"));
+  viewMenu_->addAction(view_->action(GraphView::FrameAll));
+  viewMenu_->addAction(tr("Auto &Layout"), QKeySequence(Qt::CTRL | Qt::Key_L), this, [this] {
+    doc_->autoLayout();
+    view_->frameAll();
+  });
+  viewMenu_->addAction(view_->action(GraphView::ZoomIn));
+  viewMenu_->addAction(view_->action(GraphView::ZoomOut));
+  viewMenu_->addSeparator();
+  darkAction_ = viewMenu_->addAction(tr("&Dark Theme"));
+  darkAction_->setCheckable(true);
+  connect(darkAction_, &QAction::toggled, this, [this](bool dark) { setDarkTheme(dark); });
+  viewMenu_->addSeparator();
+}
+
+void MainWindow::buildDocks() {
+  auto dock = [this](QWidget* w, const QString& title, const char* name, Qt::DockWidgetArea area) {
+    auto* d = new QDockWidget(title, this);
+    d->setObjectName(name);
+    d->setWidget(w);
+    addDockWidget(area, d);
+    viewMenu_->addAction(d->toggleViewAction());
+    return d;
+  };
+  // Palette (left): double-click/Enter adds at the view centre; drags drop on the canvas.
+  palette_ = new PaletteWidget(this);
+  QDockWidget* paletteDock = dock(palette_, tr("Palette"), "paletteDock", Qt::LeftDockWidgetArea);
+  connect(palette_, &PaletteWidget::opActivated, this, [this](const QString& op) {
+    QPointF c = view_->mapToScene(view_->viewport()->rect().center());
+    nc::NodeId id = doc_->addNode(op, c - QPointF(NodeItem::kWidth / 2, 40));
+    if (id != nc::kNoNode) scene_->selectNodes({id});
+  });
+
+  // Inspector and tensor view (right): every request becomes a document command.
+  inspector_ = new InspectorWidget(this);
+  QDockWidget* inspectorDock =
+      dock(inspector_, tr("Inspector"), "inspectorDock", Qt::RightDockWidgetArea);
+  connect(inspector_, &InspectorWidget::attributeEdited, doc_,
+          [this](nc::NodeId id, const QString& name, const nc::AttrValue& v) {
+            doc_->setAttribute(id, name, v);
+          });
+  connect(inspector_, &InspectorWidget::attributeCleared, doc_,
+          [this](nc::NodeId id, const QString& name) { doc_->clearAttribute(id, name); });
+  connect(inspector_, &InspectorWidget::renameRequested, doc_,
+          [this](nc::NodeId id, const QString& name) { doc_->rename(id, name); });
+  connect(inspector_, &InspectorWidget::constantEdited, doc_,
+          [this](nc::NodeId id, int port, const nc::Tensor& t) { doc_->setConstant(id, port, t); });
+  connect(inspector_, &InspectorWidget::loadNpyRequested, this, &MainWindow::loadNpy);
+  connect(inspector_, &InspectorWidget::loadImageRequested, this, &MainWindow::loadImage);
+
+  tensorView_ = new TensorView(this);
+  QDockWidget* tensorDock = dock(tensorView_, tr("Tensor"), "tensorDock", Qt::RightDockWidgetArea);
+  splitDockWidget(inspectorDock, tensorDock, Qt::Vertical);
+
+  problems_ = new ProblemsPanel(this);
+  problemsDock_ = dock(problems_, tr("Problems"), "problemsDock", Qt::BottomDockWidgetArea);
+  connect(problems_, &ProblemsPanel::nodeActivated, this, [this](nc::NodeId id) {
+    scene_->selectNodes({id});
+    view_->centerOnNode(id);
+  });
+  connect(problems_, &ProblemsPanel::countChanged, this, [this](int n) {
+    problemsDock_->setWindowTitle(n ? tr("Problems (%1)").arg(n) : tr("Problems"));
+  });
+
+  auto* undoDock = new QDockWidget(tr("History"), this);
+  undoDock->setObjectName("historyDock");
+  undoView_ = new QUndoView(doc_->undoStack(), undoDock);
+  undoView_->setEmptyLabel(tr("<opened>"));
+  undoDock->setWidget(undoView_);
+  addDockWidget(Qt::BottomDockWidgetArea, undoDock);
+  tabifyDockWidget(problemsDock_, undoDock);
+  problemsDock_->raise();
+  viewMenu_->addAction(undoDock->toggleViewAction());
+
+  resizeDocks({paletteDock, inspectorDock}, {210, 360}, Qt::Horizontal);
+  resizeDocks({inspectorDock, tensorDock}, {420, 420}, Qt::Vertical);
+  resizeDocks({problemsDock_}, {150}, Qt::Vertical);
+
+  // Panels follow the model: after every inference (edit, undo, redo) and evaluation.
+  connect(doc_, &Document::shapesChanged, this, [this] {
+    showNode(scene_->currentNode());
+    updateProblems();
+  });
+}
+
+void MainWindow::setDarkTheme(bool dark, bool persist) {
+  QApplication::setStyle(QStyleFactory::create("Fusion"));
+  QApplication::setPalette(dark ? darkPalette() : QApplication::style()->standardPalette());
+  scene_->setDarkTheme(dark);
+  view_->resetCachedContent();
+  view_->minimap()->invalidate();
+  if (darkAction_ && darkAction_->isChecked() != dark) {
+    QSignalBlocker b(darkAction_);
+    darkAction_->setChecked(dark);
+  }
+  if (persist) QSettings().setValue("view/dark", dark);
+}
+
+void MainWindow::setProgressDelay(int ms) { progressDelay_->setInterval(ms); }
+
+void MainWindow::updateTitle() {
+  setWindowTitle(QString("%1[*] — NetCanvas").arg(doc_->displayName()));
+  setWindowModified(doc_->isModified());
+}
+
+void MainWindow::updateTotals() {
+  nc::GraphStats t = nc::graphStats(doc_->graph(), doc_->shapes());
+  totals_->setText(tr("%1 nodes  ·  %2 params  ·  %3%4 MACs")
+                       .arg(t.nodes)
+                       .arg(QString::fromStdString(nc::formatCount(t.params)))
+                       .arg(QString::fromStdString(nc::formatCount(t.macs)))
+                       .arg(t.macsComplete ? "" : "+"));
+  int problems = int(doc_->shapes().diagnostics.size());
+  if (problems) totals_->setText(totals_->text() + tr("  ·  %n problem(s)", "", problems));
+}
+
+void MainWindow::onEvaluated() {
+  EvalService* ev = doc_->evaluation();
+  const nc::EvalReport& r = ev->lastReport();
+  evalLabel_->setText(
+      tr("Evaluated %1 node(s) in %2 ms%3")
+          .arg(r.recomputed.size())
+          .arg(ev->lastMilliseconds(), 0, 'f', 1)
+          .arg(r.errors.empty() ? QString() : tr(", %n error(s)", "", int(r.errors.size()))));
+  showTensor(scene_->currentNode());
+  updateProblems();
+}
+
+void MainWindow::showNode(nc::NodeId id) {
+  if (id == nc::kNoNode || !doc_->graph().contains(id))
+    inspector_->clear();
+  else
+    inspector_->showNode(doc_->graph(), id, &doc_->shapes());
+  showTensor(id);
+}
+
+void MainWindow::showTensor(nc::NodeId id) {
+  const nc::Graph& g = doc_->graph();
+  const nc::Node* n = g.findNode(id);
+  if (!n) {
+    tensorView_->clear();
+    return;
+  }
+  // Output nodes show what reaches them; everything else its first output.
+  std::optional<nc::PortRef> port;
+  if (n->numOutputs > 0)
+    port = nc::PortRef{id, 0};
+  else if (!n->inputs.empty() && n->inputs[0].source)
+    port = *n->inputs[0].source;
+  const nc::Tensor* t = port ? doc_->evaluation()->output(*port) : nullptr;
+  if (!t) {
+    tensorView_->clear();
+    return;
+  }
+  if (tensorView_->tensor().sharesStorageWith(*t) && tensorView_->tensor().shape() == t->shape())
+    return;
+  tensorView_->setTensor(*t, QString::fromStdString(n->name));
+}
+
+void MainWindow::updateProblems() {
+  problems_->setDiagnostics(doc_->graph(), doc_->shapes().diagnostics,
+                            doc_->evaluation()->lastReport().errors);
+}
+
+void MainWindow::loadNpy(nc::NodeId id, int port) {
+  QSettings s;
+  QString path =
+      QFileDialog::getOpenFileName(this, tr("Load weights"), s.value("files/lastNpyDir").toString(),
+                                   tr("NumPy arrays (*.npy);;All files (*)"));
+  if (path.isEmpty()) return;
+  s.setValue("files/lastNpyDir", QFileInfo(path).absolutePath());
+  loadNpyFile(id, port, path);
+}
+
+bool MainWindow::loadNpyFile(nc::NodeId id, int port, const QString& path, bool interactive) {
+  try {
+    doc_->setConstant(id, port, nc::loadNpy(path.toStdString()));
+  } catch (const std::exception& e) {
+    if (interactive)
+      QMessageBox::critical(this, tr("Cannot load weights"), QString::fromUtf8(e.what()));
+    statusBar()->showMessage(QString::fromUtf8(e.what()), 10000);
+    return false;
+  }
+  return true;
+}
+
+void MainWindow::loadImage(nc::NodeId id) {
+  QSettings s;
+  QString path =
+      QFileDialog::getOpenFileName(this, tr("Load image"), s.value("files/lastImageDir").toString(),
+                                   tr("Images (*.png *.jpg *.jpeg *.bmp *.webp);;All files (*)"));
+  if (path.isEmpty()) return;
+  s.setValue("files/lastImageDir", QFileInfo(path).absolutePath());
+  loadImageFile(id, path);
+}
+
+bool MainWindow::loadImageFile(nc::NodeId id, const QString& path, bool interactive) {
+  const nc::Node* n = doc_->graph().findNode(id);
+  if (!n) return false;
+  // Sized to the input's declared H x W (dynamic dims keep the image's own size).
+  std::vector<int64_t> shape = {1, 3, -1, -1};
+  if (auto it = n->attrs.find("shape"); it != n->attrs.end())
+    if (auto* v = std::get_if<std::vector<int64_t>>(&it->second)) shape = *v;
+  int h = shape.size() == 4 ? int(shape[2]) : -1, w = shape.size() == 4 ? int(shape[3]) : -1;
+  try {
+    nc::Tensor t = imageToTensor(path, h, w, true);
+    doc_->undoStack()->beginMacro(tr("Load image into %1").arg(QString::fromStdString(n->name)));
+    doc_->setAttribute(id, "shape", t.shape());
+    doc_->setAttribute(id, "value", t);
+    doc_->undoStack()->endMacro();
+  } catch (const std::exception& e) {
+    if (interactive)
+      QMessageBox::critical(this, tr("Cannot load image"), QString::fromUtf8(e.what()));
+    statusBar()->showMessage(QString::fromUtf8(e.what()), 10000);
+    return false;
+  }
+  return true;
+}
+
+// ---- files ----
+
+void MainWindow::updateRecentMenu() {
+  recentMenu_->clear();
+  QStringList recent = QSettings().value("files/recent").toStringList();
+  for (const QString& p : recent)
+    recentMenu_
+        ->addAction(QFileInfo(p).fileName(), this,
+                    [this, p] {
+                      if (maybeSave()) openFile(p);
+                    })
+        ->setToolTip(p);
+  recentMenu_->setEnabled(!recent.isEmpty());
+}
+
+void MainWindow::addRecent(const QString& path) {
+  QSettings s;
+  QStringList recent = s.value("files/recent").toStringList();
+  QString abs = QFileInfo(path).absoluteFilePath();
+  recent.removeAll(abs);
+  recent.prepend(abs);
+  while (recent.size() > kMaxRecent) recent.removeLast();
+  s.setValue("files/recent", recent);
+  updateRecentMenu();
+}
+
+bool MainWindow::openFile(const QString& path, bool interactive) {
+  try {
+    doc_->load(path);
+  } catch (const std::exception& e) {
+    QString msg =
+        tr("Cannot open %1: %2").arg(QFileInfo(path).fileName(), QString::fromUtf8(e.what()));
+    lastError_ = QString::fromUtf8(e.what());
+    if (interactive) QMessageBox::critical(this, tr("Open failed"), msg);
+    statusBar()->showMessage(msg, 10000);
+    return false;
+  }
+  addRecent(path);
+  view_->frameAll();
+  statusBar()->showMessage(tr("Opened %1").arg(path), 4000);
+  return true;
+}
+
+void MainWindow::offerRecovery(const QString& path) {
+  QString r = Document::pendingRecovery(path, recoveryDir());
+  if (r.isEmpty()) return;
+  auto answer = QMessageBox::question(
+      this, tr("Recover unsaved changes?"),
+      tr("NetCanvas found unsaved changes to %1 from %2 that are newer than the file. Recover "
+         "them?")
+          .arg(path.isEmpty() ? tr("an untitled graph") : QFileInfo(path).fileName(),
+               QFileInfo(r).lastModified().toString()),
+      QMessageBox::Yes | QMessageBox::No);
+  if (answer == QMessageBox::Yes) {
+    try {
+      doc_->recoverFrom(r, path);
+      view_->frameAll();
+    } catch (const std::exception& e) {
+      QMessageBox::critical(this, tr("Recovery failed"), QString::fromUtf8(e.what()));
+    }
+  } else {
+    Document::removeRecovery(path, recoveryDir());
+  }
+}
+
+bool MainWindow::maybeSave() {
+  if (!doc_->isModified()) return true;
+  auto b = QMessageBox::warning(this, tr("Unsaved changes"),
+                                tr("%1 has unsaved changes. Save them?").arg(doc_->displayName()),
+                                QMessageBox::Save | QMessageBox::Discard | QMessageBox::Cancel);
+  if (b == QMessageBox::Save) return save();
+  return b == QMessageBox::Discard;
+}
+
+void MainWindow::newFile() {
+  if (!maybeSave()) return;
+  Document::removeRecovery(doc_->path(), recoveryDir());
+  doc_->newDocument();
+  view_->frameAll();
+}
+
+void MainWindow::open() {
+  if (!maybeSave()) return;
+  QSettings s;
+  QString path = QFileDialog::getOpenFileName(
+      this, tr("Open"), s.value("files/lastDir").toString(),
+      tr("NetCanvas projects and ONNX models (*.ncproj *.onnx);;All files (*)"));
+  if (path.isEmpty()) return;
+  s.setValue("files/lastDir", QFileInfo(path).absolutePath());
+  if (openFile(path)) offerRecovery(doc_->path());
+}
+
+bool MainWindow::saveTo(const QString& path) {
+  try {
+    QString old = doc_->path();
+    doc_->save(path);
+    Document::removeRecovery(old, recoveryDir());
+    Document::removeRecovery(path, recoveryDir());
+  } catch (const std::exception& e) {
+    QMessageBox::critical(this, tr("Save failed"),
+                          tr("Cannot save %1: %2").arg(path, QString::fromUtf8(e.what())));
+    return false;
+  }
+  addRecent(path);
+  statusBar()->showMessage(tr("Saved %1").arg(path), 4000);
+  return true;
+}
+
+bool MainWindow::save() {
+  if (doc_->path().isEmpty()) return saveAs();
+  return saveTo(doc_->path());
+}
+
+bool MainWindow::saveAs() {
+  QSettings s;
+  QString path =
+      QFileDialog::getSaveFileName(this, tr("Save As"), s.value("files/lastDir").toString(),
+                                   tr("NetCanvas projects (*.ncproj)"));
+  if (path.isEmpty()) return false;
+  if (QFileInfo(path).suffix().isEmpty()) path += ".ncproj";
+  s.setValue("files/lastDir", QFileInfo(path).absolutePath());
+  return saveTo(path);
+}
+
+void MainWindow::importOnnx() {
+  if (!maybeSave()) return;
+  QSettings s;
+  QString path = QFileDialog::getOpenFileName(
+      this, tr("Import ONNX"), s.value("files/lastDir").toString(), tr("ONNX models (*.onnx)"));
+  if (path.isEmpty()) return;
+  try {
+    doc_->importOnnx(path);
+  } catch (const std::exception& e) {
+    QMessageBox::critical(
+        this, tr("Import failed"),
+        tr("Cannot import %1: %2").arg(QFileInfo(path).fileName(), QString::fromUtf8(e.what())));
+    return;
+  }
+  view_->frameAll();
+}
+
+void MainWindow::exportOnnx(bool askPath) {
+  QSettings s;
+  QString path = s.value("export/path").toString();
+  int opset = s.value("export/opset", 17).toInt();
+  if (askPath || path.isEmpty()) {
+    QDialog dlg(this);
+    dlg.setWindowTitle(tr("Export ONNX"));
+    auto* form = new QFormLayout(&dlg);
+    auto* pathLabel = new QLabel(path.isEmpty() ? tr("(choose a file)") : path);
+    auto* browse = new QToolButton;
+    browse->setText(tr("Choose…"));
+    auto* row = new QWidget;
+    auto* rowLayout = new QHBoxLayout(row);
+    rowLayout->setContentsMargins(0, 0, 0, 0);
+    rowLayout->addWidget(pathLabel, 1);
+    rowLayout->addWidget(browse);
+    auto* opsetBox = new QComboBox;
+    opsetBox->addItems({"17", "18"});
+    opsetBox->setCurrentText(QString::number(opset));
+    form->addRow(tr("File"), row);
+    form->addRow(tr("Opset"), opsetBox);
+    auto* buttons = new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel);
+    form->addRow(buttons);
+    QString chosen = path;
+    connect(browse, &QToolButton::clicked, &dlg, [&] {
+      QString def =
+          chosen.isEmpty() ? QFileInfo(doc_->path()).completeBaseName() + ".onnx" : chosen;
+      QString p =
+          QFileDialog::getSaveFileName(&dlg, tr("Export ONNX"), def, tr("ONNX models (*.onnx)"));
+      if (!p.isEmpty()) {
+        if (QFileInfo(p).suffix().isEmpty()) p += ".onnx";
+        chosen = p;
+        pathLabel->setText(p);
+      }
+    });
+    connect(buttons, &QDialogButtonBox::accepted, &dlg, &QDialog::accept);
+    connect(buttons, &QDialogButtonBox::rejected, &dlg, &QDialog::reject);
+    if (dlg.exec() != QDialog::Accepted || chosen.isEmpty()) return;
+    path = chosen;
+    opset = opsetBox->currentText().toInt();
+    s.setValue("export/path", path);
+    s.setValue("export/opset", opset);
+  }
+  doc_->evaluation()->waitForIdle(120000);  // compare against up-to-date previews
+  std::map<std::string, nc::Tensor> inputs, outputs;
+  editorTensors(doc_->graph(), *doc_->evaluation(), inputs, outputs);
+  QApplication::setOverrideCursor(Qt::WaitCursor);
+  ExportCheck r = exportAndVerify(doc_->graph(), path.toStdString(), opset, inputs, outputs);
+  QApplication::restoreOverrideCursor();
+  QMessageBox box(
+      r.ok() ? QMessageBox::Information : QMessageBox::Warning,
+      r.ok() ? tr("Exported and validated") : tr("Export problems"),
+      (r.written ? tr("Wrote %1 (opset %2).").arg(path).arg(opset) : tr("Nothing was written.")) +
+          "\n\n" + r.summary(),
+      QMessageBox::Ok, this);
+  box.exec();
+  statusBar()->showMessage(
+      r.ok() ? tr("Exported %1").arg(path) : tr("Export of %1 had problems").arg(path), 6000);
+}
+
+void MainWindow::exportImage() {
+  QSettings s;
+  QString path = QFileDialog::getSaveFileName(this, tr("Export Canvas Image"),
+                                              s.value("files/lastImage").toString(),
+                                              tr("PNG image (*.png);;SVG drawing (*.svg)"));
+  if (path.isEmpty()) return;
+  if (QFileInfo(path).suffix().isEmpty()) path += ".png";
+  s.setValue("files/lastImage", path);
+  if (!scene_->exportImage(path))
+    QMessageBox::critical(this, tr("Export failed"), tr("Cannot write %1").arg(path));
+}
+
+void MainWindow::closeEvent(QCloseEvent* e) {
+  if (!maybeSave()) {
+    e->ignore();
+    return;
+  }
+  Document::removeRecovery(doc_->path(), recoveryDir());
+  QSettings s;
+  s.setValue("window/geometry", saveGeometry());
+  s.setValue("window/state", saveState());
+  e->accept();
+}

@@ -1,0 +1,36 @@
+#pragma once
+// A connection drawn as a cubic curve from an output port to an input port. Holds only its
+// ConnectionId; endpoints come from the node items. Drawn in the error colour (with the
+// diagnostic as tooltip) when shape inference rejects the input it feeds.
+#include <QGraphicsItem>
+#include <QPainterPath>
+
+#include "core/graph.h"
+
+namespace ncui {
+
+class EdgeItem : public QGraphicsItem {
+ public:
+  enum { Type = UserType + 2 };
+  explicit EdgeItem(const nc::ConnectionId& c);
+  int type() const override { return Type; }
+  const nc::ConnectionId& connection() const { return c_; }
+
+  void setEndpoints(QPointF from, QPointF to);
+  void setError(const QString& message);
+  bool hasError() const { return !error_.isEmpty(); }
+
+  static QPainterPath curve(QPointF from, QPointF to);
+
+  QRectF boundingRect() const override;
+  QPainterPath shape() const override;
+  void paint(QPainter* p, const QStyleOptionGraphicsItem* option, QWidget* widget) override;
+
+ private:
+  nc::ConnectionId c_;
+  QPointF from_, to_;
+  QPainterPath path_;
+  QString error_;
+};
+
+}  // namespace ncui

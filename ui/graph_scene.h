@@ -1,0 +1,140 @@
+#pragma once
+// The canvas scene: mirrors the document's graph with NodeItems and EdgeItems, created and
+// destroyed only on the model's notifications (GraphSignals). User gestures become document
+// operations (commands): dragging nodes (one merged move per drag), dragging from an output
+// port to an input port (connect; dragging a connected input re-routes or detaches it),
+// dropping a palette op. Paints the background grid; exports itself as PNG or SVG.
+#include <QCache>
+#include <QGraphicsScene>
+#include <QImage>
+#include <QTimer>
+#include <map>
+#include <optional>
+#include <set>
+#include <unordered_map>
+#include <vector>
+
+#include "core/graph.h"
+#include "ui/canvas_theme.h"
+
+class QGraphicsPathItem;
+
+namespace ncui {
+
+class Document;
+class NodeItem;
+class EdgeItem;
+
+class GraphScene : public QGraphicsScene {
+  Q_OBJECT
+ public:
+  explicit GraphScene(Document* doc, QObject* parent = nullptr);
+  ~GraphScene() override;
+
+  Document* document() const { return doc_; }
+  const CanvasTheme& theme() const { return theme_; }
+  void setDarkTheme(bool dark);
+  const QFont& nodeFont() const { return nodeFont_; }
+  const QFont& nodeFontBold() const { return nodeFontBold_; }
+  const QFont& nodeFontSmall() const { return nodeFontSmall_; }
+
+  NodeItem* nodeItem(nc::NodeId id) const;
+  EdgeItem* edgeItem(const nc::ConnectionId& c) const;
+  size_t nodeItemCount() const { return nodes_.size(); }
+  size_t edgeItemCount() const { return edges_.size(); }
+
+  // Scene positions of ports (for tests and the connection drag).
+  QPointF inputPortScenePos(nc::PortRef p) const;
+  QPointF outputPortScenePos(nc::PortRef p) const;
+
+  std::vector<nc::NodeId> selectedNodes() const;
+  std::vector<nc::ConnectionId> selectedConnections() const;
+  void selectNodes(const std::vector<nc::NodeId>& ids);
+  // The node the inspector and tensor view follow: the last one clicked or selected alone.
+  nc::NodeId currentNode() const { return current_; }
+  // Detailed nodes pan fastest as cached pixmaps (DeviceCoordinateCache); zoomed far out the
+  // cache costs more than drawing boxes. Views switch this with their zoom.
+  void setItemCaching(bool on);
+  bool itemCaching() const { return itemCaching_; }
+  // Deletes selected nodes and disconnects selected edges (one undo step).
+  void deleteSelection();
+
+  // The input port a wire being dragged would connect to (highlighted), if any.
+  std::optional<nc::PortRef> wireTarget() const { return wireTarget_; }
+
+  // Node thumbnails by (node, output version), bounded in memory (least recently used go).
+  const QImage* cachedThumbnail(nc::NodeId id, quint64 version) const;
+  void cacheThumbnail(nc::NodeId id, quint64 version, const QImage& img);
+
+  // Bounding rectangle of all nodes (empty scene: a default rectangle around the origin).
+  QRectF contentRect() const;
+  QImage renderImage(double scale = 1.0);
+  // .svg -> SVG (QSvgGenerator), anything else -> raster image. Returns false on write error.
+  bool exportImage(const QString& path);
+
+ Q_SIGNALS:
+  void currentNodeChanged(nc::NodeId id);
+  void statusMessage(const QString& text);
+
+ protected:
+  void drawBackground(QPainter* p, const QRectF& rect) override;
+  void mousePressEvent(QGraphicsSceneMouseEvent* e) override;
+  void mouseMoveEvent(QGraphicsSceneMouseEvent* e) override;
+  void mouseReleaseEvent(QGraphicsSceneMouseEvent* e) override;
+  void dragEnterEvent(QGraphicsSceneDragDropEvent* e) override;
+  void dragMoveEvent(QGraphicsSceneDragDropEvent* e) override;
+  void dropEvent(QGraphicsSceneDragDropEvent* e) override;
+  // Right click: on empty canvas an "Add" menu by category; on a node Duplicate/Delete and
+  // disconnecting its inputs; on a connection Disconnect.
+  void contextMenuEvent(QGraphicsSceneContextMenuEvent* e) override;
+
+ private:
+  void rebuild();
+  void addNodeItem(nc::NodeId id);
+  void removeNodeItem(nc::NodeId id);
+  void addEdgeItem(const nc::ConnectionId& c);
+  void removeEdgeItem(const nc::ConnectionId& c);
+  void updateEdges(nc::NodeId id);
+  void updateEdge(EdgeItem* e);
+  void onShapesChanged();
+  void refreshEdges();
+  void onEvaluated();
+  void scheduleSceneRect();
+  NodeItem* nodeAt(QPointF scenePos) const;
+  // Nearest port of a given direction within `radius` of scenePos.
+  std::optional<nc::PortRef> portNear(QPointF scenePos, bool input, double radius) const;
+
+  Document* doc_;
+  CanvasTheme theme_;
+  QFont nodeFont_, nodeFontBold_, nodeFontSmall_;
+  std::unordered_map<nc::NodeId, NodeItem*> nodes_;
+  std::map<nc::ConnectionId, EdgeItem*> edges_;
+  std::unordered_map<nc::NodeId, std::vector<EdgeItem*>> edgesOf_;
+  std::unordered_map<nc::NodeId, quint64> seenVersion_;
+  std::set<nc::NodeId> evalErrorNodes_;  // nodes with an evaluation error in the last result
+  quint64 shapesSeen_ = 0;               // Document::shapesGeneration() the items show
+  nc::NodeId current_ = nc::kNoNode;
+  QTimer sceneRectTimer_;
+  bool itemCaching_ = true;
+  struct Thumb {
+    quint64 version;
+    QImage image;
+  };
+  mutable QCache<nc::NodeId, Thumb> thumbs_;
+
+  // Gestures.
+  enum class Drag { None, Nodes, Wire };
+  Drag drag_ = Drag::None;
+  int dragId_ = -1;
+  QPointF pressPos_;
+  std::map<nc::NodeId, QPointF> dragStart_;
+  nc::NodeId pressedNode_ = nc::kNoNode;
+  bool dragMoved_ = false;
+  nc::PortRef wireFrom_;                     // output port the wire starts at
+  std::optional<nc::PortRef> wireDetached_;  // input port the wire was pulled off
+  QGraphicsPathItem* wire_ = nullptr;
+  std::optional<nc::PortRef> wireTarget_;
+  void setWireTarget(std::optional<nc::PortRef> t);
+};
+
+}  // namespace ncui
