@@ -65,20 +65,48 @@ std::vector<Tensor> batchNormTraining(std::span<const Tensor> in, float epsilon,
   return {y, rm, rv};
 }
 
-// The reference: the formula as written, in double, per element.
-class BatchNormKernel : public Kernel {
+// Checks X against the four per-channel inputs; kernels never read out of bounds, whatever the
+// graph (shape inference reports the same problem while editing).
+struct BnDims {
+  int64_t n, c, inner;
+};
+
+BnDims checkedDims(std::span<const Tensor> in) {
+  const Tensor& x = in[0];
+  if (x.rank() < 2) throw Error("X must have rank >= 2, got shape " + shapeToString(x.shape()));
+  const int64_t n = x.dim(0), c = x.dim(1);
+  for (int i = 1; i < 5; ++i)
+    if (in[size_t(i)].numel() != c)
+      throw Error(std::string("input '") + kParamNames[i] + "' has " + std::to_string(in[size_t(i)].numel()) +
+                  " values, X has " + std::to_string(c) + " channels");
+  return {n, c, x.numel() / std::max<int64_t>(1, n * c)};
+}
+
+// Attributes parsed once; training mode shared; inference form by the subclass.
+class BatchNormKernelBase : public Kernel {
  public:
-  explicit BatchNormKernel(const AttrReader& a)
+  explicit BatchNormKernelBase(const AttrReader& a)
       : epsilon_(a.f("epsilon")), momentum_(a.f("momentum")), training_(a.i("training_mode") != 0) {}
-  std::vector<Tensor> compute(std::span<const Tensor> in) const override {
-    const Tensor& x = in[0];
-    if (x.rank() < 2) throw Error("X must have rank >= 2");
+  std::vector<Tensor> compute(std::span<const Tensor> in) const final {
+    const BnDims d = checkedDims(in);
     if (training_) return batchNormTraining(in, epsilon_, momentum_);
-    const int64_t n = x.dim(0), c = x.dim(1), inner = x.numel() / std::max<int64_t>(1, n * c);
-    for (int i = 1; i < 5; ++i)
-      if (in[size_t(i)].numel() != c)
-        throw Error(std::string("input '") + kParamNames[i] + "' has " + std::to_string(in[size_t(i)].numel()) +
-                    " values, X has " + std::to_string(c) + " channels");
+    return inference(in, d.n, d.c, d.inner);
+  }
+
+ protected:
+  virtual std::vector<Tensor> inference(std::span<const Tensor> in, int64_t n, int64_t c, int64_t inner) const = 0;
+  float epsilon_, momentum_;
+  bool training_;
+};
+
+// The reference: the formula as written, in double, per element.
+class BatchNormKernel : public BatchNormKernelBase {
+ public:
+  using BatchNormKernelBase::BatchNormKernelBase;
+
+ protected:
+  std::vector<Tensor> inference(std::span<const Tensor> in, int64_t n, int64_t c, int64_t inner) const override {
+    const Tensor& x = in[0];
     const float *scale = in[1].f32(), *bias = in[2].f32(), *mean = in[3].f32(), *var = in[4].f32();
     Tensor y(DType::Float32, x.shape());
     const float* px = x.f32();
@@ -92,24 +120,16 @@ class BatchNormKernel : public Kernel {
       }
     return {y};
   }
-
- private:
-  float epsilon_, momentum_;
-  bool training_;
 };
 
 // The fast path: folded per-channel multiply-add, vectorisable inner loop.
-class BatchNormFastKernel : public Kernel {
+class BatchNormFastKernel : public BatchNormKernelBase {
  public:
-  explicit BatchNormFastKernel(const AttrReader& a)
-      : epsilon_(a.f("epsilon")), momentum_(a.f("momentum")), training_(a.i("training_mode") != 0) {}
-  std::vector<Tensor> compute(std::span<const Tensor> in) const override {
+  using BatchNormKernelBase::BatchNormKernelBase;
+
+ protected:
+  std::vector<Tensor> inference(std::span<const Tensor> in, int64_t n, int64_t c, int64_t inner) const override {
     const Tensor& x = in[0];
-    if (x.rank() < 2) throw Error("X must have rank >= 2");
-    if (training_) return batchNormTraining(in, epsilon_, momentum_);
-    const int64_t n = x.dim(0), c = x.dim(1), inner = x.numel() / std::max<int64_t>(1, n * c);
-    for (int i = 1; i < 5; ++i)
-      if (in[size_t(i)].numel() != c) throw Error(std::string("input '") + kParamNames[i] + "' size mismatch");
     const float *scale = in[1].f32(), *bias = in[2].f32(), *mean = in[3].f32(), *var = in[4].f32();
     Tensor y(DType::Float32, x.shape());
     const float* px = x.f32();
@@ -125,10 +145,6 @@ class BatchNormFastKernel : public Kernel {
     }
     return {y};
   }
-
- private:
-  float epsilon_, momentum_;
-  bool training_;
 };
 
 }  // namespace
