@@ -20,11 +20,13 @@ int requiredOutputs(const OpSpec& spec) {
 }  // namespace
 
 Graph::Graph(const Graph& o)
-    : nodes_(o.nodes_), out_(o.out_), nextId_(o.nextId_), revisionCounter_(o.revisionCounter_), names_(o.names_),
+    : nodes_(o.nodes_), blocks_(o.blocks_), nextBlockId_(o.nextBlockId_), out_(o.out_), nextId_(o.nextId_), revisionCounter_(o.revisionCounter_), names_(o.names_),
       nameHint_(o.nameHint_) {}
 
 Graph& Graph::operator=(const Graph& o) {
   nodes_ = o.nodes_;
+  blocks_ = o.blocks_;
+  nextBlockId_ = o.nextBlockId_;
   out_ = o.out_;
   nextId_ = o.nextId_;
   revisionCounter_ = o.revisionCounter_;
@@ -98,6 +100,7 @@ NodeId Graph::addNode(const std::string& op, const std::string& name) {
 void Graph::restoreNode(const Node& node) {
   if (node.id == kNoNode || nodes_.count(node.id)) throw Error("cannot restore node: id in use");
   Node n = node;
+  if (n.block != kNoBlock && !blocks_.count(n.block)) n.block = kNoBlock;
   for (auto& in : n.inputs)
     if (in.source && !nodes_.count(in.source->node)) in.source.reset();
   touch(n);

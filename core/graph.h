@@ -21,6 +21,8 @@ struct OpSpec;
 
 using NodeId = uint32_t;
 constexpr NodeId kNoNode = 0;
+using BlockId = uint32_t;
+constexpr BlockId kNoBlock = 0;
 
 struct PortRef {
   NodeId node = kNoNode;
@@ -49,6 +51,36 @@ struct Node {
   int numOutputs = 1;
   double x = 0, y = 0;    // canvas position (UI metadata)
   uint64_t revision = 0;  // bumped on every change that affects the node's computation
+  BlockId block = kNoBlock;  // innermost composite block holding the node (none: top level)
+};
+
+// A composite block: a named group of nodes that the canvas shows as one node while collapsed.
+// Blocks nest (`parent`); each node names its innermost block. The graph itself stays flat, so
+// evaluation, shape inference and flat ONNX export do not see blocks at all; they are structure
+// for people (and for ONNX-function export). A block whose `type` names an entry of the block
+// library (core/blocks/library.h, e.g. "C3k2") is parametric: its `params` regenerate its inside.
+// An empty type is a user group.
+struct Block {
+  BlockId id = kNoBlock;
+  std::string name;  // unique among blocks ("model.2", "model.2.m.0")
+  std::string type;  // block library type, or "" for a plain group
+  std::map<std::string, AttrValue> params;
+  BlockId parent = kNoBlock;
+  bool collapsed = true;
+  double x = 0, y = 0;  // canvas position while collapsed
+};
+
+// The ports a block shows while collapsed, derived from the graph: an input is a value coming from
+// outside the block (one port per distinct outside source, feeding every inside port listed) or an
+// unbound data input of an inside node; an output is an inside output port consumed outside the
+// block, or, if nothing outside consumes the block, the outputs of its inside sinks.
+struct BlockPorts {
+  struct In {
+    std::optional<PortRef> source;  // outside source (none: unbound)
+    std::vector<PortRef> targets;   // inside input ports it feeds
+  };
+  std::vector<In> inputs;
+  std::vector<PortRef> outputs;  // inside output ports
 };
 
 class GraphObserver {
@@ -60,6 +92,9 @@ class GraphObserver {
   virtual void connectionRemoved(const ConnectionId&) {}
   virtual void nodeChanged(NodeId) {}  // attributes, constants, name, port count
   virtual void nodeMoved(NodeId) {}
+  // Block added, removed, renamed, collapsed/expanded, moved, re-parametrised, or its membership
+  // changed (nodes moved in or out). Never affects computation.
+  virtual void blockChanged(BlockId) {}
 };
 
 class Graph {
@@ -106,6 +141,37 @@ class Graph {
   std::string uniqueName(const std::string& base) const;
   NodeId nextId() const { return nextId_; }
 
+  // --- Composite blocks (metadata only; see Block) ---
+  // Adds a block; its id is kept if set and free (undo), else a new one is assigned. The name is
+  // made unique among blocks. The parent must exist (or be kNoBlock).
+  BlockId addBlock(Block b);
+  // Removes the block only (ungroup): its nodes and child blocks move to its parent.
+  void removeBlock(BlockId id);
+  // Puts a node into a block (kNoBlock: top level). Nodes keep their ids and connections.
+  void setNodeBlock(NodeId node, BlockId block);
+  void setBlockParent(BlockId id, BlockId parent);  // refuses cycles
+  void setBlockName(BlockId id, const std::string& name);
+  void setBlockCollapsed(BlockId id, bool collapsed);
+  void setBlockPosition(BlockId id, double x, double y);
+  void setBlockType(BlockId id, const std::string& type, std::map<std::string, AttrValue> params);
+
+  bool containsBlock(BlockId id) const { return blocks_.count(id) != 0; }
+  const Block& block(BlockId id) const;
+  const Block* findBlock(BlockId id) const;
+  const Block* findBlockByName(const std::string& name) const;
+  const std::map<BlockId, Block>& blocks() const { return blocks_; }
+  std::vector<BlockId> childBlocks(BlockId id) const;  // direct children (kNoBlock: top level)
+  // Nodes of a block, ascending ids; recursive includes nested blocks' nodes.
+  std::vector<NodeId> blockNodes(BlockId id, bool recursive = true) const;
+  // True if `node` lies in `block` or in a block nested inside it.
+  bool nodeInBlock(NodeId node, BlockId block) const;
+  bool blockInBlock(BlockId inner, BlockId outer) const;  // inner == outer counts
+  // The outermost collapsed block containing the node (the item a canvas draws for it), or
+  // kNoBlock if every enclosing block is expanded.
+  BlockId visibleBlock(NodeId node) const;
+  BlockPorts blockPorts(BlockId id) const;
+  std::string uniqueBlockName(const std::string& base) const;
+
   void addObserver(GraphObserver* o);
   void removeObserver(GraphObserver* o);
 
@@ -120,7 +186,14 @@ class Graph {
   void indexAdd(const ConnectionId& c) { out_[c.from.node].insert(c); }
   void indexRemove(const ConnectionId& c) { out_[c.from.node].erase(c); }
 
+  Block& mutBlock(BlockId id);
+  void notifyBlock(BlockId id) {
+    notify([&](GraphObserver& o) { o.blockChanged(id); });
+  }
+
   std::map<NodeId, Node> nodes_;
+  std::map<BlockId, Block> blocks_;
+  BlockId nextBlockId_ = 1;
   std::map<NodeId, std::set<ConnectionId>> out_;  // outgoing connections per node
   NodeId nextId_ = 1;
   uint64_t revisionCounter_ = 0;

@@ -26,6 +26,7 @@ using json = nlohmann::json;
 
 constexpr size_t kAlign = 64;
 constexpr char kWeightsMagic[] = "NCWEIGHTS";  // followed by the version byte
+constexpr int kWeightsFormatVersion = 1;       // the sidecar layout (independent of the JSON's)
 
 uint64_t fnv1a64(const std::string& bytes) {
   uint64_t h = 1469598103934665603ull;
@@ -45,7 +46,7 @@ std::string hex64(uint64_t v) {
 std::string weightsHeader() {
   std::string h(kAlign, '\0');
   std::memcpy(h.data(), kWeightsMagic, sizeof kWeightsMagic - 1);
-  h[sizeof kWeightsMagic - 1] = char(kProjectFormatVersion);
+  h[sizeof kWeightsMagic - 1] = char(kWeightsFormatVersion);
   return h;
 }
 
@@ -193,7 +194,7 @@ class Reader {
     if (weights[sizeof kWeightsMagic - 1] != header[sizeof kWeightsMagic - 1])
       throw Error("the weights file has format version " +
                   std::to_string(int(weights[sizeof kWeightsMagic - 1])) + ", expected " +
-                  std::to_string(kProjectFormatVersion));
+                  std::to_string(kWeightsFormatVersion));
     if (hex64(fnv1a64(weights)) != expectHash)
       throw Error(
           "the weights file does not match the project (checksum differs: it is from another "
@@ -279,6 +280,70 @@ class Reader {
   std::vector<Tensor> tensors_;
 };
 
+// Blocks (format version 2): parents may come after their children in the file, so blocks are
+// added once their parent exists; a block whose parent never appears (or a parent cycle) is an
+// error.
+void readBlocks(Graph& g, const json& blocks, Reader& reader) {
+  struct Pending {
+    Block b;
+    std::string where;
+  };
+  std::vector<Pending> pending;
+  std::set<int64_t> ids;
+  std::set<std::string> names;
+  for (size_t k = 0; k < blocks.size(); ++k) {
+    const json& jb = blocks[k];
+    std::string where = "block #" + std::to_string(k + 1);
+    if (!jb.is_object()) throw Error(where + " must be an object");
+    int64_t id = asInt(member(jb, "id", where), where + " id");
+    if (id <= 0 || id > int64_t(UINT32_MAX - 1)) throw Error(where + " has an invalid id " + std::to_string(id));
+    if (!ids.insert(id).second) throw Error(where + ": block id " + std::to_string(id) + " is used twice");
+    Block b;
+    b.id = BlockId(id);
+    b.name = asString(member(jb, "name", where), where + " name");
+    if (b.name.empty()) throw Error(where + " has an empty name");
+    where = "block '" + b.name + "'";
+    if (!names.insert(b.name).second) throw Error("two blocks are named '" + b.name + "'");
+    if (jb.contains("type")) b.type = asString(jb["type"], where + " type");
+    if (jb.contains("params")) {
+      const json& params = jb["params"];
+      if (!params.is_object()) throw Error(where + " params must be an object");
+      for (auto it = params.begin(); it != params.end(); ++it)
+        b.params[it.key()] = reader.attr(it.value(), where + " parameter '" + it.key() + "'");
+    }
+    if (jb.contains("parent")) {
+      int64_t p = asInt(jb["parent"], where + " parent");
+      if (p <= 0 || p > int64_t(UINT32_MAX - 1)) throw Error(where + " has an invalid parent");
+      b.parent = BlockId(p);
+    }
+    if (jb.contains("collapsed")) {
+      if (!jb["collapsed"].is_boolean()) throw Error(where + " collapsed must be true or false");
+      b.collapsed = jb["collapsed"].get<bool>();
+    }
+    if (jb.contains("position")) {
+      const json& p = asArray(jb["position"], where + " position");
+      if (p.size() != 2) throw Error(where + " position must be [x, y]");
+      b.x = asNumber(p[0], where + " position");
+      b.y = asNumber(p[1], where + " position");
+    }
+    pending.push_back({std::move(b), where});
+  }
+  while (!pending.empty()) {
+    size_t before = pending.size();
+    for (size_t i = 0; i < pending.size();) {
+      if (pending[i].b.parent == kNoBlock || g.containsBlock(pending[i].b.parent)) {
+        g.addBlock(pending[i].b);
+        pending.erase(pending.begin() + std::ptrdiff_t(i));
+      } else {
+        ++i;
+      }
+    }
+    if (pending.size() == before)
+      throw Error(pending.front().where + " refers to parent block " + std::to_string(pending.front().b.parent) +
+                  ", which does not exist or is inside it");
+  }
+}
+
 Graph graphFromJson(const json& doc, const std::string& weights) {
   if (!doc.is_object() || !doc.contains("format") || !doc["format"].is_string() ||
       doc["format"].get<std::string>() != kProjectFormatName)
@@ -298,6 +363,7 @@ Graph graphFromJson(const json& doc, const std::string& weights) {
   Reader reader(doc.contains("tensors") ? doc["tensors"] : kEmpty, weightsInfo, weights);
 
   Graph g;
+  if (doc.contains("blocks")) readBlocks(g, asArray(doc["blocks"], "\"blocks\""), reader);
   struct Link {
     PortRef from, to;
   };
@@ -326,6 +392,12 @@ Graph graphFromJson(const json& doc, const std::string& weights) {
       if (p.size() != 2) throw Error(where + " position must be [x, y]");
       n.x = asNumber(p[0], where + " position");
       n.y = asNumber(p[1], where + " position");
+    }
+    if (jn.contains("block")) {
+      int64_t b = asInt(jn["block"], where + " block");
+      if (b <= 0 || b > int64_t(UINT32_MAX - 1) || !g.containsBlock(BlockId(b)))
+        throw Error(where + " refers to block " + std::to_string(b) + ", which does not exist");
+      n.block = BlockId(b);
     }
     if (jn.contains("attrs")) {
       const json& attrs = jn["attrs"];
@@ -415,6 +487,7 @@ ProjectBytes serializeProject(const Graph& g) {
     json attrs = json::object();
     for (auto& [k, v] : n.attrs) attrs[k] = w.attr(v);
     jn["attrs"] = attrs;
+    if (n.block != kNoBlock) jn["block"] = n.block;
     json ins = json::array();
     for (const InputBinding& b : n.inputs) {
       if (!b.source && b.constant.empty()) {
@@ -434,6 +507,23 @@ ProjectBytes serializeProject(const Graph& g) {
     nodes.push_back(jn);
   }
   doc["nodes"] = nodes;
+  if (!g.blocks().empty()) {
+    json blocks = json::array();
+    for (auto& [id, b] : g.blocks()) {
+      json jb;
+      jb["id"] = id;
+      jb["name"] = b.name;
+      jb["type"] = b.type;
+      json params = json::object();
+      for (auto& [k, v] : b.params) params[k] = w.attr(v);
+      jb["params"] = params;
+      if (b.parent != kNoBlock) jb["parent"] = b.parent;
+      jb["collapsed"] = b.collapsed;
+      jb["position"] = {std::isfinite(b.x) ? b.x : 0.0, std::isfinite(b.y) ? b.y : 0.0};
+      blocks.push_back(jb);
+    }
+    doc["blocks"] = blocks;
+  }
   doc["tensors"] = w.table_;
   ProjectBytes out;
   out.weights = w.weights_;

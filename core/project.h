@@ -5,7 +5,7 @@
 //   NAME.ncproj          JSON (UTF-8), format "netcanvas-project", version kProjectFormatVersion
 //   NAME.ncproj.weights  raw tensor bytes; always the project path + ".weights", next to it
 //
-// JSON layout (version 1):
+// JSON layout (version 2; version 1 files, which have no blocks, still load):
 //   {
 //     "format": "netcanvas-project", "version": 1, "producer": "NetCanvas 0.1.0",
 //     "nodes": [
@@ -16,8 +16,12 @@
 //         "inputs": [ {"node": 1, "port": 0},                        // connection
 //                     {"constant": 1},                               // node-owned constant
 //                     null ],                                        // unbound
-//         "outputs": 1 }                                             // output port count
+//         "outputs": 1,                                              // output port count
+//         "block": 2 }                                               // innermost block, if any
 //     ],
+//     "blocks": [ { "id": 2, "name": "model.2", "type": "C3k2",       // absent without blocks
+//                   "params": { "n": {"type": "int", "value": 1} },   // same form as attrs
+//                   "parent": 1, "collapsed": true, "position": [x, y] } ],
 //     "tensors": [ {"dtype": "float32", "shape": [64], "offset": 64, "bytes": 256} ],
 //     "weights": { "bytes": 320, "fnv1a64": "cbf29ce484222325" }    // absent without tensors
 //   }
@@ -46,7 +50,7 @@
 
 namespace nc {
 
-constexpr int kProjectFormatVersion = 1;
+constexpr int kProjectFormatVersion = 2;
 constexpr const char* kProjectFormatName = "netcanvas-project";
 
 struct ProjectBytes {

@@ -240,7 +240,8 @@ class TestCli : public QObject {
     std::string text = readFileBytes(project_);
     std::string future = dir_ + "/future.ncproj";
     std::string ft = text;
-    ft.replace(ft.find("\"version\": 1"), 12, "\"version\": 7");
+    const std::string current = "\"version\": " + std::to_string(kProjectFormatVersion);
+    ft.replace(ft.find(current), current.size(), "\"version\": 7");
     std::ofstream(future) << ft;
     fs::copy_file(weightsPathFor(project_), weightsPathFor(future));
     EXPECT_FAILURE((QStringList{"run", q(future)}), 1, "format version 7, newer");
