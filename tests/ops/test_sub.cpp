@@ -1,100 +1,17 @@
-// Sub: C = A - B with NumPy broadcasting, float32 and int64. Hand-computed values, an
-// oracle that broadcasts by explicit multi-indices, reference kernel against the oracle,
-// ONNX Runtime on exported models, and shape/type errors from shape inference.
+// Sub: C = A - B. The shared arithmetic tests (tests/support/arithmetic_tests.cpp) run for Sub.
 #include <QtTest>
-#include <cmath>
 
-#include "core/evaluator.h"
-#include "tests/support/elementwise_oracle.h"
-#include "tests/support/op_case.h"
-#include "tests/support/properties.h"
+#include "tests/support/arithmetic_tests.h"
 
-using namespace nc;
-using namespace nctest;
+using nc::Tensor;
 
-namespace {
-double oracle(double a, double b) { return a - b; }
-OpCase opCase(const Tensor& a, const Tensor& b) {
-  return OpCase("Sub").input(a, "a").input(b, "b").expect(binaryOracle(a, b, oracle));
+int main(int argc, char** argv) {
+  ArithmeticTests tests({.op = "Sub",
+                         .oracle = [](double a, double b) { return a - b; },
+                         .floatsExpected = Tensor::fromFloats({3}, {-9, -18, -27}),
+                         .intA = Tensor::fromInt64({3}, {-5, 7, 4000000000}),
+                         .intB = Tensor::fromInt64({3}, {2, 5, 5000000000}),
+                         .intExpected = Tensor::fromInt64({3}, {-7, 2, -1000000000}),
+                         .bLow = -10.0f});
+  return QTest::qExec(&tests, argc, argv);
 }
-}  // namespace
-
-class TestSub : public QObject {
-  Q_OBJECT
- private Q_SLOTS:
-  void handComputed() {
-    Tensor a = Tensor::fromFloats({3}, {1, 2, 3}), b = Tensor::fromFloats({3}, {10, 20, 30});
-    NC_CHECK(OpCase("Sub")
-                 .input(a, "a")
-                 .input(b, "b")
-                 .expect(Tensor::fromFloats({3}, {-9, -18, -27}))
-                 .check());
-    NC_CHECK(opCase(a, b).checkOnnx());
-  }
-  void int64() {
-    Tensor a = Tensor::fromInt64({3}, {-5, 7, 4000000000}),
-           b = Tensor::fromInt64({3}, {2, 5, 5000000000});
-    NC_CHECK(OpCase("Sub")
-                 .input(a, "a")
-                 .input(b, "b")
-                 .expect(Tensor::fromInt64({3}, {-7, 2, -1000000000}))
-                 .check());
-    NC_CHECK(OpCase("Sub").input(a, "a").input(b, "b").checkOnnx());
-  }
-  void broadcasting() {
-    // [2,3] with [3]: row added to each row, checked by hand for one element.
-    Tensor m = Tensor::fromFloats({2, 3}, {1, 2, 3, 4, 5, 6}),
-           r = Tensor::fromFloats({3}, {1, 2, 4});
-    std::vector<Tensor> y = opCase(m, r).run(false);
-    QCOMPARE(y[0].shape(), (Shape{2, 3}));
-    QCOMPARE(double(y[0].f32()[5]), oracle(6, 4));
-    NC_CHECK(opCase(m, r).check());
-    // [2,1] with [1,3] gives [2,3]; scalar with [2,3]; [3,1,5] with [4,5] gives [3,4,5].
-    NC_CHECK(opCase(uniform({2, 1}, 1, 5, 1), uniform({1, 3}, -10.0f, 10.0f, 2)).check());
-    NC_CHECK(opCase(Tensor::scalar(2.5f), uniform({2, 3}, -10.0f, 10.0f, 3)).check());
-    Tensor a3 = uniform({3, 1, 5}, -5, 5, 4), b3 = uniform({4, 5}, -10.0f, 10.0f, 5);
-    std::vector<Tensor> y3 = opCase(a3, b3).run(true);
-    QCOMPARE(y3[0].shape(), (Shape{3, 4, 5}));
-    NC_CHECK(opCase(a3, b3).check());
-    NC_CHECK(opCase(a3, b3).checkOnnx());
-    // A weight bound as a node constant (exported as an initializer).
-    NC_CHECK(
-        OpCase("Sub").input(a3, "a").constant(b3).expect(binaryOracle(a3, b3, oracle)).checkOnnx());
-  }
-
-  void shapeErrors() {
-    Graph g;
-    NodeId a = addShapedInput(g, "a", {2, 3}), b = addShapedInput(g, "b", {4});
-    NodeId op = g.addNode("Sub", "op");
-    g.connect({a, 0}, {op, 0});
-    // Half-built: one input unbound gives unknown, not an error.
-    QCOMPARE(diagnosticOf(g, "op"), std::string());
-    g.connect({b, 0}, {op, 1});
-    std::string d = diagnosticOf(g, "op");
-    QVERIFY2(contains(d, "'op'") && contains(d, "[2, 3]") && contains(d, "[4]"), d.c_str());
-    // Mixed element types are refused, naming both.
-    Graph h;
-    NodeId fa = addShapedInput(h, "a", {2, 3}), ib = addShapedInput(h, "b", {2, 3}, DType::Int64);
-    NodeId op2 = h.addNode("Sub", "op");
-    h.connect({fa, 0}, {op2, 0});
-    h.connect({ib, 0}, {op2, 1});
-    d = diagnosticOf(h, "op");
-    QVERIFY2(contains(d, "'op'") && contains(d, "int64[2, 3]") && contains(d, "float32[2, 3]"),
-             d.c_str());
-  }
-  void properties() {
-    QVERIFY(rc::check("Sub: fast == reference == oracle over random broadcast pairs", [] {
-      auto [sa, sb] = genBroadcastPair();
-      Tensor a = *genTensorOfShape(sa, -10.0f, 10.0f), b = *genTensorOfShape(sb, -10.0f, 10.0f);
-      RC_ASSERT(opCase(a, b).check() == "");
-    }));
-    QVERIFY(checkN("Sub: ONNX Runtime agrees", 10, [] {
-      auto [sa, sb] = genBroadcastPair();
-      Tensor a = *genTensorOfShape(sa, -10.0f, 10.0f), b = *genTensorOfShape(sb, -10.0f, 10.0f);
-      RC_ASSERT(opCase(a, b).checkOnnx() == "");
-    }));
-  }
-};
-
-QTEST_APPLESS_MAIN(TestSub)
-#include "test_sub.moc"
