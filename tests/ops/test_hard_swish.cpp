@@ -1,73 +1,19 @@
-// HardSwish: Y = X * max(0, min(1, X/6 + 1/2)). Hand-computed values, the formula in double as the
-// oracle, a RapidCheck property (fast == reference == oracle) and ONNX Runtime on exported models.
+// HardSwish: Y = X * max(0, min(1, X/6 + 1/2)). The shared unary tests
+// (tests/support/unary_tests.cpp) run for HardSwish.
 #include <QtTest>
 #include <algorithm>
 #include <cmath>
 
-#include "tests/support/elementwise_oracle.h"
-#include "tests/support/op_case.h"
-#include "tests/support/properties.h"
+#include "tests/support/unary_tests.h"
 
-using namespace nc;
-using namespace nctest;
+using nc::Tensor;
 
-namespace {
-double oracle(double x) { return x * std::max(0.0, std::min(1.0, x / 6.0 + 0.5)); }
-OpCase opCase(const Tensor& x) {
-  return OpCase("HardSwish").input(x, "x").expect(unaryOracle(x, oracle));
+int main(int argc, char** argv) {
+  UnaryTests tests({.op = "HardSwish",
+                  .oracle = [](double x) { return x * std::max(0.0, std::min(1.0, x / 6.0 + 0.5)); },
+                  .lo = -6.0f,
+                  .hi = 6.0f,
+                  .handIn = Tensor::fromFloats({7}, {-4, -3, -1, 0, 1, 3, 4}),
+                  .handOut = Tensor::fromFloats({7}, {0, 0, -0.33333334f, 0, 0.66666669f, 3, 4})});
+  return QTest::qExec(&tests, argc, argv);
 }
-}  // namespace
-
-class TestHardSwish : public QObject {
-  Q_OBJECT
- private Q_SLOTS:
-  void handComputed() {
-    Tensor x = Tensor::fromFloats({7}, {-4, -3, -1, 0, 1, 3, 4});
-    NC_CHECK(OpCase("HardSwish")
-                 .input(x, "x")
-                 .expect(Tensor::fromFloats({7}, {0, 0, -0.33333334f, 0, 0.66666669f, 3, 4}))
-                 .check());
-    NC_CHECK(opCase(x).check());
-  }
-  void matrixAnd4d() {
-    NC_CHECK(opCase(uniform({2, 3}, -6.0f, 6.0f, 1)).check());
-    NC_CHECK(opCase(uniform({2, 3}, -6.0f, 6.0f, 1)).checkOnnx());
-    Tensor x4 = uniform({2, 13, 7, 5}, -6.0f, 6.0f, 2);
-    NC_CHECK(opCase(x4).check());
-    NC_CHECK(opCase(x4).checkOnnx());
-  }
-  // A scalar (rank 0) keeps its shape.
-  void scalar() {
-    Tensor x = Tensor::scalar(0.75f);
-    std::vector<Tensor> y = opCase(x).run(false);
-    QCOMPARE(y[0].shape(), Shape{});
-    NC_CHECK(opCase(x).check());
-  }
-
-  // float32 only: an int64 input is a shape-inference error naming the node and the input type.
-  void rejectsInt64() {
-    Graph g;
-    NodeId x = addShapedInput(g, "x", {2, 3}, DType::Int64);
-    NodeId op = g.addNode("HardSwish", "act");
-    g.connect({x, 0}, {op, 0});
-    const std::string d = diagnosticOf(g, "act");
-    QVERIFY2(contains(d, "'act'") && contains(d, "int64[2, 3]"), d.c_str());
-    // Unconnected: unknown, not an error.
-    Graph h;
-    h.addNode("HardSwish", "act");
-    QCOMPARE(diagnosticOf(h, "act"), std::string());
-  }
-  void properties() {
-    QVERIFY(rc::check("HardSwish: fast == reference == oracle over random shapes", [] {
-      Tensor x = *genTensor(-6.0f, 6.0f);
-      RC_ASSERT(opCase(x).check() == "");
-    }));
-    QVERIFY(checkN("HardSwish: ONNX Runtime agrees", 10, [] {
-      Tensor x = *genTensor(-6.0f, 6.0f);
-      RC_ASSERT(opCase(x).checkOnnx() == "");
-    }));
-  }
-};
-
-QTEST_APPLESS_MAIN(TestHardSwish)
-#include "test_hard_swish.moc"

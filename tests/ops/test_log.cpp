@@ -1,81 +1,21 @@
-// Log: Y = ln(X). Hand-computed values, the formula in double as the oracle,
-// a RapidCheck property (fast == reference == oracle) and ONNX Runtime on exported models.
+// Log: Y = ln(X). The shared unary tests (tests/support/unary_tests.cpp) and its IEEE edge cases
+// run for Log.
 #include <QtTest>
 #include <algorithm>
 #include <cmath>
 
-#include "tests/support/elementwise_oracle.h"
-#include "tests/support/op_case.h"
-#include "tests/support/properties.h"
+#include "tests/support/unary_tests.h"
 
-using namespace nc;
-using namespace nctest;
+using nc::Tensor;
 
-namespace {
-double oracle(double x) { return std::log(x); }
-OpCase opCase(const Tensor& x) {
-  return OpCase("Log").input(x, "x").expect(unaryOracle(x, oracle));
+int main(int argc, char** argv) {
+  UnaryEdgeTests tests({.op = "Log",
+                  .oracle = [](double x) { return std::log(x); },
+                  .lo = 0.01f,
+                  .hi = 100.0f,
+                  .handIn = Tensor::fromFloats({5}, {1, 2.7182817f, 0.5f, 10, 1e-30f}),
+                  .handOut = Tensor::fromFloats({5}, {0, 1, -0.69314718f, 2.3025851f, -69.077553f}),
+                  .edgeIn = Tensor::fromFloats({3}, {0, -1, INFINITY}),
+                  .edgeOut = Tensor::fromFloats({3}, {-INFINITY, NAN, INFINITY})});
+  return QTest::qExec(&tests, argc, argv);
 }
-}  // namespace
-
-class TestLog : public QObject {
-  Q_OBJECT
- private Q_SLOTS:
-  void handComputed() {
-    Tensor x = Tensor::fromFloats({5}, {1, 2.7182817f, 0.5f, 10, 1e-30f});
-    NC_CHECK(OpCase("Log")
-                 .input(x, "x")
-                 .expect(Tensor::fromFloats({5}, {0, 1, -0.69314718f, 2.3025851f, -69.077553f}))
-                 .check());
-    NC_CHECK(opCase(x).check());
-  }
-  void matrixAnd4d() {
-    NC_CHECK(opCase(uniform({2, 3}, 0.01f, 100.0f, 1)).check());
-    NC_CHECK(opCase(uniform({2, 3}, 0.01f, 100.0f, 1)).checkOnnx());
-    Tensor x4 = uniform({2, 13, 7, 5}, 0.01f, 100.0f, 2);
-    NC_CHECK(opCase(x4).check());
-    NC_CHECK(opCase(x4).checkOnnx());
-  }
-  // A scalar (rank 0) keeps its shape.
-  void scalar() {
-    Tensor x = Tensor::scalar(0.75f);
-    std::vector<Tensor> y = opCase(x).run(false);
-    QCOMPARE(y[0].shape(), Shape{});
-    NC_CHECK(opCase(x).check());
-  }
-
-  // IEEE edge cases: infinities and NaN as the C library (and ONNX Runtime) give them.
-  void edgeCases() {
-    NC_CHECK(OpCase("Log")
-                 .input(Tensor::fromFloats({3}, {0, -1, INFINITY}), "x")
-                 .expect(Tensor::fromFloats({3}, {-INFINITY, NAN, INFINITY}))
-                 .check());
-  }
-
-  // float32 only: an int64 input is a shape-inference error naming the node and the input type.
-  void rejectsInt64() {
-    Graph g;
-    NodeId x = addShapedInput(g, "x", {2, 3}, DType::Int64);
-    NodeId op = g.addNode("Log", "act");
-    g.connect({x, 0}, {op, 0});
-    const std::string d = diagnosticOf(g, "act");
-    QVERIFY2(contains(d, "'act'") && contains(d, "int64[2, 3]"), d.c_str());
-    // Unconnected: unknown, not an error.
-    Graph h;
-    h.addNode("Log", "act");
-    QCOMPARE(diagnosticOf(h, "act"), std::string());
-  }
-  void properties() {
-    QVERIFY(rc::check("Log: fast == reference == oracle over random shapes", [] {
-      Tensor x = *genTensor(0.01f, 100.0f);
-      RC_ASSERT(opCase(x).check() == "");
-    }));
-    QVERIFY(checkN("Log: ONNX Runtime agrees", 10, [] {
-      Tensor x = *genTensor(0.01f, 100.0f);
-      RC_ASSERT(opCase(x).checkOnnx() == "");
-    }));
-  }
-};
-
-QTEST_APPLESS_MAIN(TestLog)
-#include "test_log.moc"

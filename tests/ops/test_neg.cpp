@@ -1,73 +1,18 @@
-// Neg: Y = -X. Hand-computed values, the formula in double as the oracle,
-// a RapidCheck property (fast == reference == oracle) and ONNX Runtime on exported models.
+// Neg: Y = -X. The shared unary tests (tests/support/unary_tests.cpp) run for Neg.
 #include <QtTest>
 #include <algorithm>
 #include <cmath>
 
-#include "tests/support/elementwise_oracle.h"
-#include "tests/support/op_case.h"
-#include "tests/support/properties.h"
+#include "tests/support/unary_tests.h"
 
-using namespace nc;
-using namespace nctest;
+using nc::Tensor;
 
-namespace {
-double oracle(double x) { return -x; }
-OpCase opCase(const Tensor& x) {
-  return OpCase("Neg").input(x, "x").expect(unaryOracle(x, oracle));
+int main(int argc, char** argv) {
+  UnaryTests tests({.op = "Neg",
+                  .oracle = [](double x) { return -x; },
+                  .lo = -10.0f,
+                  .hi = 10.0f,
+                  .handIn = Tensor::fromFloats({4}, {-1, 0, 2.5f, 3e38f}),
+                  .handOut = Tensor::fromFloats({4}, {1, -0.0f, -2.5f, -3e38f})});
+  return QTest::qExec(&tests, argc, argv);
 }
-}  // namespace
-
-class TestNeg : public QObject {
-  Q_OBJECT
- private Q_SLOTS:
-  void handComputed() {
-    Tensor x = Tensor::fromFloats({4}, {-1, 0, 2.5f, 3e38f});
-    NC_CHECK(OpCase("Neg")
-                 .input(x, "x")
-                 .expect(Tensor::fromFloats({4}, {1, -0.0f, -2.5f, -3e38f}))
-                 .check());
-    NC_CHECK(opCase(x).check());
-  }
-  void matrixAnd4d() {
-    NC_CHECK(opCase(uniform({2, 3}, -10.0f, 10.0f, 1)).check());
-    NC_CHECK(opCase(uniform({2, 3}, -10.0f, 10.0f, 1)).checkOnnx());
-    Tensor x4 = uniform({2, 13, 7, 5}, -10.0f, 10.0f, 2);
-    NC_CHECK(opCase(x4).check());
-    NC_CHECK(opCase(x4).checkOnnx());
-  }
-  // A scalar (rank 0) keeps its shape.
-  void scalar() {
-    Tensor x = Tensor::scalar(0.75f);
-    std::vector<Tensor> y = opCase(x).run(false);
-    QCOMPARE(y[0].shape(), Shape{});
-    NC_CHECK(opCase(x).check());
-  }
-
-  // float32 only: an int64 input is a shape-inference error naming the node and the input type.
-  void rejectsInt64() {
-    Graph g;
-    NodeId x = addShapedInput(g, "x", {2, 3}, DType::Int64);
-    NodeId op = g.addNode("Neg", "act");
-    g.connect({x, 0}, {op, 0});
-    const std::string d = diagnosticOf(g, "act");
-    QVERIFY2(contains(d, "'act'") && contains(d, "int64[2, 3]"), d.c_str());
-    // Unconnected: unknown, not an error.
-    Graph h;
-    h.addNode("Neg", "act");
-    QCOMPARE(diagnosticOf(h, "act"), std::string());
-  }
-  void properties() {
-    QVERIFY(rc::check("Neg: fast == reference == oracle over random shapes", [] {
-      Tensor x = *genTensor(-10.0f, 10.0f);
-      RC_ASSERT(opCase(x).check() == "");
-    }));
-    QVERIFY(checkN("Neg: ONNX Runtime agrees", 10, [] {
-      Tensor x = *genTensor(-10.0f, 10.0f);
-      RC_ASSERT(opCase(x).checkOnnx() == "");
-    }));
-  }
-};
-
-QTEST_APPLESS_MAIN(TestNeg)
-#include "test_neg.moc"

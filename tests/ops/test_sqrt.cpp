@@ -1,81 +1,21 @@
-// Sqrt: Y = sqrt(X). Hand-computed values, the formula in double as the oracle,
-// a RapidCheck property (fast == reference == oracle) and ONNX Runtime on exported models.
+// Sqrt: Y = sqrt(X). The shared unary tests (tests/support/unary_tests.cpp) and its IEEE edge cases
+// run for Sqrt.
 #include <QtTest>
 #include <algorithm>
 #include <cmath>
 
-#include "tests/support/elementwise_oracle.h"
-#include "tests/support/op_case.h"
-#include "tests/support/properties.h"
+#include "tests/support/unary_tests.h"
 
-using namespace nc;
-using namespace nctest;
+using nc::Tensor;
 
-namespace {
-double oracle(double x) { return std::sqrt(x); }
-OpCase opCase(const Tensor& x) {
-  return OpCase("Sqrt").input(x, "x").expect(unaryOracle(x, oracle));
+int main(int argc, char** argv) {
+  UnaryEdgeTests tests({.op = "Sqrt",
+                  .oracle = [](double x) { return std::sqrt(x); },
+                  .lo = 0.0f,
+                  .hi = 100.0f,
+                  .handIn = Tensor::fromFloats({6}, {0, 1, 4, 2, 0.25f, 1e10f}),
+                  .handOut = Tensor::fromFloats({6}, {0, 1, 2, 1.4142135f, 0.5f, 1e5f}),
+                  .edgeIn = Tensor::fromFloats({3}, {-1, INFINITY, -0.0f}),
+                  .edgeOut = Tensor::fromFloats({3}, {NAN, INFINITY, -0.0f})});
+  return QTest::qExec(&tests, argc, argv);
 }
-}  // namespace
-
-class TestSqrt : public QObject {
-  Q_OBJECT
- private Q_SLOTS:
-  void handComputed() {
-    Tensor x = Tensor::fromFloats({6}, {0, 1, 4, 2, 0.25f, 1e10f});
-    NC_CHECK(OpCase("Sqrt")
-                 .input(x, "x")
-                 .expect(Tensor::fromFloats({6}, {0, 1, 2, 1.4142135f, 0.5f, 1e5f}))
-                 .check());
-    NC_CHECK(opCase(x).check());
-  }
-  void matrixAnd4d() {
-    NC_CHECK(opCase(uniform({2, 3}, 0.0f, 100.0f, 1)).check());
-    NC_CHECK(opCase(uniform({2, 3}, 0.0f, 100.0f, 1)).checkOnnx());
-    Tensor x4 = uniform({2, 13, 7, 5}, 0.0f, 100.0f, 2);
-    NC_CHECK(opCase(x4).check());
-    NC_CHECK(opCase(x4).checkOnnx());
-  }
-  // A scalar (rank 0) keeps its shape.
-  void scalar() {
-    Tensor x = Tensor::scalar(0.75f);
-    std::vector<Tensor> y = opCase(x).run(false);
-    QCOMPARE(y[0].shape(), Shape{});
-    NC_CHECK(opCase(x).check());
-  }
-
-  // IEEE edge cases: infinities and NaN as the C library (and ONNX Runtime) give them.
-  void edgeCases() {
-    NC_CHECK(OpCase("Sqrt")
-                 .input(Tensor::fromFloats({3}, {-1, INFINITY, -0.0f}), "x")
-                 .expect(Tensor::fromFloats({3}, {NAN, INFINITY, -0.0f}))
-                 .check());
-  }
-
-  // float32 only: an int64 input is a shape-inference error naming the node and the input type.
-  void rejectsInt64() {
-    Graph g;
-    NodeId x = addShapedInput(g, "x", {2, 3}, DType::Int64);
-    NodeId op = g.addNode("Sqrt", "act");
-    g.connect({x, 0}, {op, 0});
-    const std::string d = diagnosticOf(g, "act");
-    QVERIFY2(contains(d, "'act'") && contains(d, "int64[2, 3]"), d.c_str());
-    // Unconnected: unknown, not an error.
-    Graph h;
-    h.addNode("Sqrt", "act");
-    QCOMPARE(diagnosticOf(h, "act"), std::string());
-  }
-  void properties() {
-    QVERIFY(rc::check("Sqrt: fast == reference == oracle over random shapes", [] {
-      Tensor x = *genTensor(0.0f, 100.0f);
-      RC_ASSERT(opCase(x).check() == "");
-    }));
-    QVERIFY(checkN("Sqrt: ONNX Runtime agrees", 10, [] {
-      Tensor x = *genTensor(0.0f, 100.0f);
-      RC_ASSERT(opCase(x).checkOnnx() == "");
-    }));
-  }
-};
-
-QTEST_APPLESS_MAIN(TestSqrt)
-#include "test_sqrt.moc"
