@@ -10,6 +10,7 @@
 #include "core/evaluator.h"
 #include "core/onnx_io.h"
 #include "core/shape_inference.h"
+#include "tests/support/expect_error.h"
 #include "tests/support/op_case.h"
 #include "tests/support/ort.h"
 
@@ -18,27 +19,6 @@ using namespace nctest;
 namespace fs = std::filesystem;
 
 namespace {
-
-template <class F>
-std::string errorOf(F f) {
-  try {
-    f();
-  } catch (const Error& e) {
-    return e.what();
-  } catch (const std::exception& e) {
-    return std::string("NOT nc::Error: ") + e.what();
-  }
-  return "NO ERROR";
-}
-
-#define EXPECT_ERROR(expr, needle)                                                             \
-  do {                                                                                         \
-    std::string m_ = errorOf([&] { (void)(expr); });                                           \
-    QVERIFY2(                                                                                  \
-        m_ != "NO ERROR" && m_.rfind("NOT nc::Error", 0) != 0 &&                               \
-            m_.find(needle) != std::string::npos,                                              \
-        (std::string("expected an error containing '") + (needle) + "', got: " + m_).c_str()); \
-  } while (0)
 
 // x -> Sigmoid -> y as a ModelProto we can then break in specific ways.
 onnx::ModelProto sigmoidModel(const std::string& opType = "Sigmoid",

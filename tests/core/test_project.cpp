@@ -14,6 +14,7 @@
 #include "core/onnx_io.h"
 #include "core/ops/registry.h"
 #include "core/project.h"
+#include "tests/support/expect_error.h"
 #include "tests/support/op_case.h"
 #include "tests/support/ort.h"
 
@@ -110,27 +111,6 @@ Graph sampleGraph() {
   g.addNode("Sigmoid", "unfinished");
   return g;
 }
-
-template <class F>
-std::string errorOf(F f) {
-  try {
-    f();
-  } catch (const Error& e) {
-    return e.what();
-  } catch (const std::exception& e) {
-    return std::string("NOT nc::Error: ") + e.what();
-  }
-  return "NO ERROR";
-}
-
-#define EXPECT_ERROR(expr, needle)                                                             \
-  do {                                                                                         \
-    std::string m_ = errorOf([&] { (void)(expr); });                                           \
-    QVERIFY2(                                                                                  \
-        m_ != "NO ERROR" && m_.rfind("NOT nc::Error", 0) != 0 &&                               \
-            m_.find(needle) != std::string::npos,                                              \
-        (std::string("expected an error containing '") + (needle) + "', got: " + m_).c_str()); \
-  } while (0)
 
 void writeText(const std::string& path, const std::string& bytes) {
   std::ofstream(path, std::ios::binary).write(bytes.data(), std::streamsize(bytes.size()));
