@@ -250,13 +250,11 @@ void keepWeights(Graph& g, BlockId id, const Graph& old, const std::vector<NodeI
         kept.insert(key);
       }
   }
-  const std::string bnSuffix = ".bn";
   for (const auto& [key, nid] : after) {
     const Node& bn = g.node(nid);
-    if (bn.op != "BatchNormalization" || kept.count(key) || key.size() <= bnSuffix.size() ||
-        key.compare(key.size() - bnSuffix.size(), bnSuffix.size(), bnSuffix) != 0)
-      continue;
-    const std::string convKey = key.substr(0, key.size() - bnSuffix.size()) + ".conv";
+    const bool bnName = key == "bn" || (key.size() > 3 && key.compare(key.size() - 3, 3, ".bn") == 0);
+    if (bn.op != "BatchNormalization" || kept.count(key) || !bnName) continue;
+    const std::string convKey = key.substr(0, key.size() - 2) + "conv";
     auto oc = before.find(convKey);
     if (oc == before.end() || !kept.count(convKey) || before.count(key)) continue;
     const Node& oldConv = old.node(oc->second);
