@@ -459,6 +459,30 @@ class TestBlockLibrary : public QObject {
     QCOMPARE(std::get<int64_t>(g.findBlockByName("model.8")->params.at("c3k")), int64_t(1));
     QCOMPARE(std::get<float>(g.findBlockByName("model.2")->params.at("e")), 0.25f);
     QCOMPARE(g.findByName("model.2.cv1.conv")->block, g.findBlockByName("model.2.cv1")->id);
+    // Laid out as the canvas shows it: images, then the layers left to right, then output0; no two
+    // top-level items share a position; a block's inside starts at the block.
+    auto bx = [&](int i) { return g.findBlockByName("model." + std::to_string(i))->x; };
+    QVERIFY(g.findByName("images")->x < bx(0));
+    for (int i = 0; i < 9; ++i) QVERIFY2(bx(i) < bx(i + 1), std::to_string(i).c_str());
+    QVERIFY(bx(23) < g.findByName("output0")->x);
+    std::set<std::pair<double, double>> spots = {{g.findByName("images")->x, g.findByName("images")->y},
+                                                 {g.findByName("output0")->x, g.findByName("output0")->y}};
+    for (BlockId b : top) spots.insert({g.block(b).x, g.block(b).y});
+    QCOMPARE(spots.size(), size_t(26));
+    const Block& m2 = *g.findBlockByName("model.2");
+    for (NodeId n : g.blockNodes(m2.id)) QVERIFY(g.node(n).x >= m2.x && g.node(n).y >= m2.y);
+    QCOMPARE(g.node(g.findByName("model.2.cv1.conv")->id).x, m2.x);
+  }
+
+  // The bundled SPPF + C2PSA example opens as two collapsed library blocks that regenerate.
+  void exampleHasLibraryBlocks() {
+    Graph g = loadProject(std::string(NC_SOURCE_DIR) + "/resources/examples/sppf_c2psa.ncproj");
+    std::vector<std::string> top;
+    for (BlockId b : g.childBlocks(kNoBlock)) top.push_back(g.block(b).type + " " + g.block(b).name);
+    QCOMPARE(top, (std::vector<std::string>{"SPPF sppf", "C2PSA c2psa"}));
+    const std::vector<Tensor> before = run(g);
+    blocks::regenerateBlock(g, g.findBlockByName("c2psa")->id, {});
+    QVERIFY(bitIdentical(run(g)[0], before[0]));
   }
 
   // Extract YOLO11n's model.2 (C3k2) and model.2.m.0 (a Bottleneck whose input feeds two ports:
