@@ -12,6 +12,8 @@
 #include "core/blocks/yolo11.h"
 #include "core/error.h"
 #include "core/layout.h"
+#include "core/op.h"
+#include "core/ops/registry.h"
 #include "core/shape_inference.h"
 
 namespace nc::blocks {
@@ -206,8 +208,9 @@ bool sameType(const Tensor& a, const Tensor& b) {
   return !a.empty() && !b.empty() && a.dtype() == b.dtype() && a.shape() == b.shape();
 }
 
-// Copies the old inside's constants onto the new inside where node (relative name and op), port
-// and shape match. A Conv with bias and no BatchNorm (PyTorch's folded export) keeps its weight
+// Copies the old inside's weights (param ports: weights and buffers, not settings such as Split
+// sizes or Resize scales, which follow the new parameters) onto the new inside where node
+// (relative name and op), port and shape match. A Conv with bias and no BatchNorm (PyTorch's folded export) keeps its weight
 // by name; its bias moves into the new BatchNorm as an identity-with-shift.
 void keepWeights(Graph& g, BlockId id, const Graph& old, const std::vector<NodeId>& oldIds) {
   const std::map<std::string, NodeId> before = relativeNames(old, oldIds);
@@ -218,9 +221,10 @@ void keepWeights(Graph& g, BlockId id, const Graph& old, const std::vector<NodeI
     if (it == before.end()) continue;
     const Node& o = old.node(it->second);
     const Node& n = g.node(nid);
-    if (o.op != n.op) continue;
-    for (size_t i = 0; i < n.inputs.size() && i < o.inputs.size(); ++i)
-      if (!n.inputs[i].source && !o.inputs[i].source && sameType(n.inputs[i].constant, o.inputs[i].constant)) {
+    const OpSpec* spec = findOp(n.op);
+    if (o.op != n.op || !spec) continue;
+    for (size_t i = 0; i < n.inputs.size() && i < o.inputs.size() && i < spec->inputs.size(); ++i)
+      if (spec->inputs[i].param && !spec->inputs[i].setting && !n.inputs[i].source && !o.inputs[i].source && sameType(n.inputs[i].constant, o.inputs[i].constant)) {
         g.setConstant(nid, int(i), o.inputs[i].constant);
         kept.insert(key);
       }
@@ -411,8 +415,7 @@ BlockId groupNodes(Graph& g, const std::vector<NodeId>& nodes, const std::string
                     "' is not)");
   Block blk;
   blk.name = name.empty() ? "group" : name;
-  blk.parent = parent;
-  blk.collapsed = false;
+  blk.parent = parent;  // collapsed: the selection becomes one item on the canvas
   double x = 0, y = 0;
   for (NodeId n : sel) x += g.node(n).x / double(sel.size()), y += g.node(n).y / double(sel.size());
   blk.x = x;

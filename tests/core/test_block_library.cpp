@@ -299,6 +299,21 @@ class TestBlockLibrary : public QObject {
     NC_CHECK(checkGraphWithOrt(g, inputFeeds(g, ev), {1e-4 * std::max(1.0f, maxAbs(out[0])), 1e-4}));
   }
 
+  // Settings (Split sizes, Resize scales, Reshape shapes) follow the new parameters even where
+  // their shape is unchanged; only weights are kept.
+  void regenerateRebuildsSettings() {
+    Graph g;
+    NodeId x = addInput(g, "x", {1, 16, 5, 7}, 4);
+    BlockId up = blocks::insertBlock(g, "Upsample", {}, {{x, 0}}, "up");
+    BlockId c = blocks::insertBlock(g, "C3k2", {{"c2", int64_t(32)}}, {blockOutput(g, up)}, "c");
+    addOutput(g, "y", blockOutput(g, c));
+    QCOMPARE(run(g)[0].shape(), (Shape{1, 32, 10, 14}));
+    blocks::regenerateBlock(g, up, {{"scale", int64_t(3)}});
+    blocks::regenerateBlock(g, c, {{"c2", int64_t(48)}});  // c = 24: the chunk splits 24 + 24
+    QCOMPARE(run(g)[0].shape(), (Shape{1, 48, 15, 21}));
+    QCOMPARE(g.findByName("c.chunk")->inputs[1].constant.ints()[0], int64_t(24));
+  }
+
   void regenerateWithBadParamsLeavesTheGraphAlone() {
     Graph g;
     NodeId x = addInput(g, "x", {1, 16, 5, 5}, 4);
@@ -385,6 +400,8 @@ class TestBlockLibrary : public QObject {
     sel.push_back(relu);
     BlockId grp = blocks::groupNodes(g, sel, "grp");
     QCOMPARE(g.block(grp).type, std::string());
+    QVERIFY(g.block(grp).collapsed);
+    QCOMPARE(g.visibleBlock(relu), grp);
     QCOMPARE(g.block(grp).parent, kNoBlock);
     QCOMPARE(g.block(a).parent, grp);
     QCOMPARE(g.node(relu).block, grp);
@@ -565,6 +582,27 @@ class TestBlockLibrary : public QObject {
     // c = 16: Bottleneck(16, 16, e 0.5) + cv2 grows from 48 to 64 inputs (x 64 outputs).
     QCOMPARE(yolo::trainableParameterCount(g) - before, convParams(16, 8, 3) + convParams(8, 16, 3) + 16 * 64);
     QCOMPARE(run(g)[0].shape(), (Shape{1, 84, 84}));
+    // A nested block (model.8's C3k, inside the C3k2) rebuilds in place under its parent.
+    const Graph old = g;
+    const BlockId inner = g.findBlockByName("model.8.m.0")->id;
+    blocks::regenerateBlock(g, inner, {{"shortcut", int64_t(0)}});
+    QCOMPARE(g.block(inner).parent, g.findBlockByName("model.8")->id);
+    QCOMPARE(g.findBlockByName("model.8.m.0.m.1")->parent, inner);
+    for (NodeId n : g.blockNodes(inner)) {
+      const Node& a = g.node(n);
+      const Node* b = old.findByName(a.name);
+      QVERIFY2(b && b->id != n, a.name.c_str());
+      if (a.op == "Conv") QVERIFY(bitIdentical(a.inputs[1].constant, b->inputs[1].constant));
+    }
+    QVERIFY(!g.findByName("model.8.m.0.m.0.add"));
+    QVERIFY(old.findByName("model.8.m.0.m.0.add"));
+    // The head: three inputs in level order; nc 80 -> 3 keeps the box branches and the shared convs.
+    const BlockId head = g.findBlockByName("model.23")->id;
+    blocks::regenerateBlock(g, head, {{"nc", int64_t(3)}});
+    QCOMPARE(run(g)[0].shape(), (Shape{1, 7, 84}));
+    QVERIFY(bitIdentical(g.findByName("model.23.cv2.2.2")->inputs[1].constant,
+                         old.findByName("model.23.cv2.2.2")->inputs[1].constant));
+    QCOMPARE(g.findByName("model.23.cv3.0.2")->inputs[1].constant.shape(), (Shape{3, 64, 1, 1}));
   }
 };
 
