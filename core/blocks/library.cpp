@@ -373,8 +373,14 @@ BlockId insertBlock(Graph& g, const std::string& type, const std::map<std::strin
     yolo::Builder b(h, seed, parent);
     buildBlock(b, type, blockName, full, xs);
     const BlockId id = b.lastBlock();
+    // To the right of the inputs as the canvas shows them (a collapsed block stands for its nodes).
     double x = 0, y = 0;
-    for (const PortRef& p : inputs) x = std::max(x, h.node(p.node).x + 280), y += h.node(p.node).y / double(inputs.size());
+    for (const PortRef& p : inputs) {
+      const BlockId v = h.visibleBlock(p.node);
+      const double px = v != kNoBlock ? h.block(v).x : h.node(p.node).x, py = v != kNoBlock ? h.block(v).y : h.node(p.node).y;
+      x = std::max(x, px + 280);
+      y += py / double(inputs.size());
+    }
     h.setBlockPosition(id, x, y);
     layoutBlockInside(h, id);
     return id;
@@ -540,7 +546,7 @@ BlockId instantiateBlock(Graph& g, const Graph& saved, const std::string& name, 
       for (const PortRef& c : saved.consumers({in, 0}))
         if (nodeMap.count(c.node)) targets.push_back({nodeMap.at(c.node), c.port});
       if (targets.size() < 2) continue;
-      NodeId entry = h.addNode("Identity", newName + "." + saved.node(in).name);
+      NodeId entry = h.addNode("Identity", h.uniqueName(newName + ".in"));
       h.setNodeBlock(entry, id);
       for (const PortRef& t : targets) h.connect({entry, 0}, t);
     }

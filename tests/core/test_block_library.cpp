@@ -227,6 +227,9 @@ class TestBlockLibrary : public QObject {
     QCOMPARE(g.block(b).name, std::string("c_1"));
     ShapeInfo si = inferShapes(g);
     QCOMPARE(si.type(blockOutput(g, b))->dims, (Shape{1, 8, 5, 5}));
+    QCOMPARE(g.block(a).x, g.node(x).x + 280);  // placed right of its input
+    BlockId after = blocks::insertBlock(g, "Conv", {}, {blockOutput(g, a)}, "d");
+    QCOMPARE(g.block(after).x, g.block(a).x + 280);  // right of the collapsed block, not its inside
   }
 
   // x -> pre (Conv) -> c (C3k2) -> post (Conv) -> y: C3k2 n 1 -> 2 keeps cv1 and m.0 bit for bit,
@@ -554,6 +557,7 @@ class TestBlockLibrary : public QObject {
     QVERIFY(!np.inputs[0].source);
     QCOMPARE(np.inputs[0].targets.size(), size_t(1));
     QCOMPARE(h.node(np.inputs[0].targets[0].node).op, std::string(identityEntry ? "Identity" : "Conv"));
+    if (identityEntry) QCOMPARE(h.node(np.inputs[0].targets[0].node).name, std::string("mine.in"));
     h.connect({x, 0}, np.inputs[0].targets[0]);
     addOutput(h, "y", blockOutput(h, b));
     NC_CHECK(compareTensors(run(h)[0], expected, {0, 0}));
