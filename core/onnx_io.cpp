@@ -773,6 +773,16 @@ ValidationReport validate(onnx::ModelProto& model) {
                       "were not run for opset " + std::to_string(opset) + " (ONNX Runtime validates it in tests)");
     return r;
   }
+  // Functions are inlined first: that refuses recursive functions and undefined values, which
+  // libonnx 1.12 does not guard against, before libonnx sees them.
+  std::optional<onnx::ModelProto> flat;
+  if (model.functions_size() > 0) {
+    try {
+      flat = inlinedModel(model);
+    } catch (const Error& e) {
+      throw Error(std::string("invalid model-local function: ") + e.what());
+    }
+  }
   const char* stage = "ONNX checker failed: ";
   try {
     onnx::checker::check_model(model);  // checks the model-local functions too
@@ -780,19 +790,16 @@ ValidationReport validate(onnx::ModelProto& model) {
     stage = "ONNX shape inference failed: ";
     onnx::shape_inference::InferShapes(model, onnx::OpSchemaRegistry::Instance(),
                                        onnx::ShapeInferenceOptions{true, 1, false});
-    if (model.functions_size() > 0) {
+    if (flat) {
       stage = "ONNX checker failed (functions inlined): ";
-      onnx::ModelProto flat = inlinedModel(model);
-      onnx::checker::check_model(flat);
+      onnx::checker::check_model(*flat);
       stage = "ONNX shape inference failed (functions inlined): ";
-      onnx::shape_inference::InferShapes(flat, onnx::OpSchemaRegistry::Instance(),
+      onnx::shape_inference::InferShapes(*flat, onnx::OpSchemaRegistry::Instance(),
                                          onnx::ShapeInferenceOptions{true, 1, false});
       r.notes.push_back("libonnx 1.12 infers shapes through model-local functions but does not report errors "
                         "inside them: the checker and strict shape inference also ran with every function inlined");
     }
     r.shapeInferenceRun = true;
-  } catch (const Error& e) {
-    throw Error(std::string("invalid model-local function: ") + e.what());
   } catch (const std::exception& e) {
     throw Error(stage + std::string(e.what()));
   }

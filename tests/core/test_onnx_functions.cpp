@@ -245,13 +245,20 @@ onnx::FunctionProto function(const std::string& name, const std::vector<std::arr
   return f;
 }
 
+// The import's error; validation must refuse the model too (an nc::Error, not a crash).
 std::string importError(const std::string& bytes) {
+  std::string message = "(no error)";
   try {
     importModelBytes(bytes);
   } catch (const Error& e) {
-    return e.what();
+    message = e.what();
   }
-  return "(no error)";
+  try {
+    validateModelBytes(bytes);
+  } catch (const Error&) {
+    return message;
+  }
+  return message + " | validation passed";
 }
 
 }  // namespace
@@ -494,6 +501,16 @@ class TestOnnxFunctions : public QObject {
         importError(modelCalling({function("F", {{{"G", "test.fn", "a", "b"}}}), function("G", {{{"F", "test.fn", "a", "b"}}})}));
     QVERIFY2(recursive.find("calls itself recursively: test.fn:F -> test.fn:G -> test.fn:F") != std::string::npos,
              recursive.c_str());
+
+    // Validation inlines the functions before libonnx sees them (it would recurse forever).
+    for (const std::string& bytes : {modelCalling({function("F", {{{"Relu", "", "nowhere", "b"}}})}),
+                                     modelCalling({function("F", {{{"F", "test.fn", "a", "b"}}})})})
+      try {
+        validateModelBytes(bytes);
+        QFAIL("validated a malformed function");
+      } catch (const Error& e) {
+        QVERIFY2(std::string(e.what()).rfind("invalid model-local function: function 'F'", 0) == 0, e.what());
+      }
 
     const std::string unknown = importError(modelCalling({function("F", {{{"Gelu", "com.other", "a", "b"}}})}));
     QVERIFY2(unknown.find("node 'call.Gelu' (Gelu): operator domain 'com.other' is not supported") != std::string::npos,
