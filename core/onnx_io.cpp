@@ -446,7 +446,9 @@ class FunctionBuilder {
         if (!v.empty()) v = local.at(v);
       for (auto& v : *n.mutable_output())
         if (!v.empty()) v = local.at(v);
-      n.set_name(startsWith(n.name(), prefix) ? n.name().substr(prefix.size()) : "/" + n.name());
+      n.set_name(n.name() == b.name            ? std::string(".")
+                 : startsWith(n.name(), prefix) ? n.name().substr(prefix.size())
+                                                : "/" + n.name());
       if (n.domain() == kBlockFunctionDomain) {
         callsFunctions = true;
         for (auto& a : *n.mutable_attribute()) {
@@ -686,7 +688,7 @@ class Inliner {
       ++index;
       onnx::NodeProto n = inner;
       const std::string& nm = inner.name();
-      n.set_name(nm.empty() ? "" : nm[0] == '/' ? nm.substr(1) : path + "." + nm);
+      n.set_name(nm.empty() ? "" : nm == "." ? path : nm[0] == '/' ? nm.substr(1) : path + "." + nm);
       const std::string label = nm.empty() ? inner.op_type() + " #" + std::to_string(index) : nm;
       for (auto& v : *n.mutable_input()) {
         if (v.empty()) continue;

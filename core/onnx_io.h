@@ -24,9 +24,12 @@ struct ExportOptions {
   // attributes, wiring, node names relative to the block) share one function, named after the
   // block type ("C3k2", then "C3k2_2", ...; a plain group: "Group_<name>"). The call node is named
   // after the block and carries the block's params as attributes (declared by the function,
-  // unused by its body). Inside a function a node name is relative to the block ("cv1.conv" in
-  // block "model.2" is node "model.2.cv1.conv"); a name not under the block is written as "/"
-  // followed by the full name. A block must be a closed unit: no path may leave it and come back.
+  // unused by its body); the params of nested blocks are attributes of the outer call named
+  // "<nested block>.<param>" ("cv1.c2"), which the body passes down by attribute reference.
+  // Inside a function a node name is relative to the block ("cv1.conv" in block "model.2" is node
+  // "model.2.cv1.conv"; "." is the node named like the block itself); any other name is written
+  // as "/" followed by the full name. A block must be a closed unit: no path may leave it and
+  // come back in.
   bool functions = false;
 };
 

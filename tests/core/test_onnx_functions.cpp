@@ -465,6 +465,37 @@ class TestOnnxFunctions : public QObject {
     for (size_t i = 0; i < 2; ++i) NC_CHECK(compareTensors(again[i], ours[i], {0, 0}));
   }
 
+  // Single-node blocks named like their node (YOLO11's Upsample and Concat layers) share one
+  // function: the node is "." inside it.
+  void singleNodeBlocksShare() {
+    Graph g;
+    NodeId x = g.addNode("Input", "x");
+    g.setAttr(x, "shape", std::vector<int64_t>{2, 3});
+    NodeId r1 = g.addNode("Relu", "layer.1"), r2 = g.addNode("Relu", "layer.2"), y = g.addNode("Output", "y");
+    g.connect({x, 0}, {r1, 0});
+    g.connect({r1, 0}, {r2, 0});
+    g.connect({r2, 0}, {y, 0});
+    for (NodeId n : {r1, r2}) {
+      Block b;
+      b.name = g.node(n).name;
+      b.type = "Act";
+      b.params = {{"alpha", 0.5f}};
+      g.setNodeBlock(n, g.addBlock(b));
+    }
+    const std::string bytes = functionsExport(g);
+    onnx::ModelProto m = parse(bytes);
+    QCOMPARE(m.functions_size(), 1);
+    QCOMPARE(m.functions(0).name(), std::string("Act"));
+    QCOMPARE(m.functions(0).node(0).name(), std::string("."));
+    QCOMPARE(m.graph().node(1).name(), std::string("layer.2"));
+    Graph back = importModelBytes(bytes);
+    QCOMPARE(back.findByName("layer.2")->block, back.findBlockByName("layer.2")->id);
+    QCOMPARE(back.findBlockByName("layer.2")->type, std::string("Act"));
+    QVERIFY(functionsExport(back) == bytes);
+    Tensor xv = Tensor::fromFloats({2, 3}, {-1, 2, -3, 4, 0, 6});
+    NC_CHECK(compareTensors(runOrtBytes(bytes, {{"x", xv}})[0], Tensor::fromFloats({2, 3}, {0, 2, 0, 4, 0, 6})));
+  }
+
   // A block that a path leaves and re-enters cannot be one function call.
   void openBlockIsRefused() {
     Nested n;
