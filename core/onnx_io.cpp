@@ -929,7 +929,9 @@ Graph importModelBytes(const std::string& bytes, const ImportOptions& opt) {
     std::string label = np.name().empty() ? np.op_type() + " #" + std::to_string(index) : np.name();
     std::string what = "node '" + label + "' (" + np.op_type() + ")";
     if (!np.domain().empty() && np.domain() != "ai.onnx")
-      throw Error(what + ": operator domain '" + np.domain() + "' is not supported");
+      throw Error(what + (inliner.hasDomain(np.domain())
+                              ? ": the model defines no function '" + np.op_type() + "' in domain '" + np.domain() + "'"
+                              : ": operator domain '" + np.domain() + "' is not supported"));
     const OpSpec* spec = findOpByOnnxType(np.op_type());
     if (!spec) throw Error(what + ": operator '" + np.op_type() + "' is not supported");
     if (opset < spec->minImportOpset)
