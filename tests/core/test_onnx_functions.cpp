@@ -339,7 +339,7 @@ class TestOnnxFunctions : public QObject {
       QCOMPARE(f.domain(), std::string(kBlockFunctionDomain));
       fns[f.name()] = &f;
     }
-    std::map<std::string, int> runs, calls;
+    std::map<std::string, int> runs;
     std::function<void(const google::protobuf::RepeatedPtrField<onnx::NodeProto>&)> walk = [&](const auto& nodes) {
       for (auto& n : nodes)
         if (n.domain() == kBlockFunctionDomain) {
@@ -348,8 +348,6 @@ class TestOnnxFunctions : public QObject {
         }
     };
     walk(m.graph().node());
-    for (auto& f : m.functions())
-      for (auto& n : f.node()) calls[n.op_type()] += n.domain() == kBlockFunctionDomain;
     std::map<std::string, int> byType, runsByType;
     for (auto& f : m.functions()) {
       const std::string t = f.name().rfind("Group_", 0) == 0 ? "Group" : stem(f.name());
@@ -381,6 +379,20 @@ class TestOnnxFunctions : public QObject {
     QCOMPARE(conv->node(0).name(), std::string("conv"));
     QCOMPARE(conv->attribute_size(), 3);
     QCOMPARE(runs[conv->name()], 7);
+    // Nested params: C3k2's body passes its attribute "cv1.c2" to the cv1 call as "c2"; the
+    // call of model.2 sets it to model.2.cv1's c2 (32).
+    const onnx::NodeProto& cv1 = fns.at("C3k2")->node(0);
+    QCOMPARE(cv1.name(), std::string("cv1"));
+    QCOMPARE(cv1.attribute(0).name(), std::string("c2"));
+    QCOMPARE(cv1.attribute(0).ref_attr_name(), std::string("cv1.c2"));
+    const onnx::NodeProto* model2 = nullptr;
+    for (auto& n : m.graph().node())
+      if (n.name() == "model.2") model2 = &n;
+    QVERIFY(model2 && model2->op_type() == "C3k2");
+    bool found = false;
+    for (auto& a : model2->attribute())
+      if (a.name() == "cv1.c2") found = a.i() == 32;
+    QVERIFY(found);
   }
 
   // libonnx 1.12's strict shape inference goes through model-local functions (it infers the
