@@ -156,6 +156,10 @@ class TestCli : public QObject {
     for (const char* needle : {"functions (2):", "netcanvas.blocks:Group_act: 1 nodes, 1 call",
                                "NetCanvas import: ok (4 nodes, 2 blocks)", "BatchNormalization: 1", "parameters: 12"})
       QVERIFY2(r.out.find(needle) != std::string::npos, (r.out + " lacks " + needle).c_str());
+    // Re-exporting the .onnx with --functions gives the same bytes (import restored the blocks).
+    r = cli({"export", q(onnx), "-o", q(dir_ + "/blocks_again.onnx"), "--functions"});
+    QVERIFY2(r.code == 0, r.err.c_str());
+    QVERIFY(readFileBytes(dir_ + "/blocks_again.onnx") == readFileBytes(onnx));
     // The flat export of the same project has no functions.
     r = cli({"export", q(project), "-o", q(dir_ + "/blocks_flat.onnx")});
     QVERIFY2(r.code == 0 && r.out.find("functions") == std::string::npos, r.out.c_str());
