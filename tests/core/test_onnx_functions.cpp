@@ -15,6 +15,7 @@
 #include "core/blocks/yolo11.h"
 #include "core/error.h"
 #include "core/evaluator.h"
+#include "core/fusion.h"
 #include "core/onnx_io.h"
 #include "core/ort_bridge.h"
 #include "tests/support/op_case.h"
@@ -324,6 +325,21 @@ class TestOnnxFunctions : public QObject {
     const double scale = std::max(1.0f, maxAbs(ours[0]));
     NC_CHECK(compareTensors(fn[0], flat[0], {1e-5 * scale, 1e-5}));
     NC_CHECK(compareTensors(fn[0], ours[0], {1e-4 * scale, 1e-4}));
+  }
+
+  // BatchNorm folding (export --fold-batchnorm) keeps the blocks: Conv functions lose their
+  // BatchNormalization and still agree with ONNX Runtime.
+  void foldedBatchNormWithFunctions() {
+    Graph g = foldBatchNorms(groupedYolo(64));
+    QCOMPARE(int(g.blocks().size()), 122);
+    const std::string bytes = functionsExport(g);
+    onnx::ModelProto m = parse(bytes);
+    for (auto& f : m.functions())
+      for (auto& n : f.node()) QVERIFY(n.op_type() != "BatchNormalization");
+    Tensor img = uniform({1, 3, 64, 64}, 0.0f, 1.0f, 23);
+    std::vector<Tensor> ours = evaluate(g, {{"images", img}});
+    const double scale = std::max(1.0f, maxAbs(ours[0]));
+    NC_CHECK(compareTensors(runOrtBytes(bytes, {{"images", img}})[0], ours[0], {1e-4 * scale, 1e-4}));
   }
 
   // Weights are function inputs, so a function is one (type, ops, attributes, wiring, relative
