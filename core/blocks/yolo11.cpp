@@ -2,8 +2,10 @@
 
 #include <cmath>
 #include <numeric>
+#include <optional>
 #include <random>
 
+#include "core/blocks/library.h"
 #include "core/error.h"
 #include "core/ops/registry.h"
 
@@ -31,10 +33,37 @@ Tensor uniformTensor(const Shape& shape, float lo, float hi, uint64_t seed) {
 
 int64_t makeDivisible(double x, int64_t divisor) { return int64_t(std::ceil(x / double(divisor))) * divisor; }
 
+void need(bool ok, const std::string& block, const std::string& what) {
+  if (!ok) throw Error(block + ": " + what);
+}
+
+std::string str(int64_t v) { return std::to_string(v); }
+
 }  // namespace
+
+Builder::Scope::Scope(Builder& b, const std::string& name, const std::string& type,
+                      std::map<std::string, AttrValue> params)
+    : b_(b), saved_(b.current_) {
+  BlockId id = b.reuse_;
+  if (id != kNoBlock) {
+    b.reuse_ = kNoBlock;
+    b.g_.setBlockType(id, type, std::move(params));
+  } else {
+    Block blk;
+    blk.name = name;
+    blk.type = type;
+    blk.params = std::move(params);
+    blk.parent = b.current_;
+    blk.x = b.layoutX_;
+    id = b.g_.addBlock(std::move(blk));
+  }
+  if (saved_ == b.parent_) b.last_ = id;
+  b.current_ = id;
+}
 
 NodeId Builder::node(const std::string& op, const std::string& name) {
   NodeId id = g_.addNode(op, name);
+  if (current_ != kNoBlock) g_.setNodeBlock(id, current_);
   g_.setPosition(id, layoutX_, 0);
   layoutX_ += 1;
   return id;
@@ -63,6 +92,11 @@ Value Builder::conv2d(const std::string& name, const Value& x, int64_t c2, int k
 }
 
 Value Builder::conv(const std::string& name, const Value& x, int64_t c2, int k, int s, int groups, bool act) {
+  need(c2 >= 1 && k >= 1 && s >= 1 && groups >= 1, name, "Conv needs c2, k, s and g of at least 1");
+  need(x.channels % groups == 0 && c2 % groups == 0, name,
+       "Conv groups g=" + str(groups) + " must divide the input channels (" + str(x.channels) + ") and c2 (" + str(c2) + ")");
+  Scope scope(*this, name, "Conv",
+              {{"c2", c2}, {"k", int64_t(k)}, {"s", int64_t(s)}, {"g", int64_t(groups)}, {"act", int64_t(act ? 1 : 0)}});
   NodeId c = node("Conv", name + ".conv");
   g_.setAttr(c, "kernel_shape", std::vector<int64_t>{k, k});
   g_.setAttr(c, "strides", std::vector<int64_t>{s, s});
@@ -140,6 +174,16 @@ PortRef Builder::concatPorts(const std::string& name, const std::vector<PortRef>
 }
 
 Value Builder::concat(const std::string& name, const std::vector<Value>& xs) {
+  need(!xs.empty(), name, "Concat needs at least one input");
+  for (const Value& v : xs)
+    need(v.height == xs[0].height && v.width == xs[0].width, name,
+         "Concat inputs must have the same height and width (" + str(xs[0].height) + "x" + str(xs[0].width) + " vs " +
+             str(v.height) + "x" + str(v.width) + ")");
+  Scope scope(*this, name, "Concat", {});
+  return cat(name, xs);
+}
+
+Value Builder::cat(const std::string& name, const std::vector<Value>& xs) {
   std::vector<PortRef> ports;
   int64_t c = 0;
   for (auto& v : xs) ports.push_back(v.port), c += v.channels;
@@ -149,6 +193,9 @@ Value Builder::concat(const std::string& name, const std::vector<Value>& xs) {
 Value Builder::bottleneck(const std::string& name, const Value& x, int64_t c2, bool shortcut, int k1, int k2,
                           double e) {
   const int64_t c_ = int64_t(double(c2) * e);
+  need(c_ >= 1, name, "Bottleneck hidden channels int(c2 * e) must be at least 1");
+  Scope scope(*this, name, "Bottleneck",
+              {{"c2", c2}, {"shortcut", int64_t(shortcut ? 1 : 0)}, {"k", std::vector<int64_t>{k1, k2}}, {"e", float(e)}});
   Value y = conv(name + ".cv2", conv(name + ".cv1", x, c_, k1), c2, k2);
   if (shortcut && x.channels == c2) y.port = add(name + ".add", x.port, y.port);
   return y;
@@ -156,14 +203,21 @@ Value Builder::bottleneck(const std::string& name, const Value& x, int64_t c2, b
 
 Value Builder::c3k(const std::string& name, const Value& x, int64_t c2, int n, bool shortcut, double e, int k) {
   const int64_t c_ = int64_t(double(c2) * e);
+  need(c_ >= 1 && n >= 1, name, "C3k needs n >= 1 and hidden channels int(c2 * e) >= 1");
+  Scope scope(*this, name, "C3k",
+              {{"c2", c2}, {"n", int64_t(n)}, {"shortcut", int64_t(shortcut ? 1 : 0)}, {"e", float(e)}, {"k", int64_t(k)}});
   Value a = conv(name + ".cv1", x, c_);
   Value b = conv(name + ".cv2", x, c_);
   for (int i = 0; i < n; ++i) a = bottleneck(name + ".m." + std::to_string(i), a, c_, shortcut, k, k, 1.0);
-  return conv(name + ".cv3", concat(name + ".cat", {a, b}), c2);
+  return conv(name + ".cv3", cat(name + ".cat", {a, b}), c2);
 }
 
 Value Builder::c3k2(const std::string& name, const Value& x, int64_t c2, int n, bool useC3k, double e, bool shortcut) {
   const int64_t c = int64_t(double(c2) * e);
+  need(c >= 1 && n >= 1, name, "C3k2 needs n >= 1 and hidden channels int(c2 * e) >= 1");
+  Scope scope(*this, name, "C3k2",
+              {{"c2", c2}, {"n", int64_t(n)}, {"c3k", int64_t(useC3k ? 1 : 0)}, {"e", float(e)},
+               {"shortcut", int64_t(shortcut ? 1 : 0)}});
   Value y = conv(name + ".cv1", x, 2 * c);
   std::vector<PortRef> halves = split(name + ".chunk", y.port, 1, {c, c});
   std::vector<Value> parts = {{halves[0], c, y.height, y.width}, {halves[1], c, y.height, y.width}};
@@ -172,11 +226,13 @@ Value Builder::c3k2(const std::string& name, const Value& x, int64_t c2, int n, 
     parts.push_back(useC3k ? c3k(m, parts.back(), c, 2, shortcut, 0.5, 3)
                            : bottleneck(m, parts.back(), c, shortcut, 3, 3, 0.5));
   }
-  return conv(name + ".cv2", concat(name + ".cat", parts), c2);
+  return conv(name + ".cv2", cat(name + ".cat", parts), c2);
 }
 
 Value Builder::sppf(const std::string& name, const Value& x, int64_t c2, int k) {
   const int64_t c_ = x.channels / 2;
+  need(c_ >= 1 && k >= 1 && k % 2 == 1, name, "SPPF needs at least 2 input channels and an odd k");
+  Scope scope(*this, name, "SPPF", {{"c2", c2}, {"k", int64_t(k)}});
   std::vector<Value> ys = {conv(name + ".cv1", x, c_)};
   for (int i = 0; i < 3; ++i) {
     NodeId p = node("MaxPool", name + ".m." + std::to_string(i));
@@ -186,11 +242,15 @@ Value Builder::sppf(const std::string& name, const Value& x, int64_t c2, int k) 
     g_.connect(ys.back().port, {p, 0});
     ys.push_back({{p, 0}, c_, x.height, x.width});
   }
-  return conv(name + ".cv2", concat(name + ".cat", ys), c2);
+  return conv(name + ".cv2", cat(name + ".cat", ys), c2);
 }
 
 Value Builder::attention(const std::string& name, const Value& x, int numHeads, double attnRatio) {
+  need(numHeads >= 1 && x.channels % numHeads == 0, name,
+       "Attention num_heads=" + str(numHeads) + " must be at least 1 and divide the channels (" + str(x.channels) + ")");
   const int64_t dim = x.channels, headDim = dim / numHeads, keyDim = int64_t(double(headDim) * attnRatio);
+  need(keyDim >= 1, name, "Attention key dim int(channels / num_heads * attn_ratio) must be at least 1");
+  Scope scope(*this, name, "Attention", {{"num_heads", int64_t(numHeads)}, {"attn_ratio", float(attnRatio)}});
   const int64_t h = dim + keyDim * numHeads * 2, n = x.height * x.width;
   Value qkv = conv(name + ".qkv", x, h, 1, 1, 1, false);
   PortRef r = reshape(name + ".view", qkv.port, {1, numHeads, keyDim * 2 + headDim, n});
@@ -215,6 +275,8 @@ Value Builder::attention(const std::string& name, const Value& x, int numHeads, 
 }
 
 Value Builder::psaBlock(const std::string& name, const Value& x, double attnRatio, int numHeads, bool shortcut) {
+  Scope scope(*this, name, "PSABlock",
+              {{"attn_ratio", float(attnRatio)}, {"num_heads", int64_t(numHeads)}, {"shortcut", int64_t(shortcut ? 1 : 0)}});
   Value a = attention(name + ".attn", x, numHeads, attnRatio);
   Value y = x;
   y.port = shortcut ? add(name + ".add_attn", x.port, a.port) : a.port;
@@ -227,14 +289,18 @@ Value Builder::psaBlock(const std::string& name, const Value& x, double attnRati
 Value Builder::c2psa(const std::string& name, const Value& x, int64_t c2, int n, double e) {
   if (x.channels != c2) throw Error("C2PSA needs c1 == c2 (got " + std::to_string(x.channels) + " and " + std::to_string(c2) + ")");
   const int64_t c = int64_t(double(x.channels) * e);
+  need(n >= 1 && c >= 64, name, "C2PSA needs n >= 1 and int(c1 * e) >= 64 (num_heads = int(c1 * e) / 64)");
+  Scope scope(*this, name, "C2PSA", {{"c2", c2}, {"n", int64_t(n)}, {"e", float(e)}});
   Value y = conv(name + ".cv1", x, 2 * c);
   std::vector<PortRef> ab = split(name + ".split", y.port, 1, {c, c});
   Value b{ab[1], c, y.height, y.width};
   for (int i = 0; i < n; ++i) b = psaBlock(name + ".m." + std::to_string(i), b, 0.5, int(c / 64));
-  return conv(name + ".cv2", concat(name + ".cat", {{ab[0], c, y.height, y.width}, b}), x.channels);
+  return conv(name + ".cv2", cat(name + ".cat", {{ab[0], c, y.height, y.width}, b}), x.channels);
 }
 
 Value Builder::upsample(const std::string& name, const Value& x, int scale) {
+  need(scale >= 1, name, "Upsample scale must be at least 1");
+  Scope scope(*this, name, "Upsample", {{"scale", int64_t(scale)}});
   NodeId id = node("Resize", name);
   g_.setAttr(id, "mode", std::string("nearest"));
   g_.setAttr(id, "coordinate_transformation_mode", std::string("asymmetric"));
@@ -245,6 +311,11 @@ Value Builder::upsample(const std::string& name, const Value& x, int scale) {
 }
 
 Value Builder::detect(const std::string& name, const std::vector<Value>& xs, int nc, const std::vector<int>& strides) {
+  need(!xs.empty() && xs.size() == strides.size(), name,
+       "Detect needs one stride per input (" + str(int64_t(xs.size())) + " inputs, " + str(int64_t(strides.size())) + " strides)");
+  need(nc >= 1, name, "Detect needs nc >= 1");
+  std::vector<int64_t> strides64(strides.begin(), strides.end());
+  Scope scope(*this, name, "Detect", {{"nc", int64_t(nc)}, {"strides", strides64}});
   const int regMax = 16;
   const int64_t no = nc + regMax * 4;
   const int64_t c2 = std::max<int64_t>({16, xs[0].channels / 4, regMax * 4});
@@ -269,6 +340,7 @@ Value Builder::detect(const std::string& name, const std::vector<Value>& xs, int
   PortRef all = concatPorts(name + ".cat_levels", levels, 2);
   std::vector<PortRef> boxCls = split(name + ".split_box_cls", all, 1, {regMax * 4, nc});
   // DFL: softmax over the 16 bins of each side, expectation by a fixed 1x1 conv with arange weights.
+  std::optional<Scope> dflScope(std::in_place, *this, name + ".dfl", "", std::map<std::string, AttrValue>{});
   PortRef dfl = reshape(name + ".dfl.view", boxCls[0], {1, 4, regMax, anchors});
   dfl = transpose(name + ".dfl.transpose", dfl, {0, 2, 1, 3});
   NodeId sm = node("Softmax", name + ".dfl.softmax");
@@ -280,6 +352,7 @@ Value Builder::detect(const std::string& name, const std::vector<Value>& xs, int
   g_.setConstant(dconv, 1, Tensor::fromFloats({1, regMax, 1, 1}, ar));
   g_.connect({sm, 0}, {dconv, 0});
   PortRef dist = reshape(name + ".dfl.out", {dconv, 0}, {1, 4, anchors});
+  dflScope.reset();
   // Anchor points (cell centres) and strides, as ultralytics make_anchors(offset=0.5).
   std::vector<float> ap(static_cast<size_t>(2 * anchors)), st(static_cast<size_t>(anchors));
   int64_t k = 0;
@@ -335,6 +408,7 @@ Graph buildYolo11(const Yolo11Config& cfg) {
   Value l22 = b.c3k2("model.22", l21, ch(1024), rep(2), true, 0.5);
   Value out = b.detect("model.23", {l16, l19, l22}, cfg.numClasses, {8, 16, 32});
   b.output("output0", out);
+  blocks::layoutCollapsed(g);
   return g;
 }
 

@@ -5,7 +5,13 @@
 // whole YOLO11n. Node names mirror the PyTorch module paths (model.2.cv1.conv, ...).
 // Weights are seeded random (Kaiming-normal convolutions, BatchNorm statistics near identity),
 // so evaluation is deterministic; real weights can be loaded into the same graph.
+//
+// Every builder method that corresponds to an Ultralytics module opens a composite block (see
+// Block in core/graph.h) named after the module path ("model.2", nested "model.2.cv1", ...) with
+// the block library's type and parameters (core/blocks/library.h), collapsed. Blocks are metadata:
+// node names, ids, weights and numbers are the same as without them.
 #include <cstdint>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -22,7 +28,14 @@ struct Value {
 
 class Builder {
  public:
-  Builder(Graph& g, uint64_t seed) : g_(g), seed_(seed) {}
+  // Blocks (and nodes outside any method's block) go under `parent` (kNoBlock: top level).
+  Builder(Graph& g, uint64_t seed, BlockId parent = kNoBlock) : g_(g), seed_(seed), current_(parent), parent_(parent) {}
+
+  // The next block opened reuses the existing block `id` (its id, name, parent, position and
+  // collapsed state) instead of adding one; its type and parameters are set. For regeneration.
+  void reuseBlock(BlockId id) { reuse_ = id; }
+  // The most recent block opened directly under the builder's parent (kNoBlock: none yet).
+  BlockId lastBlock() const { return last_; }
 
   Value input(const std::string& name, int64_t c, int64_t h, int64_t w);
   void output(const std::string& name, const Value& v);
@@ -40,6 +53,7 @@ class Builder {
   Value psaBlock(const std::string& name, const Value& x, double attnRatio, int numHeads, bool shortcut = true);
   Value c2psa(const std::string& name, const Value& x, int64_t c2, int n = 1, double e = 0.5);
   Value upsample(const std::string& name, const Value& x, int scale = 2);
+  // Ultralytics' Concat module (channel axis), as a block.
   Value concat(const std::string& name, const std::vector<Value>& xs);
   // Detect head (inference form): 1 x (4 + nc) x anchors, boxes as xywh in pixels, class scores.
   Value detect(const std::string& name, const std::vector<Value>& xs, int nc, const std::vector<int>& strides);
@@ -47,7 +61,21 @@ class Builder {
   Graph& graph() { return g_; }
 
  private:
+  // Opens a block for the scope's lifetime; nodes added meanwhile belong to it.
+  class Scope {
+   public:
+    Scope(Builder& b, const std::string& name, const std::string& type, std::map<std::string, AttrValue> params);
+    ~Scope() { b_.current_ = saved_; }
+    Scope(const Scope&) = delete;
+    Scope& operator=(const Scope&) = delete;
+
+   private:
+    Builder& b_;
+    BlockId saved_;
+  };
+
   NodeId node(const std::string& op, const std::string& name);
+  Value cat(const std::string& name, const std::vector<Value>& xs);  // torch.cat: plain node
   PortRef add(const std::string& name, PortRef a, PortRef b);
   std::vector<PortRef> split(const std::string& name, PortRef x, int axis, const std::vector<int64_t>& sizes);
   PortRef reshape(const std::string& name, PortRef x, const std::vector<int64_t>& shape);
@@ -61,6 +89,10 @@ class Builder {
   uint64_t seed_;
   uint64_t counter_ = 0;
   double layoutX_ = 0;
+  BlockId current_;
+  BlockId reuse_ = kNoBlock;
+  BlockId last_ = kNoBlock;
+  BlockId parent_;
 };
 
 struct Yolo11Config {
@@ -71,8 +103,9 @@ struct Yolo11Config {
   uint64_t seed = 1;
 };
 
-// Flat YOLO11 graph (YOLO11n with the default config): input "images" 1x3xSxS, output "output0"
-// 1 x (4 + nc) x anchors.
+// YOLO11 graph (YOLO11n with the default config): input "images" 1x3xSxS, output "output0"
+// 1 x (4 + nc) x anchors. Its top level is the 24 layers model.0 ... model.23 as collapsed blocks,
+// laid out as a canvas shows them (blocks::layoutCollapsed).
 Graph buildYolo11(const Yolo11Config& cfg = {});
 
 // Trainable parameters as PyTorch counts them: node-owned float constants on param ports that
