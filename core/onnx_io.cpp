@@ -15,6 +15,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "core/blocks/library.h"
 #include "core/error.h"
 #include "core/op.h"
 #include "core/ops/registry.h"
@@ -600,16 +601,16 @@ struct FlatNode {
   BlockId block = kNoBlock;
 };
 
-// The block type a function stands for: our own domain names functions after the block type
-// ("C3k2", "C3k2_2"; "Group_<name>" for a plain group); other domains give plain groups.
+// The block type a function stands for: its name without our "_<n>" disambiguator ("C3k2_2")
+// when that names a block library type (whatever the domain: PyTorch names a module's function
+// after its class), else none: a plain group.
 std::string blockTypeOf(const onnx::FunctionProto& f) {
-  if (f.domain() != kBlockFunctionDomain || f.name().rfind("Group_", 0) == 0) return {};
   std::string t = f.name();
   size_t us = t.find_last_of('_');
-  if (us != std::string::npos && us > 0 && us + 1 < t.size() &&
+  if (!blocks::findBlockType(t) && us != std::string::npos && us > 0 && us + 1 < t.size() &&
       t.find_first_not_of("0123456789", us + 1) == std::string::npos)
     t.resize(us);
-  return t;
+  return blocks::findBlockType(t) ? t : std::string();
 }
 
 class Inliner {

@@ -58,9 +58,10 @@ ValidationReport validateModelBytes(const std::string& bytes);
 
 // Import inlines model-local functions into the flat graph: each call becomes a Block named after
 // the call node, holding the function's nodes (nested calls: nested blocks) and the call node's
-// attributes as params. A function of kBlockFunctionDomain gives its name without the trailing
-// "_<n>" disambiguator as the block type ("Group_..." gives a plain group, type ""); a function of
-// another domain gives a plain group. Recursive functions and undefined values are refused.
+// attributes as params (except those passed down to nested calls). The block type is the function
+// name without a trailing "_<n>" disambiguator ("C3k2_2": "C3k2") when that names a block library
+// type (core/blocks/library.h), whatever the domain; otherwise the block is a plain group (type "").
+// Recursive functions and undefined values are refused.
 struct ImportOptions {
   bool recognizeSilu = true;  // Sigmoid -> Mul on the same input becomes one SiLU node
 };

@@ -270,15 +270,23 @@ class TestOnnxFunctions : public QObject {
  private Q_SLOTS:
   void initTestCase() { QVERIFY2(ortAvailable(), "ONNX Runtime (tests/ort) is needed"); }
 
-  // Whatever blocks the YOLO11 builder itself opens (none before the block library landed):
-  // the function export runs in ONNX Runtime like the flat one and round-trips byte for byte with
-  // every block's name, type and params.
+  // The blocks the YOLO11 builder opens itself (one per Ultralytics module, library types with
+  // their params): the function export runs in ONNX Runtime like the flat one and round-trips
+  // byte for byte with every block's name, type and params. Functions: as in functionsAreShared,
+  // plus one Upsample and one Concat (single-node layers), and DFL as the only plain group.
   void yoloBuilderBlocks() {
     yolo::Yolo11Config cfg;
     cfg.imageSize = 64;
     Graph g = yolo::buildYolo11(cfg);
+    QCOMPARE(int(g.blocks().size()), 115);
     const std::string bytes = functionsExport(g);
-    QCOMPARE(parse(bytes).functions_size() > 0, !g.blocks().empty());
+    const onnx::ModelProto m = parse(bytes);
+    std::map<std::string, int> byType;
+    for (auto& f : m.functions()) ++byType[stem(f.name())];
+    const std::map<std::string, int> want = {{"Conv", 9},   {"C3k2", 2},   {"Bottleneck", 1}, {"C3k", 1},
+                                             {"SPPF", 1},   {"C2PSA", 1},  {"PSABlock", 1},   {"Attention", 1},
+                                             {"Upsample", 1}, {"Concat", 1}, {"Detect", 1},   {"Group_model.23.dfl", 1}};
+    QVERIFY(byType == want);
     Tensor img = uniform({1, 3, 64, 64}, 0.0f, 1.0f, 22);
     std::vector<Tensor> ours = evaluate(g, {{"images", img}});
     std::vector<Tensor> fn = runOrtBytes(bytes, {{"images", img}});
@@ -534,34 +542,47 @@ class TestOnnxFunctions : public QObject {
   }
 
   // Single-node blocks named like their node (YOLO11's Upsample and Concat layers) share one
-  // function: the node is "." inside it.
+  // function: the node is "." inside it. A type that is not in the block library comes back as a
+  // plain group.
   void singleNodeBlocksShare() {
     Graph g;
     NodeId x = g.addNode("Input", "x");
     g.setAttr(x, "shape", std::vector<int64_t>{2, 3});
-    NodeId r1 = g.addNode("Relu", "layer.1"), r2 = g.addNode("Relu", "layer.2"), y = g.addNode("Output", "y");
-    g.connect({x, 0}, {r1, 0});
-    g.connect({r1, 0}, {r2, 0});
-    g.connect({r2, 0}, {y, 0});
-    for (NodeId n : {r1, r2}) {
+    NodeId c1 = g.addNode("Concat", "layer.1"), c2 = g.addNode("Concat", "layer.2"), y = g.addNode("Output", "y");
+    NodeId r = g.addNode("Relu", "relu");
+    for (NodeId c : {c1, c2}) {
+      g.setInputCount(c, 2);
+      g.setAttr(c, "axis", int64_t(1));
+    }
+    g.connect({x, 0}, {c1, 0});
+    g.connect({x, 0}, {c1, 1});
+    g.connect({c1, 0}, {c2, 0});
+    g.connect({c1, 0}, {c2, 1});
+    g.connect({c2, 0}, {r, 0});
+    g.connect({r, 0}, {y, 0});
+    for (NodeId n : {c1, c2, r}) {
       Block b;
       b.name = g.node(n).name;
-      b.type = "Act";
-      b.params = {{"alpha", 0.5f}};
+      b.type = n == r ? "Act" : "Concat";
       g.setNodeBlock(n, g.addBlock(b));
     }
     const std::string bytes = functionsExport(g);
     onnx::ModelProto m = parse(bytes);
-    QCOMPARE(m.functions_size(), 1);
-    QCOMPARE(m.functions(0).name(), std::string("Act"));
+    QCOMPARE(m.functions_size(), 2);
+    QCOMPARE(m.functions(0).name(), std::string("Concat"));
     QCOMPARE(m.functions(0).node(0).name(), std::string("."));
+    QCOMPARE(m.functions(1).name(), std::string("Act"));
     QCOMPARE(m.graph().node(1).name(), std::string("layer.2"));
+    QCOMPARE(m.graph().node(1).op_type(), std::string("Concat"));
     Graph back = importModelBytes(bytes);
     QCOMPARE(back.findByName("layer.2")->block, back.findBlockByName("layer.2")->id);
-    QCOMPARE(back.findBlockByName("layer.2")->type, std::string("Act"));
-    QVERIFY(functionsExport(back) == bytes);
-    Tensor xv = Tensor::fromFloats({2, 3}, {-1, 2, -3, 4, 0, 6});
-    NC_CHECK(compareTensors(runOrtBytes(bytes, {{"x", xv}})[0], Tensor::fromFloats({2, 3}, {0, 2, 0, 4, 0, 6})));
+    QCOMPARE(back.findBlockByName("layer.2")->type, std::string("Concat"));
+    QCOMPARE(back.findBlockByName("relu")->type, std::string());  // "Act" is no library type
+    Tensor xv = Tensor::fromFloats({2, 1}, {-1, 2});
+    g.setAttr(x, "shape", std::vector<int64_t>{2, 1});
+    Tensor want = Tensor::fromFloats({2, 4}, {0, 0, 0, 0, 2, 2, 2, 2});
+    NC_CHECK(compareTensors(runOrtBytes(functionsExport(g), {{"x", xv}})[0], want));
+    NC_CHECK(compareTensors(evaluate(back, {{"x", xv}})[0], want));
   }
 
   // A block that a path leaves and re-enters cannot be one function call.
