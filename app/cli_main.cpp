@@ -258,8 +258,9 @@ int cmdExport(const Args& a) {
   ValidationReport report;
   exportModel(g, *out, opt, &report);
   std::cout << "exported " << in << " -> " << *out << " (opset " << opt.opset << ", " << g.size()
-            << " nodes" << (opt.functions ? ", " + std::to_string(g.blocks().size()) + " blocks as functions" : "")
-            << ")\n";
+            << " nodes";
+  if (opt.functions) std::cout << ", " << g.blocks().size() << (g.blocks().size() == 1 ? " block" : " blocks") << " as functions";
+  std::cout << ")\n";
   printReport(report);
   return 0;
 }
@@ -298,7 +299,7 @@ int cmdValidate(const Args& a) {
   std::cout << path << ": valid\n";
   printReport(report);
   std::cout << "  NetCanvas import: ok (" << g.size() << " nodes";
-  if (!g.blocks().empty()) std::cout << ", " << g.blocks().size() << " blocks";
+  if (!g.blocks().empty()) std::cout << ", " << g.blocks().size() << (g.blocks().size() == 1 ? " block" : " blocks");
   std::cout << ")\n";
   int total = 0;
   for (auto& [op, c] : ops) total += c;
