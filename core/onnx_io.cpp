@@ -615,7 +615,8 @@ std::string blockTypeOf(const onnx::FunctionProto& f) {
 
 class Inliner {
  public:
-  Inliner(const onnx::ModelProto& m, Graph& g) : g_(g) {
+  // Blocks go into `g`; without a graph (validation) only the nodes are produced.
+  Inliner(const onnx::ModelProto& m, Graph* g) : g_(g) {
     for (auto& f : m.functions()) functions_[{f.domain(), f.name()}] = &f;
   }
   bool hasDomain(const std::string& domain) const {
@@ -671,10 +672,14 @@ class Inliner {
       if (find(inner))
         for (auto& a : inner.attribute())
           if (!a.ref_attr_name().empty()) passedDown.insert(a.ref_attr_name());
-    for (auto& a : call.attribute())
-      if (!passedDown.count(a.name())) b.params[a.name()] = attrFromProto(a, "node '" + b.name + "'");
-    BlockId id = g_.addBlock(b);
-    const std::string path = g_.block(id).name;
+    BlockId id = kNoBlock;
+    std::string path = b.name;
+    if (g_) {
+      for (auto& a : call.attribute())
+        if (!passedDown.count(a.name())) b.params[a.name()] = attrFromProto(a, "node '" + b.name + "'");
+      id = g_->addBlock(b);
+      path = g_->block(id).name;
+    }
 
     std::map<std::string, std::string> values;  // local name -> flat name
     for (int i = 0; i < f.input_size(); ++i) values[f.input(i)] = i < call.input_size() ? call.input(i) : "";
@@ -731,7 +736,7 @@ class Inliner {
         throw Error(what + ": function output '" + f.output(i) + "' is not produced by any node of the function");
   }
 
-  Graph& g_;
+  Graph* g_;
   std::map<std::pair<std::string, std::string>, const onnx::FunctionProto*> functions_;
   std::vector<std::string> stack_;
   size_t counter_ = 0;
@@ -740,8 +745,7 @@ class Inliner {
 // The model with every function call replaced by the function's nodes (validation of the flat
 // form: libonnx 1.12 infers shapes through model-local functions but drops errors inside them).
 onnx::ModelProto inlinedModel(const onnx::ModelProto& m) {
-  Graph scratch;  // receives the blocks, unused here
-  Inliner inliner(m, scratch);
+  Inliner inliner(m, nullptr);
   std::vector<FlatNode> nodes = inliner.run(m.graph());
   onnx::ModelProto flat = m;
   flat.clear_functions();
@@ -889,7 +893,7 @@ ValidationReport validateModelBytes(const std::string& bytes) {
 Graph importModelBytes(const std::string& bytes, const ImportOptions& opt) {
   onnx::ModelProto m = parseModel(bytes);
   Graph g;
-  Inliner inliner(m, g);
+  Inliner inliner(m, &g);
   int opset = -1;
   for (auto& o : m.opset_import()) {
     if (o.domain().empty() || o.domain() == "ai.onnx") opset = int(o.version());
