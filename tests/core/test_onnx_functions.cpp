@@ -600,6 +600,31 @@ class TestOnnxFunctions : public QObject {
     }
   }
 
+  // A function attribute referenced by an op of the body takes the call's value (absent: the op's
+  // default) and stays a param of the block.
+  void attributeReferences() {
+    onnx::FunctionProto f = function("F", {{{"LeakyRelu", "", "a", "b"}}});
+    f.add_attribute("slope");
+    auto* ref = f.mutable_node(0)->add_attribute();
+    ref->set_name("alpha");
+    ref->set_type(onnx::AttributeProto::FLOAT);
+    ref->set_ref_attr_name("slope");
+    onnx::ModelProto m = parse(modelCalling({f}));
+    auto* slope = m.mutable_graph()->mutable_node(0)->add_attribute();
+    slope->set_name("slope");
+    slope->set_type(onnx::AttributeProto::FLOAT);
+    slope->set_f(0.25f);
+    std::string bytes;
+    m.SerializeToString(&bytes);
+    Tensor x = Tensor::fromFloats({2}, {-4.0f, 2.0f});
+    Graph g = importModelBytes(bytes);
+    NC_CHECK(compareTensors(evaluate(g, {{"x", x}})[0], Tensor::fromFloats({2}, {-1.0f, 2.0f})));
+    NC_CHECK(compareTensors(runOrtBytes(bytes, {{"x", x}})[0], Tensor::fromFloats({2}, {-1.0f, 2.0f})));
+    QVERIFY(sameParams(g.findBlockByName("call")->params, {{"slope", 0.25f}}));
+    Graph defaults = importModelBytes(modelCalling({f}));  // no slope: LeakyRelu's alpha 0.01
+    NC_CHECK(compareTensors(evaluate(defaults, {{"x", x}})[0], Tensor::fromFloats({2}, {-0.04f, 2.0f})));
+  }
+
   void malformedFunctions() {
     // A good function first: Relu -> Neg, called once.
     onnx::FunctionProto good = function("F", {{{"Relu", "", "a", "t"}}, {{"Neg", "", "t", "b"}}});
