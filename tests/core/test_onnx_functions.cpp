@@ -1,8 +1,9 @@
 // ONNX export with every block as a model-local function (ExportOptions::functions) and the
-// import that inlines functions back into blocks: YOLO11n grouped like its PyTorch modules is
-// valid, evaluates in ONNX Runtime like the flat export and like us, shares functions between
-// blocks of one structure, round-trips byte for byte; nested groups, a two-output block, and
-// malformed functions.
+// import that inlines functions back into blocks: YOLO11n, grouped here like its PyTorch modules
+// (independent of the builder) and with the builder's own blocks, is valid, evaluates in ONNX
+// Runtime like the flat export and like us, shares functions between blocks of one structure
+// (counted by hand), round-trips byte for byte; nested groups, a two-output block, single-node
+// blocks, attribute references, and malformed functions.
 #include <QtTest>
 #include <onnx/onnx_pb.h>
 #include <onnx/shape_inference/implementation.h>
