@@ -41,12 +41,14 @@ const char* kUsage =
     "usage: netcanvas-cli COMMAND [ARGS]\n"
     "\n"
     "Commands:\n"
-    "  export PROJECT_OR_MODEL -o OUT.onnx [--opset N] [--fold-batchnorm]\n"
+    "  export PROJECT_OR_MODEL -o OUT.onnx [--opset N] [--fold-batchnorm] [--functions]\n"
     "      Export a project (or re-export an .onnx model) to ONNX; prints the validation report.\n"
     "      --fold-batchnorm folds each BatchNormalization into the Conv before it.\n"
+    "      --functions writes each block as an ONNX model-local function (blocks of the same\n"
+    "      structure share one); the default is flat, every block inlined.\n"
     "  validate MODEL.onnx\n"
-    "      ONNX checker, strict shape inference and NetCanvas import; prints op counts, inputs,\n"
-    "      outputs and the parameter count.\n"
+    "      ONNX checker, strict shape inference and NetCanvas import; prints the model-local\n"
+    "      functions, op counts, blocks, inputs, outputs and the parameter count.\n"
     "  run MODEL [--data DIR] [--input NAME=FILE]... [--out DIR]\n"
     "      Evaluate MODEL (.onnx or project). DIR holds input_0.pb, input_1.pb, ... (ONNX\n"
     "      TensorProto, graph-input order); --input feeds one input by name. Inputs without\n"
@@ -156,6 +158,11 @@ void printReport(const ValidationReport& r) {
   std::cout << "  ONNX strict shape inference: " << (r.shapeInferenceRun ? "passed" : "skipped")
             << "\n";
   for (auto& n : r.notes) std::cout << "  note: " << n << "\n";
+  if (r.functions.empty()) return;
+  std::cout << "functions (" << r.functions.size() << "):\n";
+  for (auto& f : r.functions)
+    std::cout << "  " << f.domain << ":" << f.name << ": " << f.nodes << " nodes, " << f.calls
+              << (f.calls == 1 ? " call\n" : " calls\n");
 }
 
 // ---------------------------------------------------------------- inputs
@@ -241,6 +248,7 @@ int cmdExport(const Args& a) {
   if (!out) throw UsageError("'export' needs -o OUT.onnx");
   ExportOptions opt;
   if (auto o = a.get("--opset")) opt.opset = parseInt(*o, "--opset", 1, 1000);
+  opt.functions = a.flag("--functions");
   Graph g = loadGraphFile(in);
   if (a.flag("--fold-batchnorm")) {
     FoldReport folded;
@@ -250,7 +258,9 @@ int cmdExport(const Args& a) {
   ValidationReport report;
   exportModel(g, *out, opt, &report);
   std::cout << "exported " << in << " -> " << *out << " (opset " << opt.opset << ", " << g.size()
-            << " nodes)\n";
+            << " nodes";
+  if (opt.functions) std::cout << ", " << g.blocks().size() << (g.blocks().size() == 1 ? " block" : " blocks") << " as functions";
+  std::cout << ")\n";
   printReport(report);
   return 0;
 }
@@ -288,7 +298,9 @@ int cmdValidate(const Args& a) {
   }
   std::cout << path << ": valid\n";
   printReport(report);
-  std::cout << "  NetCanvas import: ok (" << g.size() << " nodes)\n";
+  std::cout << "  NetCanvas import: ok (" << g.size() << " nodes";
+  if (!g.blocks().empty()) std::cout << ", " << g.blocks().size() << (g.blocks().size() == 1 ? " block" : " blocks");
+  std::cout << ")\n";
   int total = 0;
   for (auto& [op, c] : ops) total += c;
   std::cout << "ops (" << total << "):\n";
@@ -581,7 +593,7 @@ int dispatch(int argc, char** argv) {
       std::cout << kUsage;
       return 0;
     }
-  if (cmd == "export") return cmdExport(Args(cmd, argc, argv, 2, {"-o", "--opset"}, {"--fold-batchnorm"}));
+  if (cmd == "export") return cmdExport(Args(cmd, argc, argv, 2, {"-o", "--opset"}, {"--fold-batchnorm", "--functions"}));
   if (cmd == "validate") return cmdValidate(Args(cmd, argc, argv, 2, {}, {}));
   if (cmd == "ops") return cmdOps(Args(cmd, argc, argv, 2, {}, {}));
   if (cmd == "run") return cmdRun(Args(cmd, argc, argv, 2, {"--data", "--input", "--out"}, {}));

@@ -9,11 +9,13 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <queue>
 #include <set>
 #include <sstream>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "core/blocks/library.h"
 #include "core/error.h"
 #include "core/op.h"
 #include "core/ops/registry.h"
@@ -211,8 +213,12 @@ class Exporter : public ExportContext {
       const TensorType* t = shapes.type(src);
       setValueInfo(graph_->add_output(), o.name, t ? *t : TensorType::unknown());
     }
+    origins_.resize(size_t(graph_->node_size()), kNoNode);
     return model_;
   }
+
+  // The graph node each ONNX node of the built model came from (kNoNode: added for an output).
+  const std::vector<NodeId>& origins() const { return origins_; }
 
   // ExportContext
   using ExportContext::addNode;
@@ -229,6 +235,8 @@ class Exporter : public ExportContext {
                const std::vector<std::string>& outputs, const std::vector<std::pair<std::string, AttrValue>>& attrs,
                const std::string& nameSuffix) override {
     auto* nd = graph_->add_node();
+    origins_.resize(size_t(graph_->node_size()) - 1, kNoNode);
+    origins_.push_back(node_->id);
     nd->set_op_type(opType);
     nd->set_name(node_->name + nameSuffix);
     for (auto& s : inputs) nd->add_input(s);
@@ -272,6 +280,302 @@ class Exporter : public ExportContext {
   const Node* node_ = nullptr;
   std::map<PortRef, std::string> valueNames_;
   std::vector<std::pair<Tensor, std::string>> initializers_;
+  std::vector<NodeId> origins_;
+};
+
+// ---------------------------------------------------------------- export: blocks as functions
+
+// stem + k, built by appending (GCC 12 warns falsely on "literal" + std::to_string(k)).
+std::string numbered(const char* stem, size_t k) {
+  std::string s = stem;
+  s += std::to_string(k);
+  return s;
+}
+
+bool startsWith(const std::string& s, const std::string& prefix) {
+  return s.size() > prefix.size() && s.compare(0, prefix.size(), prefix) == 0;
+}
+
+// Rewrites a flat model (built by Exporter) so that every block of the graph becomes a call of a
+// model-local function; see ExportOptions::functions. Blocks are collapsed innermost first, so
+// an outer block's body holds the calls of its children.
+class FunctionBuilder {
+ public:
+  FunctionBuilder(const Graph& g, onnx::ModelProto& model, const std::vector<NodeId>& origins, int opset)
+      : g_(g), model_(model), opset_(opset) {
+    const onnx::GraphProto& gp = model.graph();
+    for (int i = 0; i < gp.node_size(); ++i) {
+      NodeId o = origins.at(size_t(i));
+      items_.push_back({gp.node(i), o == kNoNode ? kNoBlock : g.node(o).block});
+    }
+    for (auto& o : gp.output()) graphOutputs_.insert(o.name());
+  }
+
+  void run() {
+    // Innermost first (deepest), then in order of the block's first node: deterministic.
+    std::map<BlockId, size_t> first;
+    for (size_t i = 0; i < items_.size(); ++i)
+      for (BlockId b = items_[i].owner; b != kNoBlock; b = g_.block(b).parent) first.emplace(b, i);
+    std::vector<std::tuple<int, size_t, BlockId>> order;
+    for (auto& [b, index] : first) order.emplace_back(-depth(b), index, b);
+    std::sort(order.begin(), order.end());
+    for (auto& [d, index, b] : order) collapse(b);
+    if (functions_.empty()) return;
+
+    onnx::GraphProto* gp = model_.mutable_graph();
+    gp->clear_node();
+    for (Item& it : items_) *gp->add_node() = std::move(it.proto);
+
+    // Initializers in order of first use along the inlined graph, the order in which a flat
+    // export of the re-imported graph creates them: export -> import -> export is byte-identical.
+    std::map<std::string, size_t> rank;
+    rankUses(gp->node(), {}, true, rank);
+    std::vector<onnx::TensorProto> inits(gp->initializer().begin(), gp->initializer().end());
+    auto rankOf = [&](const onnx::TensorProto& t) {
+      auto it = rank.find(t.name());
+      return it == rank.end() ? rank.size() : it->second;
+    };
+    std::stable_sort(inits.begin(), inits.end(), [&](auto& a, auto& b) { return rankOf(a) < rankOf(b); });
+    gp->clear_initializer();
+    for (auto& t : inits) *gp->add_initializer() = std::move(t);
+
+    for (size_t i = 0; i < functions_.size(); ++i) {
+      onnx::FunctionProto& f = functions_[i];
+      for (const std::string& a : attrNames_[i]) f.add_attribute(a);
+      *model_.add_functions() = std::move(f);
+    }
+    auto* os = model_.add_opset_import();
+    os->set_domain(kBlockFunctionDomain);
+    os->set_version(1);
+  }
+
+ private:
+  struct Item {
+    onnx::NodeProto proto;
+    BlockId owner;  // innermost block not yet collapsed
+  };
+
+  // Records graph-level value names in order of first use, entering function calls.
+  void rankUses(const google::protobuf::RepeatedPtrField<onnx::NodeProto>& nodes,
+                const std::map<std::string, std::string>& names, bool top, std::map<std::string, size_t>& rank) const {
+    auto outer = [&](const std::string& v) {
+      if (top) return v;
+      auto it = names.find(v);
+      return it == names.end() ? std::string() : it->second;
+    };
+    for (const onnx::NodeProto& n : nodes) {
+      const onnx::FunctionProto* f = nullptr;
+      if (n.domain() == kBlockFunctionDomain)
+        for (auto& fn : functions_)
+          if (fn.name() == n.op_type()) f = &fn;
+      if (!f) {
+        for (auto& v : n.input())
+          if (!v.empty()) rank.emplace(outer(v), rank.size());
+        continue;
+      }
+      std::map<std::string, std::string> inner;
+      for (int i = 0; i < f->input_size() && i < n.input_size(); ++i) inner[f->input(i)] = outer(n.input(i));
+      rankUses(f->node(), inner, false, rank);
+    }
+  }
+
+  int depth(BlockId b) const {
+    int d = 0;
+    for (; b != kNoBlock; b = g_.block(b).parent) ++d;
+    return d;
+  }
+
+  void collapse(BlockId bid) {
+    const Block& b = g_.block(bid);
+    std::vector<size_t> members;
+    for (size_t i = 0; i < items_.size(); ++i)
+      if (items_[i].owner == bid) members.push_back(i);
+    if (members.empty()) return;
+    std::set<size_t> memberSet(members.begin(), members.end());
+
+    // Values: consumed from outside (function inputs) and used outside (function outputs).
+    std::set<std::string> produced, consumedInside, consumedOutside;
+    for (size_t i = 0; i < items_.size(); ++i) {
+      const onnx::NodeProto& n = items_[i].proto;
+      for (auto& v : n.input())
+        if (!v.empty()) (memberSet.count(i) ? consumedInside : consumedOutside).insert(v);
+      if (memberSet.count(i))
+        for (auto& v : n.output())
+          if (!v.empty()) produced.insert(v);
+    }
+    std::vector<std::string> inputs, outputs;
+    std::set<std::string> seen;
+    for (size_t i : members)
+      for (auto& v : items_[i].proto.input())
+        if (!v.empty() && !produced.count(v) && seen.insert(v).second) inputs.push_back(v);
+    for (size_t i : members)
+      for (auto& v : items_[i].proto.output())
+        if (!v.empty() && (graphOutputs_.count(v) || consumedOutside.count(v))) outputs.push_back(v);
+    if (outputs.empty())  // nothing outside uses the block: its sinks' outputs
+      for (size_t i : members)
+        for (auto& v : items_[i].proto.output())
+          if (!v.empty() && !consumedInside.count(v)) outputs.push_back(v);
+
+    // Local names: relative to the block where the flat name lies under it, else positional.
+    const std::string prefix = b.name + ".";
+    std::map<std::string, std::string> local;
+    std::set<std::string> taken;
+    auto name = [&](const std::string& flat, const std::string& fallback) {
+      std::string n = startsWith(flat, prefix) ? flat.substr(prefix.size()) : fallback;
+      while (!taken.insert(n).second) n += "_";
+      local[flat] = n;
+    };
+    for (size_t k = 0; k < inputs.size(); ++k) name(inputs[k], numbered("in", k));
+    for (size_t k = 0; k < outputs.size(); ++k) name(outputs[k], numbered("out", k));
+    size_t tmp = 0;
+    for (size_t i : members)
+      for (auto& v : items_[i].proto.output())
+        if (!v.empty() && !local.count(v)) name(v, numbered("v", tmp++));
+
+    onnx::FunctionProto f;
+    f.set_domain(kBlockFunctionDomain);
+    for (auto& v : inputs) f.add_input(local[v]);
+    for (auto& v : outputs) f.add_output(local[v]);
+    // A nested call's attributes (its block's params, and what it passes further down) become
+    // references to attributes of this function named "<call>.<attribute>", so that the body does
+    // not depend on any block's params and blocks of one structure share it.
+    bool callsFunctions = false;
+    std::vector<onnx::AttributeProto> passed;
+    for (size_t i : members) {
+      onnx::NodeProto n = items_[i].proto;
+      for (auto& v : *n.mutable_input())
+        if (!v.empty()) v = local.at(v);
+      for (auto& v : *n.mutable_output())
+        if (!v.empty()) v = local.at(v);
+      n.set_name(n.name() == b.name            ? std::string(".")
+                 : startsWith(n.name(), prefix) ? n.name().substr(prefix.size())
+                                                : "/" + n.name());
+      if (n.domain() == kBlockFunctionDomain) {
+        callsFunctions = true;
+        for (auto& a : *n.mutable_attribute()) {
+          onnx::AttributeProto value = a;
+          value.set_name(n.name() + "." + a.name());
+          a.Clear();
+          a.set_name(value.name().substr(n.name().size() + 1));
+          a.set_type(value.type());
+          a.set_ref_attr_name(value.name());
+          passed.push_back(std::move(value));
+        }
+      }
+      *f.add_node() = std::move(n);
+    }
+    auto* os = f.add_opset_import();
+    os->set_domain("");
+    os->set_version(opset_);
+    if (callsFunctions) {
+      os = f.add_opset_import();
+      os->set_domain(kBlockFunctionDomain);
+      os->set_version(1);
+    }
+
+    // One function per distinct (type, body).
+    const std::string base = b.type.empty() ? "Group_" + b.name : b.type;
+    const std::string key = base + '\0' + f.SerializeAsString();
+    auto it = byKey_.find(key);
+    if (it == byKey_.end()) {
+      std::string fname = base;
+      for (int k = 2; usedNames_.count(fname); ++k) fname = base + "_" + std::to_string(k);
+      usedNames_.insert(fname);
+      f.set_name(fname);
+      functions_.push_back(std::move(f));
+      attrNames_.emplace_back();
+      it = byKey_.emplace(key, functions_.size() - 1).first;
+    }
+    const onnx::FunctionProto& fn = functions_[it->second];
+    for (auto& [k, v] : b.params) attrNames_[it->second].insert(k);
+    for (auto& a : passed) attrNames_[it->second].insert(a.name());
+
+    Item call{{}, b.parent};
+    call.proto.set_name(b.name);
+    call.proto.set_op_type(fn.name());
+    call.proto.set_domain(kBlockFunctionDomain);
+    for (auto& v : inputs) call.proto.add_input(v);
+    for (auto& v : outputs) call.proto.add_output(v);
+    for (auto& [k, v] : b.params) attrToProto(k, v, call.proto.add_attribute());
+    for (auto& a : passed) *call.proto.add_attribute() = std::move(a);
+
+    std::vector<Item> next;
+    for (size_t i = 0; i < items_.size(); ++i) {
+      if (i == members.front()) next.push_back(std::move(call));
+      if (!memberSet.count(i)) next.push_back(std::move(items_[i]));
+    }
+    items_ = sortItems(std::move(next), b.name);
+  }
+
+  // Stable topological order (ties by position). A cycle means the block just collapsed is not a
+  // closed unit: a path leaves it and comes back in.
+  static std::vector<Item> sortItems(std::vector<Item> items, const std::string& block) {
+    std::map<std::string, size_t> producer;
+    for (size_t i = 0; i < items.size(); ++i)
+      for (auto& v : items[i].proto.output())
+        if (!v.empty()) producer[v] = i;
+    std::vector<std::vector<size_t>> succ(items.size());
+    std::vector<int> indeg(items.size(), 0);
+    for (size_t i = 0; i < items.size(); ++i) {
+      std::set<size_t> from;
+      for (auto& v : items[i].proto.input())
+        if (auto it = producer.find(v); !v.empty() && it != producer.end() && it->second != i) from.insert(it->second);
+      for (size_t p : from) succ[p].push_back(i), ++indeg[i];
+    }
+    std::priority_queue<size_t, std::vector<size_t>, std::greater<>> ready;
+    for (size_t i = 0; i < items.size(); ++i)
+      if (indeg[i] == 0) ready.push(i);
+    std::vector<size_t> order;
+    while (!ready.empty()) {
+      size_t i = ready.top();
+      ready.pop();
+      order.push_back(i);
+      for (size_t s : succ[i])
+        if (--indeg[size_t(s)] == 0) ready.push(s);
+    }
+    if (order.size() != items.size()) {
+      // Name an outside node on the cycle: reachable from the block's call and reaching it.
+      size_t call = 0;
+      while (call < items.size() && items[call].proto.name() != block) ++call;
+      std::vector<std::vector<size_t>> pred(items.size());
+      for (size_t i = 0; i < items.size(); ++i)
+        for (size_t s : succ[i]) pred[s].push_back(i);
+      auto reach = [&](const std::vector<std::vector<size_t>>& edges) {
+        std::vector<bool> seen(items.size(), false);
+        std::vector<size_t> todo{call};
+        while (!todo.empty()) {
+          size_t i = todo.back();
+          todo.pop_back();
+          for (size_t j : edges[i])
+            if (!seen[j]) seen[j] = true, todo.push_back(j);
+        }
+        return seen;
+      };
+      std::string via;
+      if (call < items.size()) {
+        std::vector<bool> from = reach(succ), to = reach(pred);
+        for (size_t i = 0; i < items.size() && via.empty(); ++i)
+          if (i != call && from[i] && to[i]) via = items[i].proto.name();
+      }
+      throw Error("block '" + block + "' cannot be exported as an ONNX function: a path leaves it and comes back in" +
+                  (via.empty() ? std::string() : " through node '" + via + "'") +
+                  " (put that node into the block, or export flat)");
+    }
+    std::vector<Item> out;
+    out.reserve(items.size());
+    for (size_t i : order) out.push_back(std::move(items[i]));
+    return out;
+  }
+
+  const Graph& g_;
+  onnx::ModelProto& model_;
+  int opset_;
+  std::vector<Item> items_;
+  std::set<std::string> graphOutputs_;
+  std::map<std::string, size_t> byKey_;
+  std::set<std::string> usedNames_;
+  std::vector<onnx::FunctionProto> functions_;
+  std::vector<std::set<std::string>> attrNames_;
 };
 
 std::string serialize(const google::protobuf::MessageLite& m) {
@@ -288,8 +592,186 @@ onnx::ModelProto parseModel(const std::string& bytes) {
   return m;
 }
 
+// ---------------------------------------------------------------- import: functions inlined
+
+// A node of the flat graph being imported: an ONNX node with value names made global, its full
+// name, and the block of the function call that produced it.
+struct FlatNode {
+  onnx::NodeProto proto;
+  BlockId block = kNoBlock;
+};
+
+// The block type a function stands for: its name without our "_<n>" disambiguator ("C3k2_2")
+// when that names a block library type (whatever the domain: PyTorch names a module's function
+// after its class), else none: a plain group.
+std::string blockTypeOf(const onnx::FunctionProto& f) {
+  std::string t = f.name();
+  size_t us = t.find_last_of('_');
+  if (!blocks::findBlockType(t) && us != std::string::npos && us > 0 && us + 1 < t.size() &&
+      t.find_first_not_of("0123456789", us + 1) == std::string::npos)
+    t.resize(us);
+  return blocks::findBlockType(t) ? t : std::string();
+}
+
+class Inliner {
+ public:
+  // Blocks go into `g`; without a graph (validation) only the nodes are produced.
+  Inliner(const onnx::ModelProto& m, Graph* g) : g_(g) {
+    for (auto& f : m.functions()) functions_[{f.domain(), f.name()}] = &f;
+  }
+  bool hasDomain(const std::string& domain) const {
+    for (auto& [key, f] : functions_)
+      if (key.first == domain) return true;
+    return false;
+  }
+
+  std::vector<FlatNode> run(const onnx::GraphProto& gp) {
+    std::vector<FlatNode> out;
+    for (auto& np : gp.node()) {
+      if (const onnx::FunctionProto* f = find(np)) {
+        inlineCall(np, *f, kNoBlock, out);
+      } else {
+        out.push_back({np, kNoBlock});
+      }
+    }
+    return out;
+  }
+
+ private:
+  const onnx::FunctionProto* find(const onnx::NodeProto& np) const {
+    auto it = functions_.find({np.domain(), np.op_type()});
+    return it == functions_.end() ? nullptr : it->second;
+  }
+
+  // Inlines one call; `call` already uses flat value names and its full node name.
+  void inlineCall(const onnx::NodeProto& call, const onnx::FunctionProto& f, BlockId parent,
+                  std::vector<FlatNode>& out) {
+    const std::string& callName = call.name();
+    const std::string fname = f.domain() + ":" + f.name();
+    const std::string what = "function '" + f.name() + "' (called by node '" + callName + "')";
+    for (const std::string& s : stack_)
+      if (s == fname) {
+        std::string chain;
+        for (const std::string& t : stack_) chain += t + " -> ";
+        throw Error(what + " calls itself recursively: " + chain + fname);
+      }
+    if (stack_.size() >= 64) throw Error(what + ": functions are nested more than 64 deep");
+    if (call.input_size() > f.input_size() || call.output_size() > f.output_size())
+      throw Error(what + ": the call has " + std::to_string(call.input_size()) + " inputs and " +
+                  std::to_string(call.output_size()) + " outputs; the function takes " +
+                  std::to_string(f.input_size()) + " and gives " + std::to_string(f.output_size()));
+
+    Block b;
+    b.name = callName.empty() ? f.name() : callName;
+    b.type = blockTypeOf(f);
+    b.parent = parent;
+    // The call's attributes are the block's params, except those the body passes down to nested
+    // calls (see ExportOptions::functions).
+    std::set<std::string> passedDown;
+    for (auto& inner : f.node())
+      if (find(inner))
+        for (auto& a : inner.attribute())
+          if (!a.ref_attr_name().empty()) passedDown.insert(a.ref_attr_name());
+    BlockId id = kNoBlock;
+    std::string path = b.name;
+    if (g_) {
+      for (auto& a : call.attribute())
+        if (!passedDown.count(a.name())) b.params[a.name()] = attrFromProto(a, "node '" + b.name + "'");
+      id = g_->addBlock(b);
+      path = g_->block(id).name;
+    }
+
+    std::map<std::string, std::string> values;  // local name -> flat name
+    for (int i = 0; i < f.input_size(); ++i) values[f.input(i)] = i < call.input_size() ? call.input(i) : "";
+    std::map<std::string, std::string> outputs;  // local output name -> flat name
+    for (int i = 0; i < call.output_size(); ++i)
+      if (!call.output(i).empty()) outputs[f.output(i)] = call.output(i);
+    std::set<std::string> producedOutputs;
+
+    stack_.push_back(fname);
+    int index = 0;
+    for (const onnx::NodeProto& inner : f.node()) {
+      ++index;
+      onnx::NodeProto n = inner;
+      const std::string& nm = inner.name();
+      n.set_name(nm.empty() ? "" : nm == "." ? path : nm[0] == '/' ? nm.substr(1) : path + "." + nm);
+      const std::string label = nm.empty() ? inner.op_type() + " #" + std::to_string(index) : nm;
+      for (auto& v : *n.mutable_input()) {
+        if (v.empty()) continue;
+        auto it = values.find(v);
+        if (it == values.end())
+          throw Error(what + ": node '" + label + "' uses '" + v +
+                      "', which is neither an input of the function nor produced by an earlier node");
+        v = it->second;
+      }
+      for (auto& v : *n.mutable_output()) {
+        if (v.empty()) continue;
+        if (values.count(v)) throw Error(what + ": value '" + v + "' is defined twice");
+        auto it = outputs.find(v);
+        std::string flat = it != outputs.end() ? it->second : numbered("#", ++counter_) + "/" + path + "/" + v;
+        if (it != outputs.end()) producedOutputs.insert(v);
+        values[v] = flat;
+        v = flat;
+      }
+      // Attributes referring to the call's attributes take their values (absent: the default).
+      n.clear_attribute();
+      for (auto& a : inner.attribute()) {
+        if (a.ref_attr_name().empty()) {
+          *n.add_attribute() = a;
+          continue;
+        }
+        for (auto& ca : call.attribute())
+          if (ca.name() == a.ref_attr_name()) {
+            onnx::AttributeProto copy = ca;
+            copy.set_name(a.name());
+            *n.add_attribute() = copy;
+          }
+      }
+      if (const onnx::FunctionProto* g = find(n)) inlineCall(n, *g, id, out);
+      else out.push_back({std::move(n), id});
+    }
+    stack_.pop_back();
+    for (int i = 0; i < call.output_size(); ++i)
+      if (!call.output(i).empty() && !producedOutputs.count(f.output(i)))
+        throw Error(what + ": function output '" + f.output(i) + "' is not produced by any node of the function");
+  }
+
+  Graph* g_;
+  std::map<std::pair<std::string, std::string>, const onnx::FunctionProto*> functions_;
+  std::vector<std::string> stack_;
+  size_t counter_ = 0;
+};
+
+// The model with every function call replaced by the function's nodes (validation of the flat
+// form: libonnx 1.12 infers shapes through model-local functions but drops errors inside them).
+onnx::ModelProto inlinedModel(const onnx::ModelProto& m) {
+  Inliner inliner(m, nullptr);
+  std::vector<FlatNode> nodes = inliner.run(m.graph());
+  onnx::ModelProto flat = m;
+  flat.clear_functions();
+  flat.mutable_graph()->clear_node();
+  for (FlatNode& n : nodes) *flat.mutable_graph()->add_node() = std::move(n.proto);
+  flat.clear_opset_import();
+  for (auto& o : m.opset_import())
+    if (!inliner.hasDomain(o.domain())) *flat.add_opset_import() = o;
+  return flat;
+}
+
+std::vector<FunctionInfo> functionInfo(const onnx::ModelProto& model) {
+  std::vector<FunctionInfo> out;
+  std::map<std::pair<std::string, std::string>, int> calls;
+  auto count = [&](const auto& nodes) {
+    for (auto& n : nodes) ++calls[{n.domain(), n.op_type()}];
+  };
+  count(model.graph().node());
+  for (auto& f : model.functions()) count(f.node());
+  for (auto& f : model.functions()) out.push_back({f.domain(), f.name(), f.node_size(), calls[{f.domain(), f.name()}]});
+  return out;
+}
+
 ValidationReport validate(onnx::ModelProto& model) {
   ValidationReport r;
+  r.functions = functionInfo(model);
   int opset = 0;
   for (auto& o : model.opset_import())
     if (o.domain().empty() || o.domain() == "ai.onnx") opset = int(o.version());
@@ -298,14 +780,35 @@ ValidationReport validate(onnx::ModelProto& model) {
                       "were not run for opset " + std::to_string(opset) + " (ONNX Runtime validates it in tests)");
     return r;
   }
+  // Functions are inlined first: that refuses recursive functions and undefined values, which
+  // libonnx 1.12 does not guard against, before libonnx sees them.
+  std::optional<onnx::ModelProto> flat;
+  if (model.functions_size() > 0) {
+    try {
+      flat = inlinedModel(model);
+    } catch (const Error& e) {
+      throw Error(std::string("invalid model-local function: ") + e.what());
+    }
+  }
+  const char* stage = "ONNX checker failed: ";
   try {
-    onnx::checker::check_model(model);
+    onnx::checker::check_model(model);  // checks the model-local functions too
     r.checkerRun = true;
+    stage = "ONNX shape inference failed: ";
     onnx::shape_inference::InferShapes(model, onnx::OpSchemaRegistry::Instance(),
                                        onnx::ShapeInferenceOptions{true, 1, false});
+    if (flat) {
+      stage = "ONNX checker failed (functions inlined): ";
+      onnx::checker::check_model(*flat);
+      stage = "ONNX shape inference failed (functions inlined): ";
+      onnx::shape_inference::InferShapes(*flat, onnx::OpSchemaRegistry::Instance(),
+                                         onnx::ShapeInferenceOptions{true, 1, false});
+      r.notes.push_back("libonnx 1.12 infers shapes through model-local functions but does not report errors "
+                        "inside them: the checker and strict shape inference also ran with every function inlined");
+    }
     r.shapeInferenceRun = true;
   } catch (const std::exception& e) {
-    throw Error(std::string(r.checkerRun ? "ONNX shape inference failed: " : "ONNX checker failed: ") + e.what());
+    throw Error(stage + std::string(e.what()));
   }
   return r;
 }
@@ -328,6 +831,9 @@ TensorType typeFromValueInfo(const onnx::ValueInfoProto& vi) {
   return t;
 }
 
+// Sigmoid -> Mul on the same input becomes one SiLU node in the Mul's place: its id (so the
+// graph's order is kept), block and position; named like the node our export wrote as
+// "<name>_sigmoid" + "<name>_mul", else like the Mul.
 void recognizeSilu(Graph& g) {
   for (NodeId sid : g.nodeIds()) {
     if (!g.contains(sid)) continue;
@@ -339,17 +845,24 @@ void recognizeSilu(Graph& g) {
     const Node& m = g.node(uses[0].node);
     if (m.op != "Mul" || m.inputs.size() != 2 || !m.inputs[0].source || !m.inputs[1].source) continue;
     int other = 1 - uses[0].port;
-    if (*m.inputs[size_t(other)].source != x) continue;
-    NodeId mid = m.id;
-    std::string name = m.name;
-    double px = m.x, py = m.y;
-    auto downstream = g.consumers({mid, 0});
-    g.removeNode(mid);
+    if (*m.inputs[size_t(other)].source != x || m.block != s.block) continue;
+    Node silu = m;
+    std::string stem = m.name.size() > 4 ? m.name.substr(0, m.name.size() - 4) : std::string();
+    if (m.name.ends_with("_mul") && s.name == stem + "_sigmoid") silu.name = stem;
+    auto downstream = g.consumers({m.id, 0});
+    g.removeNode(m.id);
     g.removeNode(sid);
-    NodeId silu = g.addNode("SiLU", name);
-    g.setPosition(silu, px, py);
-    g.connect(x, {silu, 0});
-    for (PortRef d : downstream) g.connect({silu, 0}, d);
+    NodeId tmp = g.addNode("SiLU", silu.name);  // a SiLU node as the spec sizes it
+    Node fresh = g.node(tmp);
+    g.removeNode(tmp);
+    fresh.id = silu.id;
+    fresh.name = g.uniqueName(silu.name);
+    fresh.block = silu.block;
+    fresh.x = silu.x;
+    fresh.y = silu.y;
+    fresh.inputs[0].source = x;
+    g.restoreNode(fresh);
+    for (PortRef d : downstream) g.connect({fresh.id, 0}, d);
   }
 }
 
@@ -360,6 +873,7 @@ void recognizeSilu(Graph& g) {
 std::string exportModelBytes(const Graph& g, const ExportOptions& opt, ValidationReport* report) {
   Exporter ex(g, opt);
   onnx::ModelProto model = ex.build();
+  if (opt.functions) FunctionBuilder(g, model, ex.origins(), opt.opset).run();
   std::string bytes = serialize(model);
   onnx::ModelProto copy = model;  // validation may annotate value_info; export stays minimal
   ValidationReport r = validate(copy);
@@ -378,10 +892,12 @@ ValidationReport validateModelBytes(const std::string& bytes) {
 
 Graph importModelBytes(const std::string& bytes, const ImportOptions& opt) {
   onnx::ModelProto m = parseModel(bytes);
+  Graph g;
+  Inliner inliner(m, &g);
   int opset = -1;
   for (auto& o : m.opset_import()) {
     if (o.domain().empty() || o.domain() == "ai.onnx") opset = int(o.version());
-    else if (o.domain() != "ai.onnx.ml")
+    else if (o.domain() != "ai.onnx.ml" && !inliner.hasDomain(o.domain()))
       throw Error("the model uses operator domain '" + o.domain() + "', which is not supported");
   }
   if (opset < 0) throw Error("the model declares no ai.onnx opset");
@@ -389,7 +905,6 @@ Graph importModelBytes(const std::string& bytes, const ImportOptions& opt) {
     throw Error("the model uses opset " + std::to_string(opset) + "; NetCanvas imports opsets up to " +
                 std::to_string(kMaxOpset));
   const onnx::GraphProto& gp = m.graph();
-  Graph g;
   std::map<std::string, Tensor> inits;
   for (auto& t : gp.initializer()) inits[t.name()] = fromProto(t);
   std::map<std::string, PortRef> values;
@@ -413,12 +928,15 @@ Graph importModelBytes(const std::string& bytes, const ImportOptions& opt) {
   }
 
   int index = 0;
-  for (auto& np : gp.node()) {
+  for (const FlatNode& flat : inliner.run(gp)) {
+    const onnx::NodeProto& np = flat.proto;
     ++index;
     std::string label = np.name().empty() ? np.op_type() + " #" + std::to_string(index) : np.name();
     std::string what = "node '" + label + "' (" + np.op_type() + ")";
     if (!np.domain().empty() && np.domain() != "ai.onnx")
-      throw Error(what + ": operator domain '" + np.domain() + "' is not supported");
+      throw Error(what + (inliner.hasDomain(np.domain())
+                              ? ": the model defines no function '" + np.op_type() + "' in domain '" + np.domain() + "'"
+                              : ": operator domain '" + np.domain() + "' is not supported"));
     const OpSpec* spec = findOpByOnnxType(np.op_type());
     if (!spec) throw Error(what + ": operator '" + np.op_type() + "' is not supported");
     if (opset < spec->minImportOpset)
@@ -440,6 +958,7 @@ Graph importModelBytes(const std::string& bytes, const ImportOptions& opt) {
                     attrTypeName(attrTypeOf(v)));
     }
     NodeId id = g.addNode(spec->type, label);
+    if (flat.block != kNoBlock) g.setNodeBlock(id, flat.block);
     bool variadic = !spec->inputs.empty() && spec->inputs.back().variadic;
     int nin = int(np.input_size());
     // ONNX input i -> our port (an ImportFn may remap an older layout); unmapped extras overflow.

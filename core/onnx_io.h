@@ -11,15 +11,39 @@
 
 namespace nc {
 
+// Domain of the model-local functions that blocks are exported as.
+inline constexpr const char* kBlockFunctionDomain = "netcanvas.blocks";
+
 struct ExportOptions {
   int opset = 17;  // 17 (default) or 18
   std::string graphName = "netcanvas";
+  // false (default): flat, every block inlined (the widest runtime support).
+  // true: every composite block becomes an ONNX model-local function (domain
+  // kBlockFunctionDomain), nested blocks calling their children's functions. Weights stay graph
+  // initializers passed in as function inputs, so blocks of one type with the same body (ops,
+  // attributes, wiring, node names relative to the block) share one function, named after the
+  // block type ("C3k2", then "C3k2_2", ...; a plain group: "Group_<name>"). The call node is named
+  // after the block and carries the block's params as attributes (declared by the function,
+  // unused by its body); the params of nested blocks are attributes of the outer call named
+  // "<nested block>.<param>" ("cv1.c2"), which the body passes down by attribute reference.
+  // Inside a function a node name is relative to the block ("cv1.conv" in block "model.2" is node
+  // "model.2.cv1.conv"; "." is the node named like the block itself); any other name is written
+  // as "/" followed by the full name. A block must be a closed unit: no path may leave it and
+  // come back in.
+  bool functions = false;
+};
+
+struct FunctionInfo {
+  std::string domain, name;
+  int nodes = 0;  // nodes of its body (a call of another function counts as one)
+  int calls = 0;  // call sites in the graph and in other functions
 };
 
 struct ValidationReport {
   bool checkerRun = false;         // the ONNX checker ran (libonnx knows opsets up to 17)
   bool shapeInferenceRun = false;  // strict ONNX shape inference ran
   std::vector<std::string> notes;  // what was skipped and why
+  std::vector<FunctionInfo> functions;  // the model-local functions, in model order
 };
 
 // Builds the model, validates it, returns its serialized bytes. Throws nc::Error naming the
@@ -32,6 +56,12 @@ void exportModel(const Graph& g, const std::string& path, const ExportOptions& o
 // Runs the ONNX checker and strict shape inference on serialized model bytes; throws on failure.
 ValidationReport validateModelBytes(const std::string& bytes);
 
+// Import inlines model-local functions into the flat graph: each call becomes a Block named after
+// the call node, holding the function's nodes (nested calls: nested blocks) and the call node's
+// attributes as params (except those passed down to nested calls). The block type is the function
+// name without a trailing "_<n>" disambiguator ("C3k2_2": "C3k2") when that names a block library
+// type (core/blocks/library.h), whatever the domain; otherwise the block is a plain group (type "").
+// Recursive functions and undefined values are refused.
 struct ImportOptions {
   bool recognizeSilu = true;  // Sigmoid -> Mul on the same input becomes one SiLU node
 };
