@@ -14,6 +14,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "core/blocks/recognize.h"
 #include "core/error.h"
 #include "core/op.h"
 #include "core/ops/registry.h"
@@ -489,6 +490,7 @@ Graph importModelBytes(const std::string& bytes, const ImportOptions& opt) {
     g.connect(it->second, {outs[i], 0});
   }
   if (opt.recognizeSilu && findOp("SiLU")) recognizeSilu(g);
+  if (opt.recognizeBlocks) blocks::recognizeBlocks(g);
   return g;
 }
 
