@@ -20,12 +20,10 @@
 #include "core/ort_bridge.h"
 #include "tests/support/op_case.h"
 #include "tests/support/ort.h"
+#include "tests/support/torch_data.h"
 
 #ifndef NC_CLI_PATH
 #error "NC_CLI_PATH must point at the built netcanvas-cli"
-#endif
-#ifndef NC_TORCH_YOLO11_DIR
-#error "NC_TORCH_YOLO11_DIR must name the directory the YOLO11n test data is generated into"
 #endif
 
 using namespace nc;
@@ -35,8 +33,7 @@ namespace fs = std::filesystem;
 namespace {
 
 const fs::path kSource = fs::path(NC_SOURCE_DIR) / "tests" / "data";
-const fs::path kDir = NC_TORCH_YOLO11_DIR;
-const char* kPython = "/usr/bin/python3";  // Debian's, where python3-torch and python3-onnx live
+fs::path kDir;  // the generated YOLO11n (tests/support/torch_data.h)
 
 float maxAbs(const Tensor& t) {
   float m = 0;
@@ -105,21 +102,11 @@ class TestTorchYolo11 : public QObject {
   // Generates the model unless it is there and newer than the scripts. A missing python3-torch
   // is a failure, not a skip: `tools/dev.sh test` installs it.
   void initTestCase() {
+    std::string dir;
+    const std::string error = ensureTorchYolo11n(&dir);
+    if (!error.empty()) QFAIL(error.c_str());
+    kDir = dir;
     const fs::path model = kDir / "model.onnx";
-    const fs::path script = kSource / "make_yolo11n.py", blocks = kSource / "make_yolo_blocks.py";
-    const bool fresh = fs::exists(model) && fs::last_write_time(model) > fs::last_write_time(script) &&
-                       fs::last_write_time(model) > fs::last_write_time(blocks);
-    if (!fresh) {
-      auto t0 = std::chrono::steady_clock::now();
-      int code = 0;
-      std::string out = runProcess(kPython, {QString::fromStdString(script.string()), QString::fromStdString(kDir.string())}, &code);
-      const double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-      if (code != 0)
-        QFAIL(("generating the PyTorch YOLO11n failed (" + std::string(kPython) + " " + script.string() +
-               "; it needs Debian's python3-torch and python3-onnx, which `bash tools/dev.sh test` installs):\n" + out)
-                  .c_str());
-      qInfo("generated %s in %.1f s", model.string().c_str(), s);
-    }
     auto t0 = std::chrono::steady_clock::now();
     g_ = importModel(model.string());
     qInfo("imported %zu nodes, %zu blocks in %.2f s", g_.size(), g_.blocks().size(),
