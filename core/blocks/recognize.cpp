@@ -115,8 +115,30 @@ std::string ints(const std::vector<int64_t>& v) {
   return s + "]";
 }
 
-// What a set of nodes computes, as a multiset of descriptions (see the header).
+std::string shapeOf(const Facts& f, PortRef p) {
+  const TensorType* t = f.type(p);
+  return t && t->fullyKnown() ? shapeToString(t->dims) : std::string("?");
+}
+
+// The op a value is produced by, as the signature names it: chunk()'s Slices are Split parts;
+// BatchNormalization (folded by the exporter, present in the builder) and Identity are looked
+// through; a value from outside the set is "ext".
+std::string sourceOp(const Facts& f, const std::set<NodeId>& inside, PortRef p) {
+  for (;;) {
+    if (!inside.count(p.node)) return "ext";
+    const Node& n = f.g.node(p.node);
+    if ((n.op != "BatchNormalization" && n.op != "Identity") || !n.inputs[0].source) break;
+    p = *n.inputs[0].source;
+  }
+  const std::string& op = f.g.node(p.node).op;
+  return op == "Slice" ? "Split" : op == "Input" ? "ext" : op;
+}
+
+// What a set of nodes computes, as a multiset of descriptions (see the header): per output of
+// each data node, its op and shape (for Conv and MaxPool the attributes and weight shape too), and
+// the op and shape of each of its data inputs (in order; sorted for commutative ops).
 std::multiset<std::string> signature(const Facts& f, const std::vector<NodeId>& nodes) {
+  const std::set<NodeId> inside(nodes.begin(), nodes.end());
   std::multiset<std::string> sig;
   for (NodeId id : nodes) {
     const Node& n = f.g.node(id);
@@ -124,21 +146,25 @@ std::multiset<std::string> signature(const Facts& f, const std::vector<NodeId>& 
     std::string extra;
     if (n.op == "Conv") {
       std::optional<Tensor> w = f.value(n, 1);
-      const int rank = w ? w->rank() - 2 : 2;
+      const size_t rank = w && w->rank() > 2 ? size_t(w->rank() - 2) : 2;
       extra = " W" + (w ? shapeToString(w->shape()) : std::string("?")) +
-              " s" + ints(intsAttr(n, "strides", std::vector<int64_t>(size_t(std::max(rank, 0)), 1))) +
-              " p" + ints(intsAttr(n, "pads", std::vector<int64_t>(size_t(2 * std::max(rank, 0)), 0))) +
-              " d" + ints(intsAttr(n, "dilations", std::vector<int64_t>(size_t(std::max(rank, 0)), 1))) +
+              " s" + ints(intsAttr(n, "strides", std::vector<int64_t>(rank, 1))) +
+              " p" + ints(intsAttr(n, "pads", std::vector<int64_t>(2 * rank, 0))) +
+              " d" + ints(intsAttr(n, "dilations", std::vector<int64_t>(rank, 1))) +
               " g" + std::to_string(intAttr(n, "group", 1));
     } else if (n.op == "MaxPool") {
       extra = " k" + ints(intsAttr(n, "kernel_shape", {})) + " s" + ints(intsAttr(n, "strides", {})) + " p" +
               ints(intsAttr(n, "pads", {}));
     }
-    const std::string op = n.op == "Slice" ? "Split" : n.op;  // chunk() is exported as Slices
-    for (int p = 0; p < n.numOutputs; ++p) {
-      const TensorType* t = f.type({id, p});
-      sig.insert(op + " " + (t && t->fullyKnown() ? shapeToString(t->dims) : std::string("?")) + extra);
-    }
+    std::vector<std::string> ins;
+    for (const InputBinding& b : n.inputs)
+      if (b.source && !f.isStatic(f.g.node(b.source->node)))
+        ins.push_back(sourceOp(f, inside, *b.source) + shapeOf(f, *b.source));
+    if (n.op == "Add" || n.op == "Mul" || n.op == "Sum" || n.op == "Max" || n.op == "Min") std::sort(ins.begin(), ins.end());
+    std::string from = " <-";
+    for (const std::string& i : ins) from += " " + i;
+    const std::string op = n.op == "Slice" ? "Split" : n.op;
+    for (int p = 0; p < n.numOutputs; ++p) sig.insert(op + " " + shapeOf(f, {id, p}) + extra + from);
   }
   return sig;
 }

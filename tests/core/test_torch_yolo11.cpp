@@ -302,6 +302,27 @@ class TestTorchYolo11 : public QObject {
     QCOMPARE(g.block(g.findByName("/m.0/Add")->block).name, std::string("m.0"));
   }
 
+  // Same ops, same shapes, different wiring is no match either: in a C3k whose first Bottleneck
+  // adds its cv1 output instead of its input, m.0 is untyped and m.1 still a Bottleneck.
+  void rewiredScopeStaysPlain() {
+    ImportOptions raw;
+    raw.recognizeBlocks = false;
+    Graph g = importModel((kSource / "torch_blocks" / "c3k" / "model.onnx").string(), raw);
+    const Node* add = g.findByName("/m/m.0/Add");
+    const Node* cv1 = g.findByName("/m/m.0/cv1/act/Mul");
+    QVERIFY(add && cv1);
+    const NodeId addId = add->id;
+    const PortRef cv1Out{cv1->id, 0}, x = *add->inputs[0].source;
+    QVERIFY(x != cv1Out);
+    g.disconnect({addId, 0});
+    g.connect(cv1Out, {addId, 0});
+    blocks::recognizeBlocks(g);
+    QCOMPARE(describe(g, "m.0"), std::string(""));
+    QCOMPARE(describe(g, "m.1"), std::string("Bottleneck c2=16 e=1 k=[3, 3] shortcut=1"));
+    QCOMPARE(describe(g, "m.0.cv2"), std::string("Conv act=1 c2=16 g=1 k=3 s=1"));
+    QVERIFY(!g.findBlockByName("c3k"));  // the whole is no C3k: its top-level scopes are the blocks
+  }
+
   // Graphs without PyTorch scope names (our own exports, hand-made models) are left as they are.
   void unscopedGraphUnchanged() {
     Graph built = yolo::buildYolo11({.imageSize = 64});
