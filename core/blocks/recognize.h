@@ -11,7 +11,9 @@
 // block's, modulo what the exporter rewrites: BatchNormalization folded into the Conv's bias,
 // SiLU written as Sigmoid -> Mul (read back as SiLU by the importer), chunk() written as Slices fed
 // by Shape/Gather/Div arithmetic (int64 values, ignored), and constant subgraphs (anchors, Reshape
-// targets) that carry no data. A scope that does not match stays a plain block (type "").
+// targets) that carry no data. Each value is compared with the ops and shapes of its data inputs,
+// so the same ops wired differently do not match. Inputs must have static 4-D shapes with batch 1
+// (as exported for inference). A scope that does not match stays a plain block (type "").
 //
 // Scoping rules: a scope with sub-scopes becomes a block; a leaf scope (a torch.nn leaf such as
 // Conv2d, SiLU, MaxPool) lends its nodes to its enclosing block. A Sequential or ModuleList that

@@ -323,6 +323,36 @@ class TestTorchYolo11 : public QObject {
     QVERIFY(!g.findBlockByName("c3k"));  // the whole is no C3k: its top-level scopes are the blocks
   }
 
+  // The unfolded form Conv -> BatchNormalization -> SiLU is a Conv block too: our own YOLO11n
+  // builder's graph, its node names rewritten to PyTorch's scope style ("model.2.m.0.cv1.conv" ->
+  // "/model.2/m.0/cv1/conv/Conv"), imports as the same 24 typed blocks.
+  void unfoldedBatchNormIsConvBlock() {
+    Graph built = yolo::buildYolo11({.imageSize = 64});
+    for (NodeId id : built.nodeIds()) {
+      const Node& n = built.node(id);
+      if (n.op == "Input" || n.op == "Output") continue;
+      std::string scoped;
+      size_t start = 0;
+      for (;;) {  // numbered segments stay with their container, as PyTorch names them
+        const size_t dot = n.name.find('.', start);
+        const std::string seg = n.name.substr(start, dot == std::string::npos ? std::string::npos : dot - start);
+        const bool number = !seg.empty() && std::all_of(seg.begin(), seg.end(), ::isdigit);
+        scoped += (number ? "." : "/") + seg;
+        if (dot == std::string::npos) break;
+        start = dot + 1;
+      }
+      built.setName(id, scoped + "/" + n.op);
+    }
+    Graph g = importModelBytes(exportModelBytes(built));
+    int bn = 0;
+    for (NodeId id : g.nodeIds()) bn += g.node(id).op == "BatchNormalization";
+    QVERIFY(bn > 0);
+    QCOMPARE(g.childBlocks(kNoBlock).size(), size_t(24));
+    for (auto& [id, b] : g_.blocks()) QCOMPARE(describe(g, b.name), describe(g_, b.name));
+    QCOMPARE(g.findBlockByName("model.2.cv1")->type, std::string("Conv"));
+    QCOMPARE(g.block(g.findByName("/model.2/cv1/bn/BatchNormalization")->block).name, std::string("model.2.cv1"));
+  }
+
   // Graphs without PyTorch scope names (our own exports, hand-made models) are left as they are.
   void unscopedGraphUnchanged() {
     Graph built = yolo::buildYolo11({.imageSize = 64});
