@@ -19,7 +19,8 @@ APT_PACKAGES=(build-essential cmake ninja-build ccache pkg-config
 
 # Only the tests need these: test_torch_yolo11 generates a PyTorch-exported YOLO11n at test time
 # (tests/data/make_yolo11n.py). About 46 MB to download (libtorch1.13 29 MB, libtorch-test 7 MB,
-# python3-torch 9 MB, python3-onnx 0.6 MB, plus small Python dependencies), ~230 MB installed.
+# python3-torch 9 MB, python3-onnx 0.6 MB, plus small Python dependencies), ~230 MB installed;
+# measured here: 3 s to download, 5 s to unpack. Generating the model then takes 6-10 s.
 TEST_APT_PACKAGES=(python3-torch python3-onnx)
 
 as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
