@@ -328,13 +328,15 @@ void Recognizer::createBlocks(const std::string& scope, BlockId block) {
   }
 }
 
-// Unscoped nodes (the exporter's "Constant_174" split sizes) join the block of their consumers
-// when those all lie in one block.
+// Unscoped constants (the exporter's "Constant_174" split sizes) join the block of their
+// consumers when those all lie in one block.
 void Recognizer::adoptUnscoped() {
   std::vector<NodeId> order = g_.topologicalOrder();
   for (auto it = order.rbegin(); it != order.rend(); ++it) {
     const Node& n = g_.node(*it);
     if (n.op == "Input" || n.op == "Output" || (!n.name.empty() && n.name[0] == '/')) continue;
+    if (std::any_of(n.inputs.begin(), n.inputs.end(), [](const InputBinding& b) { return b.source.has_value(); }))
+      continue;  // only constant sources: computations without a scope stay top level
     std::optional<BlockId> common;
     bool same = true;
     for (int p = 0; p < n.numOutputs && same; ++p)
