@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "core/blocks/library.h"
+#include "core/blocks/recognize.h"
 #include "core/error.h"
 #include "core/op.h"
 #include "core/ops/registry.h"
@@ -1008,6 +1009,7 @@ Graph importModelBytes(const std::string& bytes, const ImportOptions& opt) {
     g.connect(it->second, {outs[i], 0});
   }
   if (opt.recognizeSilu && findOp("SiLU")) recognizeSilu(g);
+  if (opt.recognizeBlocks) blocks::recognizeBlocks(g);
   return g;
 }
 

@@ -64,6 +64,9 @@ ValidationReport validateModelBytes(const std::string& bytes);
 // Recursive functions and undefined values are refused.
 struct ImportOptions {
   bool recognizeSilu = true;  // Sigmoid -> Mul on the same input becomes one SiLU node
+  // Nodes named by PyTorch module scope ("/model.2/cv1/conv/Conv") are grouped into blocks, typed
+  // where they are exactly a library block (core/blocks/recognize.h).
+  bool recognizeBlocks = true;
 };
 
 Graph importModelBytes(const std::string& bytes, const ImportOptions& opt = {});
