@@ -212,6 +212,26 @@ class TestTorchYolo11 : public QObject {
     for (auto& [id, b] : g_.blocks()) QCOMPARE(describe(again, b.name), describe(g_, b.name));
   }
 
+  // The imported blocks exported as ONNX functions: ONNX Runtime computes PyTorch's numbers from
+  // the function form, and importing it gives back the same typed blocks (from the functions, not
+  // from scope recognition).
+  void exportAsFunctionsKeepsBlocks() {
+    ExportOptions opt;
+    opt.functions = true;
+    ValidationReport report;
+    const std::string bytes = exportModelBytes(g_, opt, &report);
+    QVERIFY(!report.functions.empty());
+    const std::string path = tempPath("_yolo11n_functions.onnx");
+    writeFileAtomic(path, bytes);
+    OrtResult r = runOrt(path, {{"images", x_}});
+    fs::remove(path);
+    NC_CHECK(compareTensors(r.outputs.at(0), expected_, {tol_, 1e-4}));
+    Graph again = importModelBytes(bytes);
+    QCOMPARE(again.blocks().size(), g_.blocks().size());
+    for (auto& [id, b] : g_.blocks()) QCOMPARE(describe(again, b.name), describe(g_, b.name));
+    NC_CHECK(compareTensors(evaluate(again, {{"images", x_}}).at(0), expected_, {tol_, 1e-4}));
+  }
+
   void cliRunAndExport() {
     const std::string dir = tempPath("_yolo11n_cli");
     const std::string model = (kDir / "model.onnx").string(), data = (kDir / "test_data_set_0").string();
