@@ -1,6 +1,7 @@
 #include "ui/block_layout.h"
 
 #include <QRectF>
+#include <cmath>
 #include <map>
 #include <set>
 #include <vector>
@@ -51,7 +52,8 @@ QPointF itemPos(const nc::Graph& g, const Item& it) {
 
 }  // namespace
 
-void layOutVisibleItems(nc::Graph& g, nc::BlockId scope, std::optional<QPointF> origin) {
+void layOutVisibleItems(nc::Graph& g, nc::BlockId scope, std::optional<QPointF> origin,
+                        double targetAspect) {
   Items vis = visibleItems(g, scope);
   if (vis.items.empty()) return;
   // Proxy graph: one variadic node per item, inputs = distinct predecessor items.
@@ -89,6 +91,33 @@ void layOutVisibleItems(nc::Graph& g, nc::BlockId scope, std::optional<QPointF> 
   opt.nodeHeight = [&](nc::NodeId p) { return itemHeight(g, vis.items[itemOfProxy.at(p)]); };
   opt.verticalGap = 36;
   std::vector<nc::NodePosition> pos = nc::layeredLayout(proxy, opt);
+  // Fold into rows of consecutive layers when the layout is far wider than the target aspect.
+  int layers = 0;
+  double top = 1e300, bottom = -1e300;
+  for (const nc::NodePosition& p : pos) {
+    layers = std::max(layers, p.layer + 1);
+    top = std::min(top, p.y);
+    bottom = std::max(bottom, p.y + opt.nodeHeight(p.id));
+  }
+  double width = layers * opt.layerSpacing, height = std::max(1.0, bottom - top);
+  int rows = int(std::lround(std::sqrt(width / (targetAspect * height))));
+  if (targetAspect > 0 && rows >= 2 && layers >= 2 * rows) {
+    const int perRow = (layers + rows - 1) / rows;
+    std::vector<double> rowTop(size_t(rows), 1e300), rowBottom(size_t(rows), -1e300);
+    for (const nc::NodePosition& p : pos) {
+      size_t r = size_t(p.layer / perRow);
+      rowTop[r] = std::min(rowTop[r], p.y);
+      rowBottom[r] = std::max(rowBottom[r], p.y + opt.nodeHeight(p.id));
+    }
+    std::vector<double> rowY(size_t(rows), 0);
+    for (size_t r = 1; r < size_t(rows); ++r)
+      rowY[r] = rowY[r - 1] + std::max(0.0, rowBottom[r - 1] - rowTop[r - 1]) + 140;
+    for (nc::NodePosition& p : pos) {
+      size_t r = size_t(p.layer / perRow);
+      p.x = opt.originX + (p.layer % perRow) * opt.layerSpacing;
+      p.y = p.y - rowTop[r] + rowY[r];
+    }
+  }
   QPointF shift;
   if (origin) {
     double minX = 1e300, minY = 1e300;

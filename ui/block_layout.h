@@ -10,8 +10,11 @@
 namespace ncui {
 
 // Lays out the items of the nodes inside `scope` (kNoBlock: the whole graph). With `origin`, the
-// result is moved so that its top-left corner lies there.
-void layOutVisibleItems(nc::Graph& g, nc::BlockId scope, std::optional<QPointF> origin = {});
+// result is moved so that its top-left corner lies there. A layout much wider than tall (a
+// backbone of 24 blocks) is folded into rows of consecutive layers, like wrapped text, so that
+// it fills a screen at a readable zoom.
+void layOutVisibleItems(nc::Graph& g, nc::BlockId scope, std::optional<QPointF> origin = {},
+                        double targetAspect = 1.6);
 
 // Whether two visible items of `scope` overlap (as drawn).
 bool visibleItemsOverlap(const nc::Graph& g, nc::BlockId scope);

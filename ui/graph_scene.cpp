@@ -568,6 +568,34 @@ void GraphScene::toggleSelectedBlocks() {
   selectBlocks(blocks);
 }
 
+std::vector<nc::PortRef> GraphScene::selectedOutputs() const {
+  const nc::Graph& g = doc_->graph();
+  std::vector<std::pair<double, nc::PortRef>> outs;
+  for (nc::NodeId id : selectedNodes())
+    if (g.node(id).numOutputs > 0) outs.push_back({g.node(id).x, {id, 0}});
+  for (nc::BlockId b : selectedBlocks()) {
+    nc::BlockPorts ports = g.blockPorts(b);
+    if (!ports.outputs.empty()) outs.push_back({g.block(b).x, ports.outputs.front()});
+  }
+  std::stable_sort(outs.begin(), outs.end(), [](auto& a, auto& b) { return a.first < b.first; });
+  std::vector<nc::PortRef> r;
+  for (auto& [x, p] : outs) r.push_back(p);
+  return r;
+}
+
+nc::BlockId GraphScene::insertBlockSpec(const QString& spec, QPointF pos) {
+  nc::BlockId b = nc::kNoBlock;
+  if (spec.startsWith("block:"))
+    b = doc_->insertLibraryBlock(spec.mid(6), pos, selectedOutputs());
+  else if (spec.startsWith("userblock:"))
+    b = doc_->insertUserBlock(spec.mid(10), pos);
+  if (b != nc::kNoBlock) {
+    syncBlocks();
+    selectBlocks({b});
+  }
+  return b;
+}
+
 std::vector<nc::ConnectionId> GraphScene::selectedConnections() const {
   std::vector<nc::ConnectionId> cs;
   for (QGraphicsItem* i : selectedItems())
@@ -970,6 +998,11 @@ void GraphScene::dropEvent(QGraphicsSceneDragDropEvent* e) {
     return;
   }
   QString op = QString::fromUtf8(e->mimeData()->data(kOpMime));
+  if (op.startsWith("block:") || op.startsWith("userblock:")) {
+    insertBlockSpec(op, e->scenePos() - QPointF(BlockItem::kWidth / 2, 20));
+    e->acceptProposedAction();
+    return;
+  }
   nc::NodeId id = doc_->addNode(op, e->scenePos() - QPointF(NodeItem::kWidth / 2, 20));
   if (id != nc::kNoNode) selectNodes({id});
   e->acceptProposedAction();

@@ -78,6 +78,11 @@ class GraphScene : public QGraphicsScene {
   // Expands the selected collapsed blocks, or collapses the selected frames / the block of the
   // current node.
   void toggleSelectedBlocks();
+  // Inserts a palette block ("block:TYPE" fed by the outputs of the selected items, or
+  // "userblock:PATH") at `pos` and selects it.
+  nc::BlockId insertBlockSpec(const QString& spec, QPointF pos);
+  // First outputs of the selected items (nodes, or blocks' first outputs), left to right.
+  std::vector<nc::PortRef> selectedOutputs() const;
   // The node the inspector and tensor view follow: the last one clicked or selected alone.
   nc::NodeId currentNode() const { return current_; }
   // Detailed nodes pan fastest as cached pixmaps (DeviceCoordinateCache); zoomed far out the
