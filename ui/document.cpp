@@ -48,6 +48,8 @@ Document::~Document() {
   // evaluation thread stops first.
   delete eval_;
   delete signals_;
+  // The stack is deleted after graph_: its last indexChanged (from clear()) must reach nobody.
+  stack_->blockSignals(true);
 }
 
 void Document::onGraphEdited() {
@@ -462,8 +464,6 @@ nc::BlockId Document::insertLibraryBlock(const QString& type, QPointF pos,
     made = nc::blocks::insertBlock(g, bt->type, params, inputs, bt->type);
     g.setBlockCollapsed(made, true);
     g.setBlockPosition(made, pos.x(), pos.y());
-    layOutVisibleItems(g, made, pos);  // the inside, for when it is expanded
-    g.setBlockCollapsed(made, true);
   });
   return made;
 }
