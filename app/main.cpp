@@ -1,7 +1,7 @@
 // netcanvas [FILE]                              open the editor (on a project or .onnx file)
 // netcanvas --screenshot OUT.png FILE           load, evaluate, select the last node, frame all,
 //                                               render the window offscreen to OUT.png, exit
-// netcanvas --template yolo11n [--screenshot OUT.png]
+// netcanvas --template yolo11n [--screenshot OUT.png [--size WxH]]
 //                                               open a bundled template (blocks collapsed)
 // netcanvas --bench-canvas N                    open + lay out an N-node generated graph and
 //                                               measure ms per frame while panning (offscreen)
@@ -46,10 +46,10 @@ void selectLastNode(MainWindow& w) {
 }
 
 // `file` is a path, or "template:NAME".
-int screenshot(const QString& out, const QString& file, int dark) {
+int screenshot(const QString& out, const QString& file, int dark, QSize size) {
   MainWindow w;
   if (dark >= 0) w.setDarkTheme(dark == 1, false);
-  w.resize(1600, 1000);
+  w.resize(size);
   w.show();
   bool opened = file.startsWith("template:") ? w.newFromTemplate(file.mid(9), false)
                                              : w.openFile(file, false);
@@ -167,6 +167,8 @@ int main(int argc, char** argv) {
                            "N");
   QCommandLineOption theme("theme", "Theme for this run: light or dark (default: as last used).",
                            "NAME");
+  QCommandLineOption sizeOpt("size", "Window size for --screenshot (default 1600x1000).", "WxH");
+  parser.addOption(sizeOpt);
   QCommandLineOption tmpl("template", "Start from a bundled template (yolo11n).", "NAME");
   parser.addOption(tmpl);
   parser.addOption(shot);
@@ -191,8 +193,18 @@ int main(int argc, char** argv) {
       return 2;
     }
     int dark = !parser.isSet(theme) ? -1 : parser.value(theme) == "dark" ? 1 : 0;
+    QSize size(1600, 1000);
+    if (parser.isSet(sizeOpt)) {
+      QStringList wh = parser.value(sizeOpt).split('x');
+      bool okW = false, okH = false;
+      if (wh.size() == 2) size = QSize(wh[0].toInt(&okW), wh[1].toInt(&okH));
+      if (!okW || !okH || size.width() < 200 || size.height() < 200) {
+        std::fprintf(stderr, "netcanvas: --size needs WxH, e.g. 2400x1400\n");
+        return 2;
+      }
+    }
     return screenshot(parser.value(shot),
-                      parser.isSet(tmpl) ? "template:" + parser.value(tmpl) : args.front(), dark);
+                      parser.isSet(tmpl) ? "template:" + parser.value(tmpl) : args.front(), dark, size);
   }
 
   MainWindow w;

@@ -5,6 +5,7 @@
 #include <QStyleOptionGraphicsItem>
 #include <cmath>
 
+#include "core/blocks/library.h"
 #include "core/stats.h"
 #include "ui/document.h"
 #include "ui/graph_scene.h"
@@ -93,14 +94,27 @@ double BlockItem::estimatedHeight(const nc::Graph& g, nc::BlockId id) {
 }
 
 QString BlockItem::paramSummary(const nc::Block& b) {
+  // In the library's order; c2 and n always, others only where they differ from the default;
+  // flags by name ("c3k", "no shortcut").
+  const nc::blocks::BlockType* bt = nc::blocks::findBlockType(b.type);
   QStringList parts;
-  for (auto& [k, v] : b.params) {
+  if (!bt) {
+    for (auto& [k, v] : b.params) parts << QString::fromStdString(k) + "=" + valueText(v);
+    return parts.join(' ');
+  }
+  for (const nc::blocks::BlockParamSpec& p : bt->params) {
+    auto it = b.params.find(p.name);
+    const nc::AttrValue& v = it != b.params.end() ? it->second : p.defaultValue;
+    bool isDefault = nc::attrEquals(v, p.defaultValue);
+    const QString name = QString::fromStdString(p.name);
     const int64_t* flag = std::get_if<int64_t>(&v);
-    if ((k == "shortcut" || k == "c3k" || k == "act") && flag) {
-      if (*flag) parts << QString::fromStdString(k);
+    if (flag && p.min == 0 && p.max == 1) {
+      if (!isDefault) parts << (*flag ? name : "no " + name);
       continue;
     }
-    parts << QString::fromStdString(k) + "=" + valueText(v);
+    if (isDefault && p.name != "c2" && p.name != "n") continue;
+    if (p.name == "c2" && flag && *flag == 0) continue;  // c2 = 0: as many as the input
+    parts << name + "=" + valueText(v);
   }
   return parts.join(' ');
 }
@@ -115,7 +129,6 @@ void BlockItem::refresh() {
   name_ = QString::fromStdString(b->name);
   summary_ = paramSummary(*b);
   std::vector<nc::NodeId> inside = g.blockNodes(id_);
-  if (summary_.isEmpty()) summary_ = QObject::tr("%n node(s)", nullptr, int(inside.size()));
   inLabels_.clear();
   for (const nc::BlockPorts::In& in : ports_.inputs) {
     if (in.source) {
@@ -141,7 +154,7 @@ void BlockItem::refresh() {
     macsKnown = macsKnown && st.macsKnown;
   }
   QStringList stats;
-  stats << QObject::tr("%1 nodes").arg(inside.size());
+  stats << (inside.size() == 1 ? QObject::tr("1 node") : QObject::tr("%1 nodes").arg(inside.size()));
   if (params > 0) stats << QObject::tr("%1 params").arg(QString::fromStdString(nc::formatCount(params)));
   if (macsKnown && macs > 0) stats << QObject::tr("%1 MACs").arg(QString::fromStdString(nc::formatCount(macs)));
   statsText_ = stats.join(QStringLiteral("  \u00b7  "));
