@@ -247,8 +247,34 @@ bool Document::rename(nc::NodeId id, const QString& name) {
 QByteArray Document::copy(const std::vector<nc::NodeId>& ids) const {
   std::set<nc::NodeId> chosen(ids.begin(), ids.end());
   nc::Graph sub;
+  // Blocks lying wholly inside the selection travel with it (parents first, so that each
+  // block's parent is either copied already or left out).
+  std::set<nc::BlockId> whole;
+  for (auto& [bid, b] : graph_.blocks()) {
+    std::vector<nc::NodeId> inside = graph_.blockNodes(bid);
+    bool all = !inside.empty();
+    for (nc::NodeId n : inside) all = all && chosen.count(n);
+    if (all) whole.insert(bid);
+  }
+  auto nearestCopied = [&](nc::BlockId b) {
+    while (b != nc::kNoBlock && !whole.count(b)) b = graph_.block(b).parent;
+    return b;
+  };
+  for (size_t added = 0, pass = 0; added < whole.size() && pass <= whole.size(); ++pass)
+    for (nc::BlockId bid : whole) {
+      if (sub.containsBlock(bid)) continue;
+      nc::Block b = graph_.block(bid);
+      b.parent = nearestCopied(b.parent);
+      if (b.parent != nc::kNoBlock && !sub.containsBlock(b.parent)) continue;
+      sub.addBlock(b);
+      ++added;
+    }
   for (nc::NodeId id : graph_.topologicalOrder())  // sources before consumers
-    if (chosen.count(id)) sub.restoreNode(graph_.node(id));
+    if (chosen.count(id)) {
+      nc::Node n = graph_.node(id);
+      n.block = nearestCopied(n.block);
+      sub.restoreNode(n);
+    }
   nc::ProjectBytes pb = nc::serializeProject(sub);
   QJsonObject o;
   o["format"] = "netcanvas-clipboard";
@@ -273,6 +299,7 @@ std::vector<nc::NodeId> Document::paste(const QByteArray& payload, QPointF offse
     return {};
   }
   if (frag.size() == 0) return {};
+  if (!frag.blocks().empty()) return pasteWithBlocks(frag, offset);
   std::vector<nc::Node> nodes;
   for (nc::NodeId id : frag.nodeIds()) nodes.push_back(frag.node(id));
   auto* cmd = new InsertNodesCommand(
@@ -280,6 +307,44 @@ std::vector<nc::NodeId> Document::paste(const QByteArray& payload, QPointF offse
       frag.size() == 1 ? tr("Paste node") : tr("Paste %1 nodes").arg(frag.size()));
   stack_->push(cmd);
   return cmd->insertedIds();
+}
+
+// Nodes with fresh ids and unique names, their blocks with fresh ids and unique names, shifted
+// by `offset`; one GraphEditCommand.
+std::vector<nc::NodeId> Document::pasteWithBlocks(const nc::Graph& frag, QPointF offset) {
+  std::vector<nc::NodeId> inserted;
+  pushEdit(tr("Paste %1 nodes").arg(frag.size()), [&](nc::Graph& g) {
+    inserted.clear();
+    std::map<nc::BlockId, nc::BlockId> blockMap;
+    blockMap[nc::kNoBlock] = nc::kNoBlock;
+    for (size_t pass = 0; blockMap.size() <= frag.blocks().size() && pass <= frag.blocks().size(); ++pass)
+      for (auto& [bid, b] : frag.blocks()) {
+        if (blockMap.count(bid) || !blockMap.count(b.parent)) continue;
+        nc::Block nb = b;
+        nb.id = nc::kNoBlock;
+        nb.parent = blockMap[b.parent];
+        nb.x += offset.x();
+        nb.y += offset.y();
+        blockMap[bid] = g.addBlock(nb);
+      }
+    std::map<nc::NodeId, nc::NodeId> idMap;
+    nc::NodeId next = g.nextId();
+    for (nc::NodeId id : frag.nodeIds()) idMap[id] = next++;
+    for (nc::NodeId id : frag.topologicalOrder()) {
+      nc::Node n = frag.node(id);
+      n.id = idMap[id];
+      n.name = g.uniqueName(n.name);
+      n.x += offset.x();
+      n.y += offset.y();
+      n.block = blockMap.count(n.block) ? blockMap[n.block] : nc::kNoBlock;
+      for (auto& in : n.inputs)
+        if (in.source) in.source->node = idMap[in.source->node];
+      g.restoreNode(n);
+      inserted.push_back(n.id);
+    }
+    std::sort(inserted.begin(), inserted.end());
+  });
+  return inserted;
 }
 
 std::vector<nc::NodeId> Document::duplicate(const std::vector<nc::NodeId>& ids, QPointF offset) {

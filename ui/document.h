@@ -50,7 +50,8 @@ class Document : public QObject {
   bool rename(nc::NodeId id, const QString& name);
   // Number of input ports of a variadic op (Concat, Sum, ...); false + message otherwise.
   bool setInputCount(nc::NodeId id, int count);
-  // Clipboard form of some nodes and the connections among them.
+  // Clipboard form of some nodes and the connections among them (and the blocks lying wholly
+  // inside the selection, pasted as new blocks).
   QByteArray copy(const std::vector<nc::NodeId>& ids) const;
   // Inserts a copy() payload, shifted by `offset`; returns the new node ids (empty on error).
   std::vector<nc::NodeId> paste(const QByteArray& payload, QPointF offset);
@@ -126,6 +127,7 @@ class Document : public QObject {
   void onGraphEdited();
   // Pushes a GraphEditCommand; false (and message "what: reason") if the edit threw.
   bool pushEdit(const QString& text, std::function<void(nc::Graph&)> edit);
+  std::vector<nc::NodeId> pasteWithBlocks(const nc::Graph& fragment, QPointF offset);
   void inferNow();
   nc::Graph graph_;
   GraphSignals* signals_;

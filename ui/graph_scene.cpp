@@ -522,6 +522,23 @@ void GraphScene::selectBlocks(const std::vector<nc::BlockId>& ids) {
   Q_EMIT selectionChanged();
 }
 
+void GraphScene::selectShown(const std::vector<nc::NodeId>& ids) {
+  syncBlocks();
+  blockSignals(true);
+  clearSelection();
+  const nc::Graph& g = doc_->graph();
+  for (nc::NodeId id : ids) {
+    nc::BlockId b = g.visibleBlock(id);
+    if (b != nc::kNoBlock) {
+      if (BlockItem* item = blockItem(b)) item->setSelected(true);
+    } else if (NodeItem* n = nodeItem(id)) {
+      n->setSelected(true);
+    }
+  }
+  blockSignals(false);
+  Q_EMIT selectionChanged();
+}
+
 void GraphScene::groupSelection() {
   auto nodes = selectedNodesDeep();
   nc::BlockId b = doc_->groupNodes(nodes);

@@ -68,6 +68,8 @@ class GraphScene : public QGraphicsScene {
   std::vector<nc::NodeId> selectedNodesDeep() const;
   void selectNodes(const std::vector<nc::NodeId>& ids);
   void selectBlocks(const std::vector<nc::BlockId>& ids);
+  // Selects what shows these nodes: their items, or the collapsed blocks hiding them.
+  void selectShown(const std::vector<nc::NodeId>& ids);
   // The block the inspector shows: a block item or frame selected alone (kNoBlock: none).
   nc::BlockId currentBlock() const { return currentBlock_; }
   // Brings the block items in line with the model now (normally after every command).

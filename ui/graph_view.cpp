@@ -187,7 +187,7 @@ void GraphView::centerOnNode(nc::NodeId id) {
 }
 
 void GraphView::copySelection() {
-  auto ids = scene_->selectedNodes();
+  auto ids = scene_->selectedNodesDeep();  // selected blocks travel with their nodes
   if (ids.empty()) return;
   auto* md = new QMimeData;
   QByteArray payload = doc_->copy(ids);
@@ -208,12 +208,12 @@ void GraphView::pasteClipboard() {
   QByteArray payload = md->hasFormat(kNodesMime) ? md->data(kNodesMime) : md->text().toUtf8();
   ++pasteCount_;
   auto ids = doc_->paste(payload, QPointF(40, 40) * pasteCount_);
-  if (!ids.empty()) scene_->selectNodes(ids);
+  if (!ids.empty()) scene_->selectShown(ids);
 }
 
 void GraphView::duplicateSelection() {
-  auto ids = doc_->duplicate(scene_->selectedNodes());
-  if (!ids.empty()) scene_->selectNodes(ids);
+  auto ids = doc_->duplicate(scene_->selectedNodesDeep());
+  if (!ids.empty()) scene_->selectShown(ids);
 }
 
 bool GraphView::findNext(const QString& text) {

@@ -412,15 +412,42 @@ class TestBlocksUi : public QObject {
 
   void copyPasteOfNodesInsideBlocks() {
     Chain c = chain();
-    doc()->groupNodes({c.relu, c.sig});
-    auto ids = doc()->duplicate({c.relu, c.sig});
-    QCOMPARE(ids.size(), size_t(2));
-    // Pasted at top level (the clipboard carries nodes, not blocks), visible.
-    for (nc::NodeId id : ids) {
-      QCOMPARE(doc()->graph().node(id).block, nc::kNoBlock);
-      QVERIFY(scene()->nodeItem(id)->isVisible());
-    }
+    nc::BlockId pair = doc()->groupNodes({c.relu, c.sig});
+    QVERIFY(doc()->setBlockCollapsed(pair, false));
+    // Part of a block: pasted at top level, visible.
+    auto ids = doc()->duplicate({c.relu});
+    QCOMPARE(ids.size(), size_t(1));
+    QCOMPARE(doc()->graph().node(ids[0]).block, nc::kNoBlock);
+    QVERIFY(scene()->nodeItem(ids[0])->isVisible());
+    doc()->undoStack()->undo();
+    // Both nodes and the Output: the block (wholly inside) comes along, with its wire.
+    ids = doc()->duplicate({c.relu, c.sig, c.out});
+    QCOMPARE(ids.size(), size_t(3));
+    QCOMPARE(doc()->graph().blocks().size(), size_t(2));
+    nc::BlockId copied = doc()->graph().node(ids[0]).block;
+    QVERIFY(copied != nc::kNoBlock && copied != pair);
+    QCOMPARE(doc()->graph().node(ids[1]).block, copied);
+    QCOMPARE(doc()->graph().node(ids[2]).block, nc::kNoBlock);
     QCOMPARE(doc()->graph().node(ids[1]).inputs[0].source, std::optional<nc::PortRef>(nc::PortRef{ids[0], 0}));
+    QCOMPARE(doc()->graph().node(ids[2]).inputs[0].source, std::optional<nc::PortRef>(nc::PortRef{ids[1], 0}));
+    doc()->undoStack()->undo();
+    doc()->undoStack()->undo();  // the expansion
+    // A selected block is duplicated as a block (Ctrl+D), one undo step.
+    nc::BlockId b = doc()->graph().node(c.relu).block;
+    scene()->selectBlocks({b});
+    const int steps = doc()->undoStack()->index();
+    w_->view()->setFocus();
+    QTest::keyClick(w_->view(), Qt::Key_D, Qt::ControlModifier);
+    QCOMPARE(doc()->undoStack()->index(), steps + 1);
+    QCOMPARE(doc()->graph().blocks().size(), size_t(2));
+    QCOMPARE(scene()->blockItemCount(), size_t(2));
+    nc::BlockId copy = scene()->selectedBlocks().size() == 1 ? scene()->selectedBlocks().front() : nc::kNoBlock;
+    QVERIFY(copy != nc::kNoBlock && copy != b);
+    QCOMPARE(doc()->graph().blockNodes(copy).size(), size_t(2));
+    QVERIFY(doc()->graph().block(copy).collapsed);
+    doc()->undoStack()->undo();
+    QCOMPARE(scene()->blockItemCount(), size_t(1));
+    QCOMPARE(doc()->graph().size(), size_t(4));
   }
 
   void yolo11nTemplate() {
