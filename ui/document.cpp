@@ -455,8 +455,10 @@ bool Document::ungroupBlock(nc::BlockId id) {
   if (!graph_.containsBlock(id)) return false;
   return pushEdit(tr("Ungroup %1").arg(blockName(graph_, id)), [id](nc::Graph& g) {
     // Nodes hidden in a collapsed block appear where it was.
-    if (g.block(id).collapsed) placeContents(g, id);
+    bool wasCollapsed = g.block(id).collapsed;
+    if (wasCollapsed) placeContents(g, id);
     g.removeBlock(id);
+    if (wasCollapsed && visibleItemsOverlap(g, nc::kNoBlock)) layOutVisibleItems(g, nc::kNoBlock);
   });
 }
 
@@ -468,6 +470,9 @@ bool Document::setBlockCollapsed(nc::BlockId id, bool collapsed) {
                   [id, collapsed](nc::Graph& g) {
                     if (!collapsed) {
                       placeContents(g, id);
+                      g.setBlockCollapsed(id, false);
+                      // The expanded contents need room: lay out what the canvas shows.
+                      if (visibleItemsOverlap(g, nc::kNoBlock)) layOutVisibleItems(g, nc::kNoBlock);
                     } else {  // the block appears where its frame was
                       QPointF tl = topLeftOf(g, g.blockNodes(id));
                       g.setBlockPosition(id, tl.x(), tl.y());

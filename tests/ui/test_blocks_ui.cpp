@@ -483,6 +483,10 @@ class TestBlocksUi : public QObject {
     QVERIFY(doc()->setBlockCollapsed(c3k2, false));
     QCOMPARE(scene()->frameCount(), size_t(1));
     QVERIFY(scene()->visibleItemCount() > 26);
+    // Nothing visible overlaps after the expansion (the layout makes room when needed).
+    rects = scene()->visibleItemRects();
+    for (size_t i = 0; i < rects.size(); ++i)
+      for (size_t j = i + 1; j < rects.size(); ++j) QVERIFY(!rects[i].intersects(rects[j]));
     doc()->undoStack()->undo();
     QCOMPARE(scene()->visibleItemCount(), size_t(26));
   }
