@@ -3,8 +3,8 @@
 #include <cstdio>
 #include <filesystem>
 
+#include "core/blocks/library.h"
 #include "core/blocks/yolo11.h"
-#include "core/layout.h"
 #include "core/project.h"
 
 using namespace nc;
@@ -12,7 +12,7 @@ using namespace nc;
 namespace {
 
 void finish(Graph& g, const std::filesystem::path& path) {
-  for (const NodePosition& p : layeredLayout(g)) g.setPosition(p.id, p.x, p.y);
+  blocks::layoutCollapsed(g);  // blocks collapsed, insides laid out for expanding in place
   saveProject(g, path.string());
   std::printf("wrote %s (%zu nodes)\n", path.c_str(), g.size());
 }

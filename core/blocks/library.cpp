@@ -12,6 +12,8 @@
 #include "core/blocks/yolo11.h"
 #include "core/error.h"
 #include "core/layout.h"
+#include "core/op.h"
+#include "core/ops/registry.h"
 #include "core/shape_inference.h"
 
 namespace nc::blocks {
@@ -179,31 +181,6 @@ std::vector<BlockId> descendantBlocks(const Graph& g, BlockId id) {
   return r;
 }
 
-// Lays out a block's inside (layered, left to right) with its top-left at the block's position;
-// nested blocks sit at the top-left of their nodes.
-void layoutInside(Graph& g, BlockId id) {
-  const Block blk = g.block(id);
-  Graph tmp;
-  for (NodeId nid : g.topologicalOrder()) {
-    if (!g.nodeInBlock(nid, id)) continue;
-    Node n = g.node(nid);
-    n.block = kNoBlock;
-    for (InputBinding& in : n.inputs) in.constant = Tensor();
-    tmp.restoreNode(n);  // drops connections from outside the block
-  }
-  LayoutOptions o;
-  o.originX = blk.x;
-  o.originY = blk.y;
-  for (const NodePosition& p : layeredLayout(tmp, o)) g.setPosition(p.id, p.x, p.y);
-  for (BlockId c : descendantBlocks(g, id)) {
-    std::vector<NodeId> ns = g.blockNodes(c);
-    if (ns.empty()) continue;
-    double x = g.node(ns[0]).x, y = g.node(ns[0]).y;
-    for (NodeId nid : ns) x = std::min(x, g.node(nid).x), y = std::min(y, g.node(nid).y);
-    g.setBlockPosition(c, x, y);
-  }
-}
-
 // The longest prefix ending in '.' shared by all names (none for fewer than two names).
 std::string commonDottedPrefix(const std::vector<std::string>& names) {
   if (names.size() < 2) return {};
@@ -231,8 +208,9 @@ bool sameType(const Tensor& a, const Tensor& b) {
   return !a.empty() && !b.empty() && a.dtype() == b.dtype() && a.shape() == b.shape();
 }
 
-// Copies the old inside's constants onto the new inside where node (relative name and op), port
-// and shape match. A Conv with bias and no BatchNorm (PyTorch's folded export) keeps its weight
+// Copies the old inside's weights (param ports: weights and buffers, not settings such as Split
+// sizes or Resize scales, which follow the new parameters) onto the new inside where node
+// (relative name and op), port and shape match. A Conv with bias and no BatchNorm (PyTorch's folded export) keeps its weight
 // by name; its bias moves into the new BatchNorm as an identity-with-shift.
 void keepWeights(Graph& g, BlockId id, const Graph& old, const std::vector<NodeId>& oldIds) {
   const std::map<std::string, NodeId> before = relativeNames(old, oldIds);
@@ -243,20 +221,19 @@ void keepWeights(Graph& g, BlockId id, const Graph& old, const std::vector<NodeI
     if (it == before.end()) continue;
     const Node& o = old.node(it->second);
     const Node& n = g.node(nid);
-    if (o.op != n.op) continue;
-    for (size_t i = 0; i < n.inputs.size() && i < o.inputs.size(); ++i)
-      if (!n.inputs[i].source && !o.inputs[i].source && sameType(n.inputs[i].constant, o.inputs[i].constant)) {
+    const OpSpec* spec = findOp(n.op);
+    if (o.op != n.op || !spec) continue;
+    for (size_t i = 0; i < n.inputs.size() && i < o.inputs.size() && i < spec->inputs.size(); ++i)
+      if (spec->inputs[i].param && !spec->inputs[i].setting && !n.inputs[i].source && !o.inputs[i].source && sameType(n.inputs[i].constant, o.inputs[i].constant)) {
         g.setConstant(nid, int(i), o.inputs[i].constant);
         kept.insert(key);
       }
   }
-  const std::string bnSuffix = ".bn";
   for (const auto& [key, nid] : after) {
     const Node& bn = g.node(nid);
-    if (bn.op != "BatchNormalization" || kept.count(key) || key.size() <= bnSuffix.size() ||
-        key.compare(key.size() - bnSuffix.size(), bnSuffix.size(), bnSuffix) != 0)
-      continue;
-    const std::string convKey = key.substr(0, key.size() - bnSuffix.size()) + ".conv";
+    const bool bnName = key == "bn" || (key.size() > 3 && key.compare(key.size() - 3, 3, ".bn") == 0);
+    if (bn.op != "BatchNormalization" || kept.count(key) || !bnName) continue;
+    const std::string convKey = key.substr(0, key.size() - 2) + "conv";
     auto oc = before.find(convKey);
     if (oc == before.end() || !kept.count(convKey) || before.count(key)) continue;
     const Node& oldConv = old.node(oc->second);
@@ -330,7 +307,7 @@ void regenerateIn(Graph& g, BlockId id, const Params& full) {
   yolo::Value out = buildBlock(b, blk.type, blk.name, full, xs);
   for (const PortRef& c : outside) g.connect(out.port, c);
   keepWeights(g, id, old, oldIds);
-  layoutInside(g, id);
+  layoutBlockInside(g, id);
 }
 
 }  // namespace
@@ -396,10 +373,16 @@ BlockId insertBlock(Graph& g, const std::string& type, const std::map<std::strin
     yolo::Builder b(h, seed, parent);
     buildBlock(b, type, blockName, full, xs);
     const BlockId id = b.lastBlock();
+    // To the right of the inputs as the canvas shows them (a collapsed block stands for its nodes).
     double x = 0, y = 0;
-    for (const PortRef& p : inputs) x = std::max(x, h.node(p.node).x + 280), y += h.node(p.node).y / double(inputs.size());
+    for (const PortRef& p : inputs) {
+      const BlockId v = h.visibleBlock(p.node);
+      const double px = v != kNoBlock ? h.block(v).x : h.node(p.node).x, py = v != kNoBlock ? h.block(v).y : h.node(p.node).y;
+      x = std::max(x, px + 280);
+      y += py / double(inputs.size());
+    }
     h.setBlockPosition(id, x, y);
-    layoutInside(h, id);
+    layoutBlockInside(h, id);
     return id;
   });
 }
@@ -438,8 +421,7 @@ BlockId groupNodes(Graph& g, const std::vector<NodeId>& nodes, const std::string
                     "' is not)");
   Block blk;
   blk.name = name.empty() ? "group" : name;
-  blk.parent = parent;
-  blk.collapsed = false;
+  blk.parent = parent;  // collapsed: the selection becomes one item on the canvas
   double x = 0, y = 0;
   for (NodeId n : sel) x += g.node(n).x / double(sel.size()), y += g.node(n).y / double(sel.size());
   blk.x = x;
@@ -564,13 +546,88 @@ BlockId instantiateBlock(Graph& g, const Graph& saved, const std::string& name, 
       for (const PortRef& c : saved.consumers({in, 0}))
         if (nodeMap.count(c.node)) targets.push_back({nodeMap.at(c.node), c.port});
       if (targets.size() < 2) continue;
-      NodeId entry = h.addNode("Identity", newName + "." + saved.node(in).name);
+      NodeId entry = h.addNode("Identity", h.uniqueName(newName + ".in"));
       h.setNodeBlock(entry, id);
       for (const PortRef& t : targets) h.connect({entry, 0}, t);
     }
-    layoutInside(h, id);
+    layoutBlockInside(h, id);
     return id;
   });
+}
+
+void layoutBlockInside(Graph& g, BlockId id, const LayoutOptions& options) {
+  const Block blk = g.block(id);
+  Graph tmp;
+  for (NodeId nid : g.topologicalOrder()) {
+    if (!g.nodeInBlock(nid, id)) continue;
+    Node n = g.node(nid);
+    n.block = kNoBlock;
+    for (InputBinding& in : n.inputs) in.constant = Tensor();
+    tmp.restoreNode(n);  // same id; drops connections from outside the block
+  }
+  LayoutOptions o = options;
+  o.originX = blk.x;
+  o.originY = blk.y;
+  for (const NodePosition& p : layeredLayout(tmp, o)) g.setPosition(p.id, p.x, p.y);
+  for (BlockId c : descendantBlocks(g, id)) {
+    std::vector<NodeId> ns = g.blockNodes(c);
+    if (ns.empty()) continue;
+    double x = g.node(ns[0]).x, y = g.node(ns[0]).y;
+    for (NodeId nid : ns) x = std::min(x, g.node(nid).x), y = std::min(y, g.node(nid).y);
+    g.setBlockPosition(c, x, y);
+  }
+}
+
+void layoutCollapsed(Graph& g, const LayoutOptions& options, double blockHeight) {
+  // One proxy node per canvas item; an item is (is block, id).
+  using Item = std::pair<bool, uint32_t>;
+  auto itemOf = [&](NodeId n) {
+    const BlockId b = g.visibleBlock(n);
+    return b != kNoBlock ? Item{true, b} : Item{false, n};
+  };
+  std::vector<Item> items;
+  std::map<Item, int> index;
+  std::set<std::pair<Item, Item>> edges;
+  std::map<Item, int> incoming;
+  for (NodeId n : g.topologicalOrder()) {
+    const Item it = itemOf(n);
+    if (index.emplace(it, int(items.size())).second) items.push_back(it);
+    for (const InputBinding& in : g.node(n).inputs)
+      if (in.source) {
+        const Item from = itemOf(in.source->node);
+        if (from != it && edges.insert({from, it}).second) ++incoming[it];
+      }
+  }
+  Graph proxy;
+  std::vector<NodeId> proxyIds;
+  std::map<NodeId, Item> back;
+  for (const Item& it : items) {
+    const std::string& op = it.first ? std::string() : g.node(it.second).op;
+    const bool io = op == "Input" || (op == "Output" && incoming[it] <= 1);
+    NodeId p = proxy.addNode(io ? op : "Sum");
+    if (!io) proxy.setInputCount(p, std::max(1, incoming[it]));
+    proxyIds.push_back(p);
+    back[p] = it;
+  }
+  std::map<Item, int> nextPort;
+  for (const auto& [from, to] : edges) {
+    const PortRef src{proxyIds[size_t(index[from])], 0}, dst{proxyIds[size_t(index[to])], nextPort[to]++};
+    if (!proxy.wouldCreateCycle(src, dst)) proxy.connect(src, dst);
+  }
+  LayoutOptions o = options;
+  if (options.nodeHeight)
+    o.nodeHeight = [&](NodeId p) {
+      const Item& it = back.at(p);
+      return it.first ? blockHeight : options.nodeHeight(it.second);
+    };
+  for (const NodePosition& p : layeredLayout(proxy, o)) {
+    const Item& it = back.at(p.id);
+    if (it.first) g.setBlockPosition(it.second, p.x, p.y);
+    else g.setPosition(it.second, p.x, p.y);
+  }
+  LayoutOptions inside = options;
+  for (const Item& it : items)
+    if (it.first) layoutBlockInside(g, it.second, inside);
 }
 
 }  // namespace nc::blocks

@@ -24,6 +24,7 @@
 
 #include "core/attr.h"
 #include "core/graph.h"
+#include "core/layout.h"
 
 namespace nc::blocks {
 
@@ -58,6 +59,8 @@ BlockId insertBlock(Graph& g, const std::string& type, const std::map<std::strin
 // consumers of its outputs stay connected; weights of inside nodes whose name and shape still fit
 // are kept. Throws nc::Error (graph unchanged) for an unknown type, bad parameters, unknown input
 // shapes, or a changed number of outputs that something outside consumes.
+// `params` overlays the block's current parameters (which overlay the type's defaults), so
+// passing only the changed parameter is enough; {} rebuilds with the current ones.
 void regenerateBlock(Graph& g, BlockId id, const std::map<std::string, AttrValue>& params);
 
 // Groups nodes into a new plain block (type ""): every node must currently share one innermost
@@ -72,5 +75,14 @@ Graph extractBlock(const Graph& g, BlockId id);
 // The inverse: adds `saved`'s nodes (not its Input/Output nodes) as a new block named `name`
 // (made unique) at (x, y); each saved Input's consumers become unbound inputs of the block.
 BlockId instantiateBlock(Graph& g, const Graph& saved, const std::string& name, double x, double y);
+
+// Layout helpers (also used by the operations above):
+// Lays out a block's inside, flat and layered, with its top-left at the block's position; nested
+// blocks move to the top-left of their nodes. Node ids are the graph's (options.nodeHeight too).
+void layoutBlockInside(Graph& g, BlockId id, const LayoutOptions& options = {});
+// Lays out the graph as a canvas shows it: each outermost collapsed block is one item and every
+// other node another (layered, left to right); then each collapsed block's inside is laid out from
+// its new position. options.nodeHeight is asked about nodes only (blocks count as blockHeight).
+void layoutCollapsed(Graph& g, const LayoutOptions& options = {}, double blockHeight = 80);
 
 }  // namespace nc::blocks

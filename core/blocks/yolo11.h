@@ -103,8 +103,9 @@ struct Yolo11Config {
   uint64_t seed = 1;
 };
 
-// Flat YOLO11 graph (YOLO11n with the default config): input "images" 1x3xSxS, output "output0"
-// 1 x (4 + nc) x anchors.
+// YOLO11 graph (YOLO11n with the default config): input "images" 1x3xSxS, output "output0"
+// 1 x (4 + nc) x anchors. Its top level is the 24 layers model.0 ... model.23 as collapsed blocks,
+// laid out as a canvas shows them (blocks::layoutCollapsed).
 Graph buildYolo11(const Yolo11Config& cfg = {});
 
 // Trainable parameters as PyTorch counts them: node-owned float constants on param ports that
