@@ -196,6 +196,23 @@ class TestBlocksUi : public QObject {
     doc()->moveNodes({{c.relu, relu + QPointF(0, 200)}});
     QVERIFY(scene()->blockFrame(b)->sceneBoundingRect().bottom() > frame.bottom() + 150);
     doc()->undoStack()->undo();
+    // Dragging the frame's title moves its members (one undo step).
+    {
+      QPointF sig = scene()->nodeItem(c.sig)->pos(), in = scene()->nodeItem(c.in)->pos();
+      QRectF title = scene()->blockFrame(b)->titleRect();
+      QPoint a = toView(QPointF(title.left() + 40, title.center().y()));
+      QPoint to = a + QPoint(30, 150);
+      const int steps = doc()->undoStack()->index();
+      QTest::mousePress(vp(), Qt::LeftButton, {}, a);
+      for (int i = 1; i <= 4; ++i) QTest::mouseMove(vp(), a + (to - a) * i / 4);
+      QTest::mouseRelease(vp(), Qt::LeftButton, {}, to);
+      QCOMPARE(doc()->undoStack()->index(), steps + 1);
+      QCOMPARE(scene()->nodeItem(c.sig)->pos(), sig + QPointF(30, 150));
+      QCOMPARE(scene()->nodeItem(c.in)->pos(), in);  // not a member
+      QVERIFY(scene()->blockFrame(b)->sceneBoundingRect().top() > frame.top() + 100);
+      doc()->undoStack()->undo();
+      QCOMPARE(scene()->nodeItem(c.sig)->pos(), sig);
+    }
     // Collapse from the frame's toggle button.
     QPointF toggle = scene()->blockFrame(b)->toggleRect().center();
     QTest::mouseClick(vp(), Qt::LeftButton, {}, toView(toggle));
