@@ -902,8 +902,10 @@ void GraphScene::mousePressEvent(QGraphicsSceneMouseEvent* e) {
 void GraphScene::setWireTarget(std::optional<nc::PortRef> t) {
   if (t == wireTarget_) return;
   for (auto p : {wireTarget_, t})
-    if (p)
+    if (p) {
       if (NodeItem* n = nodeItem(p->node)) n->update();
+      if (BlockItem* b = blockItem(doc_->graph().visibleBlock(p->node))) b->update();
+    }
   wireTarget_ = t;
 }
 
