@@ -189,7 +189,8 @@ int main(int argc, char** argv) {
   }
   if (parser.isSet(shot)) {
     if (args.size() != (parser.isSet(tmpl) ? 0 : 1)) {
-      std::fprintf(stderr, "netcanvas: --screenshot OUT.png needs exactly one FILE or --template NAME\n");
+      std::fprintf(stderr,
+                   "netcanvas: --screenshot OUT.png needs exactly one FILE or --template NAME\n");
       return 2;
     }
     int dark = !parser.isSet(theme) ? -1 : parser.value(theme) == "dark" ? 1 : 0;
@@ -204,7 +205,8 @@ int main(int argc, char** argv) {
       }
     }
     return screenshot(parser.value(shot),
-                      parser.isSet(tmpl) ? "template:" + parser.value(tmpl) : args.front(), dark, size);
+                      parser.isSet(tmpl) ? "template:" + parser.value(tmpl) : args.front(), dark,
+                      size);
   }
 
   MainWindow w;

@@ -12,12 +12,12 @@
 #include <QFileInfo>
 #include <QFormLayout>
 #include <QInputDialog>
-#include <QStackedWidget>
 #include <QLabel>
 #include <QMenuBar>
 #include <QMessageBox>
 #include <QProgressBar>
 #include <QSettings>
+#include <QStackedWidget>
 #include <QStandardPaths>
 #include <QStatusBar>
 #include <QStyleFactory>
@@ -280,17 +280,19 @@ void MainWindow::buildDocks() {
   connect(blockInspector_, &BlockInspector::paramsEdited, doc_,
           [this](nc::BlockId id, const std::map<std::string, nc::AttrValue>& params) {
             QString error;
-            auto keep = connect(doc_, &Document::message, this, [&error](const QString& m) { error = m; });
+            auto keep =
+                connect(doc_, &Document::message, this, [&error](const QString& m) { error = m; });
             bool ok = doc_->setBlockParams(id, params);
             disconnect(keep);
             blockInspector_->setError(ok ? QString() : error);
             showBlock(id);  // editors show the block's values again (unchanged on error)
           });
-  connect(blockInspector_, &BlockInspector::collapseRequested, doc_, [this](nc::BlockId id, bool c) {
-    doc_->setBlockCollapsed(id, c);
-    scene_->syncBlocks();
-    scene_->selectBlocks({id});
-  });
+  connect(blockInspector_, &BlockInspector::collapseRequested, doc_,
+          [this](nc::BlockId id, bool c) {
+            doc_->setBlockCollapsed(id, c);
+            scene_->syncBlocks();
+            scene_->selectBlocks({id});
+          });
   connect(blockInspector_, &BlockInspector::ungroupRequested, doc_, [this](nc::BlockId id) {
     scene_->selectBlocks({id});
     scene_->ungroupSelection();
@@ -423,7 +425,9 @@ bool MainWindow::newFromTemplate(const QString& name, bool interactive) {
     return false;
   }
   view_->frameAll();
-  statusBar()->showMessage(tr("Opened template %1: blocks are collapsed; double-click one to expand it").arg(name), 8000);
+  statusBar()->showMessage(
+      tr("Opened template %1: blocks are collapsed; double-click one to expand it").arg(name),
+      8000);
   return true;
 }
 

@@ -8,7 +8,8 @@ namespace nc {
 
 namespace {
 
-bool sameParams(const std::map<std::string, AttrValue>& a, const std::map<std::string, AttrValue>& b) {
+bool sameParams(const std::map<std::string, AttrValue>& a,
+                const std::map<std::string, AttrValue>& b) {
   if (a.size() != b.size()) return false;
   for (auto ia = a.begin(), ib = b.begin(); ia != a.end(); ++ia, ++ib)
     if (ia->first != ib->first || !attrEquals(ia->second, ib->second)) return false;
@@ -52,8 +53,9 @@ void syncGraphTo(Graph& g, const Graph& target) {
       Block b = target.block(*it);
       if (b.parent == kNoBlock || g.containsBlock(b.parent)) {
         if (g.findBlockByName(b.name))  // held by a block renamed below
-          g.setBlockName(g.findBlockByName(b.name)->id,
-                         g.uniqueBlockName("~sync." + std::to_string(g.findBlockByName(b.name)->id)));
+          g.setBlockName(
+              g.findBlockByName(b.name)->id,
+              g.uniqueBlockName("~sync." + std::to_string(g.findBlockByName(b.name)->id)));
         g.addBlock(b);
         it = pending.erase(it);
         progress = true;
@@ -75,7 +77,8 @@ void syncGraphTo(Graph& g, const Graph& target) {
     if (b.name != tb.name) g.setBlockName(id, tb.name);
     if (b.collapsed != tb.collapsed) g.setBlockCollapsed(id, tb.collapsed);
     if (b.x != tb.x || b.y != tb.y) g.setBlockPosition(id, tb.x, tb.y);
-    if (b.type != tb.type || !sameParams(b.params, tb.params)) g.setBlockType(id, tb.type, tb.params);
+    if (b.type != tb.type || !sameParams(b.params, tb.params))
+      g.setBlockType(id, tb.type, tb.params);
   }
 
   // 5. Nodes: remove those missing from the target or computing differently.
@@ -103,7 +106,8 @@ void syncGraphTo(Graph& g, const Graph& target) {
   for (NodeId id : target.nodeIds()) {
     const Node& t = target.node(id);
     const Node& n = g.node(id);
-    if (n.name != t.name && g.findByName(t.name)) g.setName(g.findByName(t.name)->id, g.uniqueName("~sync"));
+    if (n.name != t.name && g.findByName(t.name))
+      g.setName(g.findByName(t.name)->id, g.uniqueName("~sync"));
     if (n.name != t.name) g.setName(id, t.name);
     if (n.x != t.x || n.y != t.y) g.setPosition(id, t.x, t.y);
     if (n.block != t.block) g.setNodeBlock(id, t.block);

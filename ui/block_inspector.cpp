@@ -176,8 +176,8 @@ void BlockInspector::showBlock(const nc::Graph& g, nc::BlockId id, const nc::Sha
     nameEdit_->setModified(false);
   }
   typeLabel_->setText(bt ? QString::fromStdString(bt->caption.empty() ? bt->type : bt->caption)
-                         : b->type.empty() ? tr("group (no parameters)")
-                                           : QString::fromStdString(b->type));
+                      : b->type.empty() ? tr("group (no parameters)")
+                                        : QString::fromStdString(b->type));
   docLabel_->setText(bt ? QString::fromStdString(bt->doc) : QString());
   docLabel_->setVisible(bt && !bt->doc.empty());
   if (fresh || editors_.empty() != (!bt || bt->params.empty())) rebuildParams(*b);

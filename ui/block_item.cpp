@@ -154,9 +154,12 @@ void BlockItem::refresh() {
     macsKnown = macsKnown && st.macsKnown;
   }
   QStringList stats;
-  stats << (inside.size() == 1 ? QObject::tr("1 node") : QObject::tr("%1 nodes").arg(inside.size()));
-  if (params > 0) stats << QObject::tr("%1 params").arg(QString::fromStdString(nc::formatCount(params)));
-  if (macsKnown && macs > 0) stats << QObject::tr("%1 MACs").arg(QString::fromStdString(nc::formatCount(macs)));
+  stats << (inside.size() == 1 ? QObject::tr("1 node")
+                               : QObject::tr("%1 nodes").arg(inside.size()));
+  if (params > 0)
+    stats << QObject::tr("%1 params").arg(QString::fromStdString(nc::formatCount(params)));
+  if (macsKnown && macs > 0)
+    stats << QObject::tr("%1 MACs").arg(QString::fromStdString(nc::formatCount(macs)));
   statsText_ = stats.join(QStringLiteral("  \u00b7  "));
   // The first problem inside the block (shape inference, then evaluation).
   errorText_.clear();
@@ -172,11 +175,10 @@ void BlockItem::refresh() {
         errorText_ = QString::fromStdString(d.message);
         break;
       }
-  setToolTip(errorText_.isEmpty()
-                 ? QObject::tr("%1 %2 (block, double-click to expand)\n%3%4")
-                       .arg(caption_, name_, summary_,
-                            shapeText_.isEmpty() ? QString() : "\n→ " + shapeText_)
-                 : errorText_);
+  setToolTip(errorText_.isEmpty() ? QObject::tr("%1 %2 (block, double-click to expand)\n%3%4")
+                                        .arg(caption_, name_, summary_,
+                                             shapeText_.isEmpty() ? QString() : "\n→ " + shapeText_)
+                                  : errorText_);
   double h = heightFor(int(std::max(ports_.inputs.size(), ports_.outputs.size())));
   if (std::abs(h - height_) > 0.01) {
     prepareGeometryChange();
@@ -325,8 +327,8 @@ void BlockItem::paint(QPainter* p, const QStyleOptionGraphicsItem* option, QWidg
   const QImage img = ensureThumbnail();
   if (!img.isNull()) {
     QSizeF s = img.size().scaled(area.size().toSize(), Qt::KeepAspectRatio);
-    QRectF target(area.center().x() - s.width() / 2, area.center().y() - s.height() / 2,
-                  s.width(), s.height());
+    QRectF target(area.center().x() - s.width() / 2, area.center().y() - s.height() / 2, s.width(),
+                  s.height());
     p->drawImage(target, img);
   } else {
     p->setPen(QPen(th.nodeBorder, 1, Qt::DashLine));
@@ -351,7 +353,8 @@ void BlockFrame::refresh() {
   if (!b) return;
   QString type = b->type.empty() ? QObject::tr("Block") : QString::fromStdString(b->type);
   QString summary = BlockItem::paramSummary(*b);
-  title_ = type + "  " + QString::fromStdString(b->name) + (summary.isEmpty() ? "" : "  ·  " + summary);
+  title_ =
+      type + "  " + QString::fromStdString(b->name) + (summary.isEmpty() ? "" : "  ·  " + summary);
   // Nested frames are drawn above their parents (all behind the nodes).
   int depth = 0;
   for (nc::BlockId p = b->parent; p != nc::kNoBlock; p = doc_.graph().block(p).parent) ++depth;
@@ -368,7 +371,9 @@ void BlockFrame::setContentRect(const QRectF& r) {
   update();
 }
 
-QRectF BlockFrame::titleRect() const { return QRectF(rect_.topLeft(), QSizeF(rect_.width(), kTitle)); }
+QRectF BlockFrame::titleRect() const {
+  return QRectF(rect_.topLeft(), QSizeF(rect_.width(), kTitle));
+}
 
 QRectF BlockFrame::toggleRect() const {
   return QRectF(rect_.right() - kTitle + 2, rect_.top() + 3, kTitle - 6, kTitle - 6);
@@ -403,7 +408,8 @@ void BlockFrame::paint(QPainter* p, const QStyleOptionGraphicsItem*, QWidget*) {
   p->setFont(gs->nodeFontBold());
   QFontMetricsF fm(gs->nodeFontBold());
   p->drawText(title.adjusted(10, 0, -kTitle, 0), Qt::AlignVCenter | Qt::AlignLeft,
-              fm.elidedText(QStringLiteral("\u25a3 ") + title_, Qt::ElideRight, title.width() - kTitle - 14));
+              fm.elidedText(QStringLiteral("\u25a3 ") + title_, Qt::ElideRight,
+                            title.width() - kTitle - 14));
   // Collapse toggle.
   QRectF t = toggleRect();
   p->setPen(QPen(Qt::white, 1.4));

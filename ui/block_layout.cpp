@@ -139,7 +139,8 @@ bool visibleItemsOverlap(const nc::Graph& g, nc::BlockId scope) {
   for (const Item& it : vis.items)
     rects.emplace_back(itemPos(g, it), QSizeF(NodeItem::kWidth, itemHeight(g, it)));
   // Sorted by x: only neighbours within one width can overlap.
-  std::sort(rects.begin(), rects.end(), [](const QRectF& a, const QRectF& b) { return a.x() < b.x(); });
+  std::sort(rects.begin(), rects.end(),
+            [](const QRectF& a, const QRectF& b) { return a.x() < b.x(); });
   for (size_t i = 0; i < rects.size(); ++i)
     for (size_t j = i + 1; j < rects.size() && rects[j].x() < rects[i].right() + 24; ++j)
       if (rects[i].adjusted(-12, 0, 12, 0).intersects(rects[j])) return true;

@@ -1,11 +1,11 @@
 #include "ui/document.h"
 
 #include <QDir>
-#include <QStandardPaths>
 #include <QFileInfo>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QRegularExpression>
+#include <QStandardPaths>
 #include <cmath>
 #include <set>
 
@@ -317,7 +317,8 @@ std::vector<nc::NodeId> Document::pasteWithBlocks(const nc::Graph& frag, QPointF
     inserted.clear();
     std::map<nc::BlockId, nc::BlockId> blockMap;
     blockMap[nc::kNoBlock] = nc::kNoBlock;
-    for (size_t pass = 0; blockMap.size() <= frag.blocks().size() && pass <= frag.blocks().size(); ++pass)
+    for (size_t pass = 0; blockMap.size() <= frag.blocks().size() && pass <= frag.blocks().size();
+         ++pass)
       for (auto& [bid, b] : frag.blocks()) {
         if (blockMap.count(bid) || !blockMap.count(b.parent)) continue;
         nc::Block nb = b;
@@ -473,7 +474,7 @@ bool Document::setBlockCollapsed(nc::BlockId id, bool collapsed) {
                       g.setBlockCollapsed(id, false);
                       // The expanded contents need room: lay out what the canvas shows.
                       if (visibleItemsOverlap(g, nc::kNoBlock)) layOutVisibleItems(g, nc::kNoBlock);
-                    } else {  // the block appears where its frame was
+                    } else if (!g.blockNodes(id).empty()) {  // appears where its frame was
                       QPointF tl = topLeftOf(g, g.blockNodes(id));
                       g.setBlockPosition(id, tl.x(), tl.y());
                     }
@@ -511,14 +512,15 @@ bool Document::deleteBlock(nc::BlockId id) {
 
 bool Document::setBlockParams(nc::BlockId id, const std::map<std::string, nc::AttrValue>& params) {
   if (!graph_.containsBlock(id)) return false;
-  return pushEdit(tr("Set parameters of %1").arg(blockName(graph_, id)), [id, params](nc::Graph& g) {
-    nc::blocks::regenerateBlock(g, id, params);
-    // The regenerated inside is laid out where the block shows it.
-    if (g.containsBlock(id)) {
-      const nc::Block& b = g.block(id);
-      if (!b.collapsed) layOutVisibleItems(g, id, QPointF(b.x, b.y));
-    }
-  });
+  return pushEdit(tr("Set parameters of %1").arg(blockName(graph_, id)),
+                  [id, params](nc::Graph& g) {
+                    nc::blocks::regenerateBlock(g, id, params);
+                    // The regenerated inside is laid out where the block shows it.
+                    if (g.containsBlock(id)) {
+                      const nc::Block& b = g.block(id);
+                      if (!b.collapsed) layOutVisibleItems(g, id, QPointF(b.x, b.y));
+                    }
+                  });
 }
 
 nc::BlockId Document::insertLibraryBlock(const QString& type, QPointF pos,

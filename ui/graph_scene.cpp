@@ -173,9 +173,12 @@ size_t GraphScene::visibleEdgeCount() const {
 std::vector<QRectF> GraphScene::visibleItemRects() const {
   std::vector<QRectF> r;
   for (auto& [id, item] : nodes_)
-    if (item->isVisible()) r.push_back(item->mapRectToScene(QRectF(0, 0, NodeItem::kWidth, item->boundingRect().height() - 2)));
+    if (item->isVisible())
+      r.push_back(
+          item->mapRectToScene(QRectF(0, 0, NodeItem::kWidth, item->boundingRect().height() - 2)));
   for (auto& [id, item] : blockItems_)
-    r.push_back(item->mapRectToScene(QRectF(0, 0, BlockItem::kWidth, item->boundingRect().height() - 7)));
+    r.push_back(
+        item->mapRectToScene(QRectF(0, 0, BlockItem::kWidth, item->boundingRect().height() - 7)));
   return r;
 }
 
@@ -183,7 +186,8 @@ std::vector<QRectF> GraphScene::visibleItemRects() const {
 QPointF GraphScene::inputPortScenePos(nc::PortRef p) const {
   nc::BlockId vb = doc_->graph().visibleBlock(p.node);
   if (vb != nc::kNoBlock)
-    if (BlockItem* b = blockItem(vb)) return b->mapToScene(b->inputPortPos(std::max(0, b->inputIndexOf(p))));
+    if (BlockItem* b = blockItem(vb))
+      return b->mapToScene(b->inputPortPos(std::max(0, b->inputIndexOf(p))));
   NodeItem* n = nodeItem(p.node);
   return n ? n->mapToScene(n->inputPortPos(p.port)) : QPointF();
 }
@@ -191,7 +195,8 @@ QPointF GraphScene::inputPortScenePos(nc::PortRef p) const {
 QPointF GraphScene::outputPortScenePos(nc::PortRef p) const {
   nc::BlockId vb = doc_->graph().visibleBlock(p.node);
   if (vb != nc::kNoBlock)
-    if (BlockItem* b = blockItem(vb)) return b->mapToScene(b->outputPortPos(std::max(0, b->outputIndexOf(p))));
+    if (BlockItem* b = blockItem(vb))
+      return b->mapToScene(b->outputPortPos(std::max(0, b->outputIndexOf(p))));
   NodeItem* n = nodeItem(p.node);
   return n ? n->mapToScene(n->outputPortPos(p.port)) : QPointF();
 }
@@ -284,7 +289,8 @@ void GraphScene::updateFrames() {
     QRectF r;
     for (nc::NodeId n : g.blockNodes(id))
       if (NodeItem* item = nodeItem(n); item && item->isVisible())
-        r |= item->mapRectToScene(QRectF(0, 0, NodeItem::kWidth, item->boundingRect().height() - 2));
+        r |=
+            item->mapRectToScene(QRectF(0, 0, NodeItem::kWidth, item->boundingRect().height() - 2));
     for (auto& [bid, item] : blockItems_)
       if (bid != id && g.blockInBlock(bid, id)) r |= item->sceneBoundingRect();
     for (auto& [fid, f] : frames_)
@@ -735,7 +741,8 @@ BlockItem* GraphScene::blockItemAt(QPointF pos) const {
   for (QGraphicsItem* i : items(pos, Qt::IntersectsItemShape, Qt::DescendingOrder))
     if (i->type() == BlockItem::Type) {
       auto* b = static_cast<BlockItem*>(i);
-      if (QRectF(0, 0, BlockItem::kWidth, b->boundingRect().height() - 7).contains(b->mapFromScene(pos)))
+      if (QRectF(0, 0, BlockItem::kWidth, b->boundingRect().height() - 7)
+              .contains(b->mapFromScene(pos)))
         return b;
     }
   return nullptr;
@@ -761,7 +768,8 @@ std::optional<nc::PortRef> GraphScene::portNear(QPointF pos, bool input, double 
         double d = QLineF(c, pos).length();
         if (d <= bestD) {
           bestD = d;
-          best = input ? b->ports().inputs[size_t(k)].targets.front() : b->ports().outputs[size_t(k)];
+          best =
+              input ? b->ports().inputs[size_t(k)].targets.front() : b->ports().outputs[size_t(k)];
         }
       }
       continue;
@@ -811,8 +819,7 @@ void GraphScene::mousePressEvent(QGraphicsSceneMouseEvent* e) {
   } else if (auto in = portNear(e->scenePos(), true, hit)) {
     const nc::Node& n = doc_->graph().node(in->node);
     // A block's input port feeds several inside ports: it is not picked up as one wire.
-    if (n.inputs[size_t(in->port)].source &&
-        doc_->graph().visibleBlock(in->node) == nc::kNoBlock) {
+    if (n.inputs[size_t(in->port)].source && doc_->graph().visibleBlock(in->node) == nc::kNoBlock) {
       drag_ = Drag::Wire;
       wireFrom_ = *n.inputs[size_t(in->port)].source;
       wireDetached_ = *in;
@@ -865,7 +872,8 @@ void GraphScene::mousePressEvent(QGraphicsSceneMouseEvent* e) {
       }
       // A frame moves everything shown inside it.
       for (nc::NodeId id : g.blockNodes(b))
-        if (g.visibleBlock(id) == nc::kNoBlock) dragStart_[id] = QPointF(g.node(id).x, g.node(id).y);
+        if (g.visibleBlock(id) == nc::kNoBlock)
+          dragStart_[id] = QPointF(g.node(id).x, g.node(id).y);
       for (auto& [bid, item] : blockItems_)
         if (g.blockInBlock(bid, b)) blockDragStart_[bid] = QPointF(g.block(bid).x, g.block(bid).y);
       blockDragStart_[b] = QPointF(m.x, m.y);
@@ -888,7 +896,8 @@ void GraphScene::mousePressEvent(QGraphicsSceneMouseEvent* e) {
     dragStart_.clear();
     blockDragStart_.clear();
     for (nc::BlockId b : selectedBlocks())
-      if (blockItem(b)) blockDragStart_[b] = QPointF(doc_->graph().block(b).x, doc_->graph().block(b).y);
+      if (blockItem(b))
+        blockDragStart_[b] = QPointF(doc_->graph().block(b).x, doc_->graph().block(b).y);
     for (nc::NodeId id : selectedNodes()) {
       const nc::Node& m = doc_->graph().node(id);
       dragStart_[id] = QPointF(m.x, m.y);
@@ -1045,7 +1054,8 @@ void GraphScene::contextMenuEvent(QGraphicsSceneContextMenuEvent* e) {
     if (BlockFrame* f = frameTitleAt(at)) blockHit = f->blockId();
   if (blockHit != nc::kNoBlock) {
     nc::BlockId id = blockHit;
-    if (!(blockItem(id) && blockItem(id)->isSelected()) && !(blockFrame(id) && blockFrame(id)->isSelected()))
+    if (!(blockItem(id) && blockItem(id)->isSelected()) &&
+        !(blockFrame(id) && blockFrame(id)->isSelected()))
       selectBlocks({id});
     bool collapsed = doc_->graph().block(id).collapsed;
     menu.addAction(collapsed ? tr("Expand") : tr("Collapse"), this, [this, id, collapsed] {
@@ -1054,7 +1064,8 @@ void GraphScene::contextMenuEvent(QGraphicsSceneContextMenuEvent* e) {
       selectBlocks({id});
     });
     menu.addAction(tr("Ungroup"), this, [this] { ungroupSelection(); });
-    menu.addAction(tr("Save to Block Library…"), this, [this, id] { Q_EMIT saveBlockRequested(id); });
+    menu.addAction(tr("Save to Block Library…"), this,
+                   [this, id] { Q_EMIT saveBlockRequested(id); });
     menu.addSeparator();
     menu.addAction(tr("Delete Block"), this, [this] { deleteSelection(); });
   } else if (hit && hit->type() == EdgeItem::Type) {
@@ -1073,12 +1084,13 @@ void GraphScene::contextMenuEvent(QGraphicsSceneContextMenuEvent* e) {
     const nc::Node& node = doc_->graph().node(n->nodeId());
     if (node.block != nc::kNoBlock) {
       nc::BlockId b = node.block;
-      menu.addAction(tr("Collapse Block %1").arg(QString::fromStdString(doc_->graph().block(b).name)),
-                     this, [this, b] {
-                       doc_->setBlockCollapsed(b, true);
-                       syncBlocks();
-                       selectBlocks({b});
-                     });
+      menu.addAction(
+          tr("Collapse Block %1").arg(QString::fromStdString(doc_->graph().block(b).name)), this,
+          [this, b] {
+            doc_->setBlockCollapsed(b, true);
+            syncBlocks();
+            selectBlocks({b});
+          });
     }
     const nc::OpSpec* spec = nc::findOp(node.op);
     if (spec && !spec->inputs.empty() && spec->inputs.back().variadic) {

@@ -38,7 +38,8 @@ bool sameOutputs(const Evaluator& a, const Evaluator& b, const Graph& g) {
   for (NodeId id : g.outputNodes()) {
     PortRef src = *g.node(id).inputs[0].source;
     const Tensor *x = a.output(src), *y = b.output(src);
-    if (!x || !y || x->shape() != y->shape() || x->toFloatVector() != y->toFloatVector()) return false;
+    if (!x || !y || x->shape() != y->shape() || x->toFloatVector() != y->toFloatVector())
+      return false;
   }
   return true;
 }

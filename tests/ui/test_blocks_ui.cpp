@@ -263,7 +263,8 @@ class TestBlocksUi : public QObject {
     for (int i = 1; i <= 4; ++i) QTest::mouseMove(vp(), from + (to - from) * i / 4);
     QTest::mouseRelease(vp(), Qt::LeftButton, {}, to);
     QCOMPARE(doc()->undoStack()->count(), steps + 1);
-    QCOMPARE(doc()->graph().node(c.relu).inputs[0].source, std::optional<nc::PortRef>(nc::PortRef{c.in, 0}));
+    QCOMPARE(doc()->graph().node(c.relu).inputs[0].source,
+             std::optional<nc::PortRef>(nc::PortRef{c.in, 0}));
     QVERIFY(scene()->blockItem(b)->ports().inputs[0].source);
     settle();
     QVERIFY(doc()->evaluation()->lastReport().errors.empty());
@@ -379,11 +380,13 @@ class TestBlocksUi : public QObject {
     QVERIFY(QFile::exists(path));
     QVERIFY(Document::userBlockFiles().contains(QFileInfo(path).absoluteFilePath()));
     // The palette lists it under "My Blocks".
-    QVERIFY(w_->palette()->visibleBlocks().contains("userblock:" + QFileInfo(path).absoluteFilePath()));
+    QVERIFY(
+        w_->palette()->visibleBlocks().contains("userblock:" + QFileInfo(path).absoluteFilePath()));
     QVERIFY(w_->palette()->visibleBlocks().contains("block:C3k2"));
     const size_t nodes = doc()->graph().size();
     const int steps = doc()->undoStack()->count();
-    nc::BlockId copy = scene()->insertBlockSpec("userblock:" + QFileInfo(path).absoluteFilePath(), {200, 400});
+    nc::BlockId copy =
+        scene()->insertBlockSpec("userblock:" + QFileInfo(path).absoluteFilePath(), {200, 400});
     QVERIFY(copy != nc::kNoBlock);
     QCOMPARE(doc()->undoStack()->count(), steps + 1);
     QCOMPARE(doc()->graph().size(), nodes + 2);
@@ -445,8 +448,10 @@ class TestBlocksUi : public QObject {
     QVERIFY(copied != nc::kNoBlock && copied != pair);
     QCOMPARE(doc()->graph().node(ids[1]).block, copied);
     QCOMPARE(doc()->graph().node(ids[2]).block, nc::kNoBlock);
-    QCOMPARE(doc()->graph().node(ids[1]).inputs[0].source, std::optional<nc::PortRef>(nc::PortRef{ids[0], 0}));
-    QCOMPARE(doc()->graph().node(ids[2]).inputs[0].source, std::optional<nc::PortRef>(nc::PortRef{ids[1], 0}));
+    QCOMPARE(doc()->graph().node(ids[1]).inputs[0].source,
+             std::optional<nc::PortRef>(nc::PortRef{ids[0], 0}));
+    QCOMPARE(doc()->graph().node(ids[2]).inputs[0].source,
+             std::optional<nc::PortRef>(nc::PortRef{ids[1], 0}));
     doc()->undoStack()->undo();
     doc()->undoStack()->undo();  // the expansion
     // A selected block is duplicated as a block (Ctrl+D), one undo step.
@@ -458,7 +463,8 @@ class TestBlocksUi : public QObject {
     QCOMPARE(doc()->undoStack()->index(), steps + 1);
     QCOMPARE(doc()->graph().blocks().size(), size_t(2));
     QCOMPARE(scene()->blockItemCount(), size_t(2));
-    nc::BlockId copy = scene()->selectedBlocks().size() == 1 ? scene()->selectedBlocks().front() : nc::kNoBlock;
+    nc::BlockId copy =
+        scene()->selectedBlocks().size() == 1 ? scene()->selectedBlocks().front() : nc::kNoBlock;
     QVERIFY(copy != nc::kNoBlock && copy != b);
     QCOMPARE(doc()->graph().blockNodes(copy).size(), size_t(2));
     QVERIFY(doc()->graph().block(copy).collapsed);
@@ -475,17 +481,20 @@ class TestBlocksUi : public QObject {
     for (auto& [id, b] : g.blocks())
       if (b.parent == nc::kNoBlock) QVERIFY(scene()->blockItem(id));
     for (int i = 0; i < 24; ++i)
-      QVERIFY2(g.findBlockByName("model." + std::to_string(i)), qPrintable(QString("model.%1").arg(i)));
+      QVERIFY2(g.findBlockByName("model." + std::to_string(i)),
+               qPrintable(QString("model.%1").arg(i)));
     QCOMPARE(QString::fromStdString(g.findBlockByName("model.2")->type), QString("C3k2"));
     // No two visible items overlap.
     std::vector<QRectF> rects = scene()->visibleItemRects();
     QCOMPARE(rects.size(), size_t(26));
     for (size_t i = 0; i < rects.size(); ++i)
       for (size_t j = i + 1; j < rects.size(); ++j)
-        QVERIFY2(!rects[i].intersects(rects[j]), qPrintable(QString("items %1 and %2 overlap").arg(i).arg(j)));
+        QVERIFY2(!rects[i].intersects(rects[j]),
+                 qPrintable(QString("items %1 and %2 overlap").arg(i).arg(j)));
     // Readable: the layout is folded into rows (not one 7000-unit strip).
     QRectF all = scene()->contentRect();
-    QVERIFY2(all.width() < 4 * all.height(), qPrintable(QString("%1 x %2").arg(all.width()).arg(all.height())));
+    QVERIFY2(all.width() < 4 * all.height(),
+             qPrintable(QString("%1 x %2").arg(all.width()).arg(all.height())));
     // Only edges between items are drawn (model.6 -> model.12 concat, ...).
     QVERIFY(scene()->visibleEdgeCount() < 40);
     QVERIFY(!doc()->isModified());
