@@ -531,6 +531,15 @@ nc::BlockId Document::insertLibraryBlock(const QString& type, QPointF pos,
     Q_EMIT message(tr("Unknown block type '%1'").arg(type));
     return nc::kNoBlock;
   }
+  if (inputs.empty() || (bt->inputs > 0 && int(inputs.size()) != bt->inputs)) {
+    Q_EMIT message(bt->inputs > 0
+                       ? tr("%1 takes %n input(s): select the node(s) that feed it, then insert it",
+                            nullptr, bt->inputs)
+                                 .arg(type) +
+                             (inputs.empty() ? QString() : tr(" (%1 selected)").arg(inputs.size()))
+                       : tr("Select the nodes that feed %1, then insert it").arg(type));
+    return nc::kNoBlock;
+  }
   nc::BlockId made = nc::kNoBlock;
   pushEdit(tr("Insert %1").arg(type), [&](nc::Graph& g) {
     made = nc::blocks::insertBlock(g, bt->type, params, inputs, bt->type);

@@ -404,7 +404,12 @@ class TestBlocksUi : public QObject {
     doc()->undoStack()->undo();
     QCOMPARE(doc()->graph().size(), nodes);
     QCOMPARE(scene()->blockItemCount(), size_t(1));
-    // A library block from the palette, fed by the selected node.
+    // A library block from the palette needs the node that feeds it selected.
+    scene()->selectNodes({});
+    QSignalSpy msg(doc(), &Document::message);
+    QCOMPARE(scene()->insertBlockSpec("block:Conv", {200, 600}), nc::kNoBlock);
+    QCOMPARE(msg.count(), 1);
+    QVERIFY(msg.at(0).at(0).toString().contains("select"));
     scene()->selectNodes({c.in});
     nc::BlockId conv = scene()->insertBlockSpec("block:Conv", {200, 600});
     QVERIFY(conv != nc::kNoBlock);
