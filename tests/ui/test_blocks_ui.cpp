@@ -509,6 +509,22 @@ class TestBlocksUi : public QObject {
     // The Detect block previews its output.
     BlockItem* detect = scene()->blockItem(g.findBlockByName("model.23")->id);
     QVERIFY(!detect->ensureThumbnail().isNull());
+    {
+      // Regenerating a block of the whole model and undoing it restores the exact bytes.
+      const std::string before = projectBytes(g);
+      nc::BlockId m4 = g.findBlockByName("model.4")->id;
+      QVERIFY(doc()->setBlockParams(m4, {{"n", int64_t(3)}}));
+      QVERIFY(projectBytes(g) != before);
+      QCOMPARE(scene()->visibleItemCount(), size_t(26));
+      doc()->undoStack()->undo();
+      QCOMPARE(projectBytes(g), before);
+      // The Detect head (nested blocks) expands in place and collapses back on undo.
+      QVERIFY(doc()->setBlockCollapsed(g.findBlockByName("model.23")->id, false));
+      QCOMPARE(scene()->frameCount(), size_t(1));
+      doc()->undoStack()->undo();
+      QCOMPARE(scene()->frameCount(), size_t(0));
+      QCOMPARE(projectBytes(g), before);
+    }
     // Expanding a C3k2 shows its inside in place without overlaps among its items.
     nc::BlockId c3k2 = g.findBlockByName("model.2")->id;
     QVERIFY(doc()->setBlockCollapsed(c3k2, false));
