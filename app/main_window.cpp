@@ -139,6 +139,11 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
           [this](double z) { zoomLabel_->setText(QString("%1%").arg(qRound(z * 100))); });
   connect(scene_, &GraphScene::currentNodeChanged, this, &MainWindow::showNode);
   connect(scene_, &GraphScene::currentBlockChanged, this, &MainWindow::showBlock);
+  connect(scene_, &GraphScene::renameBlockRequested, this, [this](nc::BlockId id) {
+    scene_->selectBlocks({id});
+    blockInspector_->nameEdit()->setFocus();
+    blockInspector_->nameEdit()->selectAll();
+  });
   connect(scene_, &GraphScene::saveBlockRequested, this,
           [this](nc::BlockId id) { saveBlockToLibrary(id); });
 

@@ -995,6 +995,7 @@ void GraphScene::mouseDoubleClickEvent(QGraphicsSceneMouseEvent* e) {
       doc_->setBlockCollapsed(id, false);
       syncBlocks();
       selectBlocks({id});
+      if (BlockFrame* f = blockFrame(id)) Q_EMIT showRectRequested(f->sceneBoundingRect());
       e->accept();
       return;
     }
@@ -1062,7 +1063,9 @@ void GraphScene::contextMenuEvent(QGraphicsSceneContextMenuEvent* e) {
       doc_->setBlockCollapsed(id, !collapsed);
       syncBlocks();
       selectBlocks({id});
+      if (BlockFrame* f = blockFrame(id)) Q_EMIT showRectRequested(f->sceneBoundingRect());
     });
+    menu.addAction(tr("Rename…"), this, [this, id] { Q_EMIT renameBlockRequested(id); });
     menu.addAction(tr("Ungroup"), this, [this] { ungroupSelection(); });
     menu.addAction(tr("Save to Block Library…"), this,
                    [this, id] { Q_EMIT saveBlockRequested(id); });

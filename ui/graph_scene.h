@@ -112,6 +112,10 @@ class GraphScene : public QGraphicsScene {
   void currentBlockChanged(nc::BlockId id);
   // The user asked to save a block to the library (the main window asks for a name).
   void saveBlockRequested(nc::BlockId id);
+  // The user asked to rename a block (the main window focuses the block inspector's name).
+  void renameBlockRequested(nc::BlockId id);
+  // A block was expanded by a gesture: views bring its frame into sight.
+  void showRectRequested(const QRectF& sceneRect);
   void statusMessage(const QString& text);
 
  protected:

@@ -126,6 +126,18 @@ GraphView::GraphView(GraphScene* scene, QWidget* parent)
       Q_EMIT scene_->statusMessage(tr("No node matches '%1'").arg(find_->text()));
   });
 
+  // An expanded block's frame comes into sight (zoomed out just enough if it is larger).
+  connect(scene_, &GraphScene::showRectRequested, this, [this](const QRectF& r) {
+    QRectF visible = mapToScene(viewport()->rect()).boundingRect();
+    if (visible.contains(r)) return;
+    QRectF want = r.adjusted(-40, -40, 40, 40);
+    if (want.width() > visible.width() || want.height() > visible.height()) {
+      fitInView(want, Qt::KeepAspectRatio);
+      if (zoom() < kMinZoom) setTransform(QTransform::fromScale(kMinZoom, kMinZoom));
+    }
+    centerOn(want.center());
+    zoomApplied();
+  });
   minimap_ = new Minimap(this);
   placeOverlays();
 }

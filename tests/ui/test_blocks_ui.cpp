@@ -177,8 +177,13 @@ class TestBlocksUi : public QObject {
     nc::BlockId b = doc()->groupNodes({c.relu, c.sig});
     QCOMPARE(scene()->frameCount(), size_t(0));
     // A real double-click on the block item expands it.
+    // Only the block's left edge is in view at first.
     BlockItem* item = scene()->blockItem(b);
-    QPoint at = toView(item->mapToScene(QPointF(BlockItem::kWidth / 2, 20)));
+    QRectF visible = w_->view()->mapToScene(vp()->rect()).boundingRect();
+    w_->view()->centerOn(item->scenePos() + QPointF(-visible.width() / 2 + 50, 60));
+    QApplication::processEvents();
+    QPoint at = toView(item->mapToScene(QPointF(20, 20)));
+    QVERIFY(vp()->rect().contains(at));
     QTest::mouseDClick(vp(), Qt::LeftButton, {}, at);
     QApplication::processEvents();
     QVERIFY(!doc()->graph().block(b).collapsed);
@@ -191,6 +196,8 @@ class TestBlocksUi : public QObject {
     QVERIFY(frame.contains(scene()->nodeItem(c.relu)->sceneBoundingRect().center()));
     QVERIFY(frame.contains(scene()->nodeItem(c.sig)->sceneBoundingRect().center()));
     QVERIFY(!frame.contains(scene()->nodeItem(c.in)->sceneBoundingRect().center()));
+    // The expanded block is in sight.
+    QVERIFY(w_->view()->mapToScene(vp()->rect()).boundingRect().contains(frame));
     // Moving a member moves the frame with it.
     QPointF relu = scene()->nodeItem(c.relu)->pos();
     doc()->moveNodes({{c.relu, relu + QPointF(0, 200)}});
