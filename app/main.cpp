@@ -1,6 +1,8 @@
 // netcanvas [FILE]                              open the editor (on a project or .onnx file)
 // netcanvas --screenshot OUT.png FILE           load, evaluate, select the last node, frame all,
 //                                               render the window offscreen to OUT.png, exit
+// netcanvas --template yolo11n [--screenshot OUT.png [--size WxH]]
+//                                               open a bundled template (blocks collapsed)
 // netcanvas --bench-canvas N                    open + lay out an N-node generated graph and
 //                                               measure ms per frame while panning (offscreen)
 #include <QApplication>
@@ -35,15 +37,23 @@ void selectLastNode(MainWindow& w) {
   nc::NodeId last = nc::kNoNode;
   for (nc::NodeId id : g.topologicalOrder())
     if (g.node(id).numOutputs > 0) last = id;  // the last node that computes a tensor
-  if (last != nc::kNoNode) w.scene()->selectNodes({last});
+  if (last == nc::kNoNode) return;
+  // A node hidden in a collapsed block is shown by the block.
+  if (nc::BlockId b = g.visibleBlock(last); b != nc::kNoBlock)
+    w.scene()->selectBlocks({b});
+  else
+    w.scene()->selectNodes({last});
 }
 
-int screenshot(const QString& out, const QString& file, int dark) {
+// `file` is a path, or "template:NAME".
+int screenshot(const QString& out, const QString& file, int dark, QSize size) {
   MainWindow w;
   if (dark >= 0) w.setDarkTheme(dark == 1, false);
-  w.resize(1600, 1000);
+  w.resize(size);
   w.show();
-  if (!w.openFile(file, false)) {
+  bool opened = file.startsWith("template:") ? w.newFromTemplate(file.mid(9), false)
+                                             : w.openFile(file, false);
+  if (!opened) {
     std::fprintf(stderr, "netcanvas: %s\n", qPrintable(w.lastError()));
     return 1;
   }
@@ -157,6 +167,10 @@ int main(int argc, char** argv) {
                            "N");
   QCommandLineOption theme("theme", "Theme for this run: light or dark (default: as last used).",
                            "NAME");
+  QCommandLineOption sizeOpt("size", "Window size for --screenshot (default 1600x1000).", "WxH");
+  parser.addOption(sizeOpt);
+  QCommandLineOption tmpl("template", "Start from a bundled template (yolo11n).", "NAME");
+  parser.addOption(tmpl);
   parser.addOption(shot);
   parser.addOption(theme);
   parser.addOption(bench);
@@ -174,18 +188,38 @@ int main(int argc, char** argv) {
     return benchCanvas(n);
   }
   if (parser.isSet(shot)) {
-    if (args.size() != 1) {
-      std::fprintf(stderr, "netcanvas: --screenshot OUT.png needs exactly one FILE\n");
+    if (args.size() != (parser.isSet(tmpl) ? 0 : 1)) {
+      std::fprintf(stderr,
+                   "netcanvas: --screenshot OUT.png needs exactly one FILE or --template NAME\n");
       return 2;
     }
     int dark = !parser.isSet(theme) ? -1 : parser.value(theme) == "dark" ? 1 : 0;
-    return screenshot(parser.value(shot), args.front(), dark);
+    QSize size(1600, 1000);
+    if (parser.isSet(sizeOpt)) {
+      QStringList wh = parser.value(sizeOpt).split('x');
+      bool okW = false, okH = false;
+      if (wh.size() == 2) size = QSize(wh[0].toInt(&okW), wh[1].toInt(&okH));
+      if (!okW || !okH || size.width() < 200 || size.height() < 200) {
+        std::fprintf(stderr, "netcanvas: --size needs WxH, e.g. 2400x1400\n");
+        return 2;
+      }
+    }
+    return screenshot(parser.value(shot),
+                      parser.isSet(tmpl) ? "template:" + parser.value(tmpl) : args.front(), dark,
+                      size);
   }
 
   MainWindow w;
   w.show();
   QString file = args.isEmpty() ? QString() : args.front();
-  if (!file.isEmpty()) w.openFile(file);
+  if (parser.isSet(tmpl)) {
+    if (!w.newFromTemplate(parser.value(tmpl), false)) {
+      std::fprintf(stderr, "netcanvas: %s\n", qPrintable(w.lastError()));
+      return 2;
+    }
+  } else if (!file.isEmpty()) {
+    w.openFile(file);
+  }
   QTimer::singleShot(0, &w, [&w] { w.offerRecovery(w.document()->path()); });
   return app.exec();
 }

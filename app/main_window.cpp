@@ -11,11 +11,13 @@
 #include <QFileDialog>
 #include <QFileInfo>
 #include <QFormLayout>
+#include <QInputDialog>
 #include <QLabel>
 #include <QMenuBar>
 #include <QMessageBox>
 #include <QProgressBar>
 #include <QSettings>
+#include <QStackedWidget>
 #include <QStandardPaths>
 #include <QStatusBar>
 #include <QStyleFactory>
@@ -27,6 +29,7 @@
 #include "core/error.h"
 #include "core/npy.h"
 #include "core/stats.h"
+#include "ui/block_inspector.h"
 #include "ui/document.h"
 #include "ui/export_check.h"
 #include "ui/graph_scene.h"
@@ -135,6 +138,14 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
   connect(view_, &GraphView::zoomChanged, this,
           [this](double z) { zoomLabel_->setText(QString("%1%").arg(qRound(z * 100))); });
   connect(scene_, &GraphScene::currentNodeChanged, this, &MainWindow::showNode);
+  connect(scene_, &GraphScene::currentBlockChanged, this, &MainWindow::showBlock);
+  connect(scene_, &GraphScene::renameBlockRequested, this, [this](nc::BlockId id) {
+    scene_->selectBlocks({id});
+    blockInspector_->nameEdit()->setFocus();
+    blockInspector_->nameEdit()->selectAll();
+  });
+  connect(scene_, &GraphScene::saveBlockRequested, this,
+          [this](nc::BlockId id) { saveBlockToLibrary(id); });
 
   buildActions();
   buildDocks();
@@ -173,6 +184,9 @@ void MainWindow::buildActions() {
   // (docks are added to the View menu by buildDocks)
   QMenu* file = menuBar()->addMenu(tr("&File"));
   file->addAction(tr("&New"), QKeySequence::New, this, &MainWindow::newFile);
+  QMenu* templates = file->addMenu(tr("New from &Template"));
+  templates->addAction(tr("YOLO11n (detection, 640×640)"), this,
+                       [this] { newFromTemplate("yolo11n"); });
   file->addAction(tr("&Open…"), QKeySequence::Open, this, &MainWindow::open);
   recentMenu_ = file->addMenu(tr("Open &Recent"));
   updateRecentMenu();
@@ -201,6 +215,22 @@ void MainWindow::buildActions() {
   for (auto a :
        {GraphView::Cut, GraphView::Copy, GraphView::Paste, GraphView::Duplicate, GraphView::Delete})
     edit->addAction(view_->action(a));
+  edit->addSeparator();
+  QMenu* blocks = edit->addMenu(tr("&Blocks"));
+  blocks->addAction(tr("&Group into Block"), QKeySequence(Qt::CTRL | Qt::Key_G), scene_,
+                    [this] { scene_->groupSelection(); });
+  blocks->addAction(tr("&Ungroup"), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_G), scene_,
+                    [this] { scene_->ungroupSelection(); });
+  blocks->addAction(tr("&Expand / Collapse"), QKeySequence(Qt::CTRL | Qt::Key_Return), scene_,
+                    [this] { scene_->toggleSelectedBlocks(); });
+  blocks->addAction(tr("&Save Block to Library…"), this, [this] {
+    auto sel = scene_->selectedBlocks();
+    if (sel.size() != 1) {
+      statusBar()->showMessage(tr("Select one block to save"), 6000);
+      return;
+    }
+    saveBlockToLibrary(sel.front());
+  });
   edit->addSeparator();
   edit->addAction(view_->action(GraphView::SelectAll));
   edit->addAction(view_->action(GraphView::Find));
@@ -239,9 +269,41 @@ void MainWindow::buildDocks() {
   });
 
   // Inspector and tensor view (right): every request becomes a document command.
+  connect(palette_, &PaletteWidget::blockActivated, this, [this](const QString& spec) {
+    QPointF c = view_->mapToScene(view_->viewport()->rect().center());
+    scene_->insertBlockSpec(spec, c - QPointF(NodeItem::kWidth / 2, 40));
+  });
   inspector_ = new InspectorWidget(this);
+  blockInspector_ = new BlockInspector(this);
+  inspectorStack_ = new QStackedWidget(this);
+  inspectorStack_->addWidget(inspector_);
+  inspectorStack_->addWidget(blockInspector_);
   QDockWidget* inspectorDock =
-      dock(inspector_, tr("Inspector"), "inspectorDock", Qt::RightDockWidgetArea);
+      dock(inspectorStack_, tr("Inspector"), "inspectorDock", Qt::RightDockWidgetArea);
+  connect(blockInspector_, &BlockInspector::renameRequested, doc_,
+          [this](nc::BlockId id, const QString& name) { doc_->renameBlock(id, name); });
+  connect(blockInspector_, &BlockInspector::paramsEdited, doc_,
+          [this](nc::BlockId id, const std::map<std::string, nc::AttrValue>& params) {
+            QString error;
+            auto keep =
+                connect(doc_, &Document::message, this, [&error](const QString& m) { error = m; });
+            bool ok = doc_->setBlockParams(id, params);
+            disconnect(keep);
+            blockInspector_->setError(ok ? QString() : error);
+            showBlock(id);  // editors show the block's values again (unchanged on error)
+          });
+  connect(blockInspector_, &BlockInspector::collapseRequested, doc_,
+          [this](nc::BlockId id, bool c) {
+            doc_->setBlockCollapsed(id, c);
+            scene_->syncBlocks();
+            scene_->selectBlocks({id});
+          });
+  connect(blockInspector_, &BlockInspector::ungroupRequested, doc_, [this](nc::BlockId id) {
+    scene_->selectBlocks({id});
+    scene_->ungroupSelection();
+  });
+  connect(blockInspector_, &BlockInspector::saveRequested, this,
+          [this](nc::BlockId id) { saveBlockToLibrary(id); });
   connect(inspector_, &InspectorWidget::attributeEdited, doc_,
           [this](nc::NodeId id, const QString& name, const nc::AttrValue& v) {
             doc_->setAttribute(id, name, v);
@@ -262,6 +324,11 @@ void MainWindow::buildDocks() {
   problems_ = new ProblemsPanel(this);
   problemsDock_ = dock(problems_, tr("Problems"), "problemsDock", Qt::BottomDockWidgetArea);
   connect(problems_, &ProblemsPanel::nodeActivated, this, [this](nc::NodeId id) {
+    // A node hidden in a collapsed block is shown by expanding the block.
+    for (nc::BlockId b = doc_->graph().visibleBlock(id); b != nc::kNoBlock;
+         b = doc_->graph().visibleBlock(id))
+      if (!doc_->setBlockCollapsed(b, false)) break;
+    scene_->syncBlocks();
     scene_->selectNodes({id});
     view_->centerOnNode(id);
   });
@@ -285,8 +352,15 @@ void MainWindow::buildDocks() {
 
   // Panels follow the model: after every inference (edit, undo, redo) and evaluation.
   connect(doc_, &Document::shapesChanged, this, [this] {
-    showNode(scene_->currentNode());
+    if (scene_->currentBlock() != nc::kNoBlock)
+      showBlock(scene_->currentBlock());
+    else
+      showNode(scene_->currentNode());
     updateProblems();
+  });
+  // Block-only edits (rename, collapse) change no shapes: the block inspector follows the stack.
+  connect(doc_->undoStack(), &QUndoStack::indexChanged, this, [this] {
+    if (scene_->currentBlock() != nc::kNoBlock) showBlock(scene_->currentBlock());
   });
 }
 
@@ -333,7 +407,55 @@ void MainWindow::onEvaluated() {
   updateProblems();
 }
 
+void MainWindow::showBlock(nc::BlockId id) {
+  if (id == nc::kNoBlock || !doc_->graph().containsBlock(id)) {
+    inspectorStack_->setCurrentWidget(inspector_);
+    showNode(scene_->currentNode());
+    return;
+  }
+  blockInspector_->showBlock(doc_->graph(), id, &doc_->shapes());
+  inspectorStack_->setCurrentWidget(blockInspector_);
+  // The tensor view shows the block's first output.
+  nc::BlockPorts ports = doc_->graph().blockPorts(id);
+  if (!ports.outputs.empty()) showTensor(ports.outputs.front().node);
+}
+
+bool MainWindow::newFromTemplate(const QString& name, bool interactive) {
+  if (interactive && !maybeSave()) return false;
+  try {
+    doc_->newFromTemplate(name);
+  } catch (const std::exception& e) {
+    lastError_ = QString::fromUtf8(e.what());
+    if (interactive) QMessageBox::warning(this, tr("New from template"), lastError_);
+    return false;
+  }
+  view_->frameAll();
+  statusBar()->showMessage(
+      tr("Opened template %1: blocks are collapsed; double-click one to expand it").arg(name),
+      8000);
+  return true;
+}
+
+bool MainWindow::saveBlockToLibrary(nc::BlockId id, const QString& name, bool interactive) {
+  const nc::Block* b = doc_->graph().findBlock(id);
+  if (!b) return false;
+  QString n = name;
+  if (n.isEmpty() && interactive) {
+    bool ok = false;
+    n = QInputDialog::getText(this, tr("Save Block to Library"),
+                              tr("Name in the block library (%1):").arg(Document::userBlockDir()),
+                              QLineEdit::Normal, QString::fromStdString(b->name), &ok);
+    if (!ok) return false;
+  }
+  if (n.isEmpty()) n = QString::fromStdString(b->name);
+  QString path = doc_->saveBlockToLibrary(id, n);
+  palette_->refreshUserBlocks();
+  return !path.isEmpty();
+}
+
 void MainWindow::showNode(nc::NodeId id) {
+  if (scene_->currentBlock() != nc::kNoBlock) return;  // the block inspector is showing
+  inspectorStack_->setCurrentWidget(inspector_);
   if (id == nc::kNoNode || !doc_->graph().contains(id))
     inspector_->clear();
   else

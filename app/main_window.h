@@ -21,6 +21,7 @@ class GraphScene;
 class GraphView;
 class PaletteWidget;
 class InspectorWidget;
+class BlockInspector;
 class TensorView;
 class ProblemsPanel;
 }  // namespace ncui
@@ -36,6 +37,7 @@ class MainWindow : public QMainWindow {
   ncui::GraphView* view() const { return view_; }
   ncui::PaletteWidget* palette() const { return palette_; }
   ncui::InspectorWidget* inspector() const { return inspector_; }
+  ncui::BlockInspector* blockInspector() const { return blockInspector_; }
   ncui::TensorView* tensorView() const { return tensorView_; }
   ncui::ProblemsPanel* problems() const { return problems_; }
 
@@ -44,6 +46,10 @@ class MainWindow : public QMainWindow {
   // The message of the last failed openFile().
   QString lastError() const { return lastError_; }
   bool saveTo(const QString& path);
+  // Opens a bundled template ("yolo11n") as a new untitled document.
+  bool newFromTemplate(const QString& name, bool interactive = true);
+  // Saves a block to the user's block library under `name` (asks when empty and interactive).
+  bool saveBlockToLibrary(nc::BlockId id, const QString& name = {}, bool interactive = true);
   // Offers recovery of an autosave newer than `path` (or of an untitled session).
   void offerRecovery(const QString& path);
   // `persist`: remember the choice in the settings (not for one-off runs like --screenshot).
@@ -75,6 +81,7 @@ class MainWindow : public QMainWindow {
   void exportOnnx(bool askPath);
   void exportImage();
   void showNode(nc::NodeId id);
+  void showBlock(nc::BlockId id);
   void showTensor(nc::NodeId id);
   void updateProblems();
   void onEvaluated();
@@ -97,6 +104,8 @@ class MainWindow : public QMainWindow {
   QUndoView* undoView_ = nullptr;
   ncui::PaletteWidget* palette_ = nullptr;
   ncui::InspectorWidget* inspector_ = nullptr;
+  ncui::BlockInspector* blockInspector_ = nullptr;
+  class QStackedWidget* inspectorStack_ = nullptr;
   ncui::TensorView* tensorView_ = nullptr;
   ncui::ProblemsPanel* problems_ = nullptr;
   QDockWidget* problemsDock_ = nullptr;

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <set>
 
+#include "core/graph_sync.h"
+
 namespace ncui {
 
 // ---- AddNodeCommand ----
@@ -67,25 +69,38 @@ void DeleteNodesCommand::undo() {
 // ---- MoveNodesCommand ----
 
 MoveNodesCommand::MoveNodesCommand(nc::Graph& g, std::map<nc::NodeId, QPointF> to, int dragId,
-                                   const QString& text)
-    : g_(g), to_(std::move(to)), dragId_(dragId) {
+                                   const QString& text, std::map<nc::BlockId, QPointF> blocksTo)
+    : g_(g), to_(std::move(to)), blockTo_(std::move(blocksTo)), dragId_(dragId) {
   for (auto& [id, p] : to_) {
     const nc::Node& n = g_.node(id);
     from_[id] = QPointF(n.x, n.y);
   }
-  setText(text.isEmpty() ? (to_.size() == 1 ? QObject::tr("Move node")
-                                            : QObject::tr("Move %1 nodes").arg(to_.size()))
-                         : text);
+  for (auto& [id, p] : blockTo_) {
+    const nc::Block& b = g_.block(id);
+    blockFrom_[id] = QPointF(b.x, b.y);
+  }
+  if (!text.isEmpty())
+    setText(text);
+  else if (to_.empty() && blockTo_.size() == 1)
+    setText(QObject::tr("Move block"));
+  else if (blockTo_.empty() && to_.size() == 1)
+    setText(QObject::tr("Move node"));
+  else
+    setText(QObject::tr("Move %1 items").arg(to_.size() + blockTo_.size()));
 }
 
 void MoveNodesCommand::redo() {
   for (auto& [id, p] : to_)
     if (g_.contains(id)) g_.setPosition(id, p.x(), p.y());
+  for (auto& [id, p] : blockTo_)
+    if (g_.containsBlock(id)) g_.setBlockPosition(id, p.x(), p.y());
 }
 
 void MoveNodesCommand::undo() {
   for (auto& [id, p] : from_)
     if (g_.contains(id)) g_.setPosition(id, p.x(), p.y());
+  for (auto& [id, p] : blockFrom_)
+    if (g_.containsBlock(id)) g_.setBlockPosition(id, p.x(), p.y());
 }
 
 bool MoveNodesCommand::mergeWith(const QUndoCommand* other) {
@@ -94,6 +109,10 @@ bool MoveNodesCommand::mergeWith(const QUndoCommand* other) {
   for (auto& [id, p] : o->to_) {
     to_[id] = p;
     if (!from_.count(id)) from_[id] = o->from_.at(id);
+  }
+  for (auto& [id, p] : o->blockTo_) {
+    blockTo_[id] = p;
+    if (!blockFrom_.count(id)) blockFrom_[id] = o->blockFrom_.at(id);
   }
   return true;
 }
@@ -250,6 +269,36 @@ void InsertNodesCommand::redo() {
 void InsertNodesCommand::undo() {
   for (auto it = nodes_.rbegin(); it != nodes_.rend(); ++it)
     if (g_.contains(it->id)) g_.removeNode(it->id);
+}
+
+// ---- GraphEditCommand ----
+
+GraphEditCommand::GraphEditCommand(nc::Graph& g, std::function<void(nc::Graph&)> edit,
+                                   const QString& text, QString* error)
+    : g_(g), edit_(std::move(edit)), error_(error) {
+  setText(text);
+}
+
+void GraphEditCommand::redo() {
+  if (after_) {
+    nc::syncGraphTo(g_, *after_);
+    return;
+  }
+  before_ = g_;
+  try {
+    edit_(g_);
+  } catch (const std::exception& e) {
+    if (error_) *error_ = QString::fromUtf8(e.what());
+    nc::syncGraphTo(g_, *before_);  // the library leaves the graph unchanged; make sure of it
+    setObsolete(true);
+    return;
+  }
+  after_ = g_;
+  edit_ = nullptr;  // the lambda's captures may not outlive the first run
+}
+
+void GraphEditCommand::undo() {
+  if (before_) nc::syncGraphTo(g_, *before_);
 }
 
 }  // namespace ncui

@@ -4,6 +4,7 @@
 // work in redo(), and keep whatever they removed so that undo restores it exactly.
 #include <QPointF>
 #include <QUndoCommand>
+#include <functional>
 #include <map>
 #include <optional>
 #include <string>
@@ -48,11 +49,12 @@ class DeleteNodesCommand : public QUndoCommand {
   std::vector<nc::ConnectionId> connections_;  // every connection touching them
 };
 
-// Moves nodes; consecutive moves of one drag (same `dragId`) merge into one command.
+// Moves nodes (and collapsed blocks); consecutive moves of one drag (same `dragId`) merge into
+// one command.
 class MoveNodesCommand : public QUndoCommand {
  public:
   MoveNodesCommand(nc::Graph& g, std::map<nc::NodeId, QPointF> to, int dragId,
-                   const QString& text = {});
+                   const QString& text = {}, std::map<nc::BlockId, QPointF> blocksTo = {});
   void redo() override;
   void undo() override;
   int id() const override { return dragId_ >= 0 ? kMoveCommandId : -1; }
@@ -61,6 +63,7 @@ class MoveNodesCommand : public QUndoCommand {
  private:
   nc::Graph& g_;
   std::map<nc::NodeId, QPointF> from_, to_;
+  std::map<nc::BlockId, QPointF> blockFrom_, blockTo_;
   int dragId_;
 };
 
@@ -166,6 +169,26 @@ class InsertNodesCommand : public QUndoCommand {
   QPointF offset_;
   bool mapped_ = false;
   std::vector<nc::NodeId> inserted_;
+};
+
+// An edit expressed as a function of the graph (the block library's operations: group,
+// ungroup, regenerate, insert, ...). The first redo() runs it on the live graph and keeps the
+// graph before and after; undo/redo bring the graph to those states with nc::syncGraphTo, so
+// observers see only what changed and undo restores the exact previous graph. If the edit
+// throws, the graph is restored, the message is written to `*error` (when given) and the
+// command makes itself obsolete (QUndoStack::push then drops it).
+class GraphEditCommand : public QUndoCommand {
+ public:
+  GraphEditCommand(nc::Graph& g, std::function<void(nc::Graph&)> edit, const QString& text,
+                   QString* error = nullptr);
+  void redo() override;
+  void undo() override;
+
+ private:
+  nc::Graph& g_;
+  std::function<void(nc::Graph&)> edit_;
+  QString* error_;
+  std::optional<nc::Graph> before_, after_;
 };
 
 }  // namespace ncui

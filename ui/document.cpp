@@ -4,14 +4,20 @@
 #include <QFileInfo>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QRegularExpression>
+#include <QStandardPaths>
 #include <cmath>
 #include <set>
 
+#include "core/blocks/library.h"
+#include "core/blocks/yolo11.h"
 #include "core/error.h"
 #include "core/layout.h"
 #include "core/onnx_io.h"
 #include "core/ops/registry.h"
 #include "core/project.h"
+#include "ui/block_item.h"
+#include "ui/block_layout.h"
 #include "ui/commands.h"
 #include "ui/inspector_widget.h"
 #include "ui/node_item.h"
@@ -42,6 +48,8 @@ Document::~Document() {
   // evaluation thread stops first.
   delete eval_;
   delete signals_;
+  // The stack is deleted after graph_: its last indexChanged (from clear()) must reach nobody.
+  stack_->blockSignals(true);
 }
 
 void Document::onGraphEdited() {
@@ -81,12 +89,16 @@ void Document::deleteNodes(const std::vector<nc::NodeId>& ids) {
   stack_->push(new DeleteNodesCommand(graph_, valid));
 }
 
-void Document::moveNodes(const std::map<nc::NodeId, QPointF>& positions, int dragId) {
+void Document::moveNodes(const std::map<nc::NodeId, QPointF>& positions, int dragId,
+                         const std::map<nc::BlockId, QPointF>& blockPositions) {
   std::map<nc::NodeId, QPointF> valid;
   for (auto& [id, p] : positions)
     if (graph_.contains(id)) valid[id] = p;
-  if (valid.empty()) return;
-  stack_->push(new MoveNodesCommand(graph_, valid, dragId));
+  std::map<nc::BlockId, QPointF> validBlocks;
+  for (auto& [id, p] : blockPositions)
+    if (graph_.containsBlock(id)) validBlocks[id] = p;
+  if (valid.empty() && validBlocks.empty()) return;
+  stack_->push(new MoveNodesCommand(graph_, valid, dragId, {}, validBlocks));
 }
 
 QString Document::connectionProblem(nc::PortRef from, nc::PortRef to) const {
@@ -235,8 +247,34 @@ bool Document::rename(nc::NodeId id, const QString& name) {
 QByteArray Document::copy(const std::vector<nc::NodeId>& ids) const {
   std::set<nc::NodeId> chosen(ids.begin(), ids.end());
   nc::Graph sub;
+  // Blocks lying wholly inside the selection travel with it (parents first, so that each
+  // block's parent is either copied already or left out).
+  std::set<nc::BlockId> whole;
+  for (auto& [bid, b] : graph_.blocks()) {
+    std::vector<nc::NodeId> inside = graph_.blockNodes(bid);
+    bool all = !inside.empty();
+    for (nc::NodeId n : inside) all = all && chosen.count(n);
+    if (all) whole.insert(bid);
+  }
+  auto nearestCopied = [&](nc::BlockId b) {
+    while (b != nc::kNoBlock && !whole.count(b)) b = graph_.block(b).parent;
+    return b;
+  };
+  for (size_t added = 0, pass = 0; added < whole.size() && pass <= whole.size(); ++pass)
+    for (nc::BlockId bid : whole) {
+      if (sub.containsBlock(bid)) continue;
+      nc::Block b = graph_.block(bid);
+      b.parent = nearestCopied(b.parent);
+      if (b.parent != nc::kNoBlock && !sub.containsBlock(b.parent)) continue;
+      sub.addBlock(b);
+      ++added;
+    }
   for (nc::NodeId id : graph_.topologicalOrder())  // sources before consumers
-    if (chosen.count(id)) sub.restoreNode(graph_.node(id));
+    if (chosen.count(id)) {
+      nc::Node n = graph_.node(id);
+      n.block = nearestCopied(n.block);
+      sub.restoreNode(n);
+    }
   nc::ProjectBytes pb = nc::serializeProject(sub);
   QJsonObject o;
   o["format"] = "netcanvas-clipboard";
@@ -261,6 +299,7 @@ std::vector<nc::NodeId> Document::paste(const QByteArray& payload, QPointF offse
     return {};
   }
   if (frag.size() == 0) return {};
+  if (!frag.blocks().empty()) return pasteWithBlocks(frag, offset);
   std::vector<nc::Node> nodes;
   for (nc::NodeId id : frag.nodeIds()) nodes.push_back(frag.node(id));
   auto* cmd = new InsertNodesCommand(
@@ -268,6 +307,45 @@ std::vector<nc::NodeId> Document::paste(const QByteArray& payload, QPointF offse
       frag.size() == 1 ? tr("Paste node") : tr("Paste %1 nodes").arg(frag.size()));
   stack_->push(cmd);
   return cmd->insertedIds();
+}
+
+// Nodes with fresh ids and unique names, their blocks with fresh ids and unique names, shifted
+// by `offset`; one GraphEditCommand.
+std::vector<nc::NodeId> Document::pasteWithBlocks(const nc::Graph& frag, QPointF offset) {
+  std::vector<nc::NodeId> inserted;
+  pushEdit(tr("Paste %1 nodes").arg(frag.size()), [&](nc::Graph& g) {
+    inserted.clear();
+    std::map<nc::BlockId, nc::BlockId> blockMap;
+    blockMap[nc::kNoBlock] = nc::kNoBlock;
+    for (size_t pass = 0; blockMap.size() <= frag.blocks().size() && pass <= frag.blocks().size();
+         ++pass)
+      for (auto& [bid, b] : frag.blocks()) {
+        if (blockMap.count(bid) || !blockMap.count(b.parent)) continue;
+        nc::Block nb = b;
+        nb.id = nc::kNoBlock;
+        nb.parent = blockMap[b.parent];
+        nb.x += offset.x();
+        nb.y += offset.y();
+        blockMap[bid] = g.addBlock(nb);
+      }
+    std::map<nc::NodeId, nc::NodeId> idMap;
+    nc::NodeId next = g.nextId();
+    for (nc::NodeId id : frag.nodeIds()) idMap[id] = next++;
+    for (nc::NodeId id : frag.topologicalOrder()) {
+      nc::Node n = frag.node(id);
+      n.id = idMap[id];
+      n.name = g.uniqueName(n.name);
+      n.x += offset.x();
+      n.y += offset.y();
+      n.block = blockMap.count(n.block) ? blockMap[n.block] : nc::kNoBlock;
+      for (auto& in : n.inputs)
+        if (in.source) in.source->node = idMap[in.source->node];
+      g.restoreNode(n);
+      inserted.push_back(n.id);
+    }
+    std::sort(inserted.begin(), inserted.end());
+  });
+  return inserted;
 }
 
 std::vector<nc::NodeId> Document::duplicate(const std::vector<nc::NodeId>& ids, QPointF offset) {
@@ -290,10 +368,269 @@ std::vector<nc::NodePosition> layoutFor(const nc::Graph& g) {
 
 void Document::autoLayout() {
   if (graph_.size() == 0) return;
+  if (!graph_.blocks().empty()) {
+    pushEdit(tr("Auto layout"), [](nc::Graph& g) { layOutVisibleItems(g, nc::kNoBlock); });
+    return;
+  }
   std::map<nc::NodeId, QPointF> to;
   for (const nc::NodePosition& p : layoutFor(graph_)) to[p.id] = QPointF(p.x, p.y);
   auto* cmd = new MoveNodesCommand(graph_, to, -1, tr("Auto layout"));
   stack_->push(cmd);
+}
+
+// ---- composite blocks ----
+
+bool Document::pushEdit(const QString& text, std::function<void(nc::Graph&)> edit) {
+  QString error;
+  stack_->push(new GraphEditCommand(graph_, std::move(edit), text, &error));
+  if (error.isEmpty()) return true;
+  Q_EMIT message(tr("%1: %2").arg(text, error));
+  return false;
+}
+
+namespace {
+
+QString blockName(const nc::Graph& g, nc::BlockId id) {
+  const nc::Block* b = g.findBlock(id);
+  return b ? QString::fromStdString(b->name) : QString();
+}
+
+// Top-left of the items the canvas shows for these nodes (collapsed blocks at their position).
+QPointF topLeftOf(const nc::Graph& g, const std::vector<nc::NodeId>& ids) {
+  double x = 1e300, y = 1e300;
+  for (nc::NodeId id : ids) {
+    nc::BlockId vb = g.visibleBlock(id);
+    const nc::Block* b = vb != nc::kNoBlock ? &g.block(vb) : nullptr;
+    x = std::min(x, b ? b->x : g.node(id).x);
+    y = std::min(y, b ? b->y : g.node(id).y);
+  }
+  return ids.empty() ? QPointF() : QPointF(x, y);
+}
+
+// Shows an expanded (or ungrouped) block's contents in place: laid out from the block's corner
+// if they would overlap (imported or regenerated blocks), else moved there.
+void placeContents(nc::Graph& g, nc::BlockId id) {
+  const nc::Block& blk = g.block(id);
+  QPointF at(blk.x, blk.y);
+  bool wasCollapsed = blk.collapsed;
+  g.setBlockCollapsed(id, false);
+  if (visibleItemsOverlap(g, id)) {
+    layOutVisibleItems(g, id, at);
+  } else {
+    std::vector<nc::NodeId> inside = g.blockNodes(id);
+    QPointF d = at - topLeftOf(g, inside);
+    if (d.manhattanLength() >= 1) {
+      for (nc::NodeId n : inside) {
+        const nc::Node& node = g.node(n);
+        g.setPosition(n, node.x + d.x(), node.y + d.y());
+      }
+      for (auto& [cid, c] : std::map<nc::BlockId, nc::Block>(g.blocks()))
+        if (cid != id && g.blockInBlock(cid, id)) g.setBlockPosition(cid, c.x + d.x(), c.y + d.y());
+    }
+  }
+  g.setBlockCollapsed(id, wasCollapsed);
+}
+
+}  // namespace
+
+nc::BlockId Document::groupNodes(const std::vector<nc::NodeId>& ids, const QString& name) {
+  std::vector<nc::NodeId> valid;
+  for (nc::NodeId id : ids)
+    if (graph_.contains(id)) valid.push_back(id);
+  if (valid.empty()) {
+    Q_EMIT message(tr("Select the nodes to group"));
+    return nc::kNoBlock;
+  }
+  nc::BlockId made = nc::kNoBlock;
+  std::string base = name.isEmpty() ? std::string("block") : name.toStdString();
+  pushEdit(tr("Group %n node(s)", nullptr, int(valid.size())), [&](nc::Graph& g) {
+    QPointF at = topLeftOf(g, valid);
+    made = nc::blocks::groupNodes(g, valid, g.uniqueBlockName(base));
+    g.setBlockPosition(made, at.x(), at.y());
+    g.setBlockCollapsed(made, true);
+  });
+  return made;
+}
+
+bool Document::ungroupBlock(nc::BlockId id) {
+  if (!graph_.containsBlock(id)) return false;
+  return pushEdit(tr("Ungroup %1").arg(blockName(graph_, id)), [id](nc::Graph& g) {
+    // Nodes hidden in a collapsed block appear where it was.
+    bool wasCollapsed = g.block(id).collapsed;
+    if (wasCollapsed) placeContents(g, id);
+    g.removeBlock(id);
+    if (wasCollapsed && visibleItemsOverlap(g, nc::kNoBlock)) layOutVisibleItems(g, nc::kNoBlock);
+  });
+}
+
+bool Document::setBlockCollapsed(nc::BlockId id, bool collapsed) {
+  const nc::Block* b = graph_.findBlock(id);
+  if (!b) return false;
+  if (b->collapsed == collapsed) return true;
+  return pushEdit((collapsed ? tr("Collapse %1") : tr("Expand %1")).arg(blockName(graph_, id)),
+                  [id, collapsed](nc::Graph& g) {
+                    if (!collapsed) {
+                      placeContents(g, id);
+                      g.setBlockCollapsed(id, false);
+                      // The expanded contents need room: lay out what the canvas shows.
+                      if (visibleItemsOverlap(g, nc::kNoBlock)) layOutVisibleItems(g, nc::kNoBlock);
+                    } else if (!g.blockNodes(id).empty()) {  // appears where its frame was
+                      QPointF tl = topLeftOf(g, g.blockNodes(id));
+                      g.setBlockPosition(id, tl.x(), tl.y());
+                    }
+                    g.setBlockCollapsed(id, collapsed);
+                  });
+}
+
+bool Document::renameBlock(nc::BlockId id, const QString& name) {
+  if (!graph_.containsBlock(id)) return false;
+  std::string s = name.trimmed().toStdString();
+  if (s == graph_.block(id).name) return true;
+  if (s.empty()) {
+    Q_EMIT message(tr("A block name cannot be empty"));
+    return false;
+  }
+  if (graph_.findBlockByName(s)) {
+    Q_EMIT message(tr("A block named '%1' already exists").arg(name.trimmed()));
+    return false;
+  }
+  return pushEdit(tr("Rename block %1").arg(blockName(graph_, id)),
+                  [id, s](nc::Graph& g) { g.setBlockName(id, s); });
+}
+
+bool Document::deleteBlock(nc::BlockId id) {
+  if (!graph_.containsBlock(id)) return false;
+  return pushEdit(tr("Delete block %1").arg(blockName(graph_, id)), [id](nc::Graph& g) {
+    std::vector<nc::NodeId> inside = g.blockNodes(id);
+    std::vector<nc::BlockId> blocks;
+    for (auto& [bid, b] : g.blocks())
+      if (g.blockInBlock(bid, id)) blocks.push_back(bid);
+    for (nc::NodeId n : inside) g.removeNode(n);
+    for (nc::BlockId b : blocks) g.removeBlock(b);
+  });
+}
+
+bool Document::setBlockParams(nc::BlockId id, const std::map<std::string, nc::AttrValue>& params) {
+  if (!graph_.containsBlock(id)) return false;
+  return pushEdit(tr("Set parameters of %1").arg(blockName(graph_, id)),
+                  [id, params](nc::Graph& g) {
+                    nc::blocks::regenerateBlock(g, id, params);
+                    // The regenerated inside is laid out where the block shows it.
+                    if (g.containsBlock(id)) {
+                      const nc::Block& b = g.block(id);
+                      if (!b.collapsed) layOutVisibleItems(g, id, QPointF(b.x, b.y));
+                    }
+                  });
+}
+
+nc::BlockId Document::insertLibraryBlock(const QString& type, QPointF pos,
+                                         const std::vector<nc::PortRef>& inputs,
+                                         const std::map<std::string, nc::AttrValue>& params) {
+  const nc::blocks::BlockType* bt = nc::blocks::findBlockType(type.toStdString());
+  if (!bt) {
+    Q_EMIT message(tr("Unknown block type '%1'").arg(type));
+    return nc::kNoBlock;
+  }
+  if (inputs.empty() || (bt->inputs > 0 && int(inputs.size()) != bt->inputs)) {
+    Q_EMIT message(bt->inputs > 0
+                       ? tr("%1 takes %n input(s): select the node(s) that feed it, then insert it",
+                            nullptr, bt->inputs)
+                                 .arg(type) +
+                             (inputs.empty() ? QString() : tr(" (%1 selected)").arg(inputs.size()))
+                       : tr("Select the nodes that feed %1, then insert it").arg(type));
+    return nc::kNoBlock;
+  }
+  nc::BlockId made = nc::kNoBlock;
+  pushEdit(tr("Insert %1").arg(type), [&](nc::Graph& g) {
+    made = nc::blocks::insertBlock(g, bt->type, params, inputs, bt->type);
+    g.setBlockCollapsed(made, true);
+    g.setBlockPosition(made, pos.x(), pos.y());
+  });
+  return made;
+}
+
+bool Document::connectToBlock(nc::PortRef from, nc::BlockId block, int inputPort) {
+  if (!graph_.containsBlock(block)) return false;
+  nc::BlockPorts ports = graph_.blockPorts(block);
+  if (inputPort < 0 || inputPort >= int(ports.inputs.size())) {
+    Q_EMIT message(tr("Block '%1' has no input %2").arg(blockName(graph_, block)).arg(inputPort));
+    return false;
+  }
+  const nc::BlockPorts::In& in = ports.inputs[size_t(inputPort)];
+  if (in.source) {
+    Q_EMIT message(tr("Input %1 of block '%2' is already connected; disconnect it first")
+                       .arg(inputPort)
+                       .arg(blockName(graph_, block)));
+    return false;
+  }
+  for (const nc::PortRef& t : in.targets) {
+    QString problem = connectionProblem(from, t);
+    if (!problem.isEmpty()) {
+      Q_EMIT message(problem);
+      return false;
+    }
+  }
+  if (in.targets.size() == 1) return connectPorts(from, in.targets.front());
+  stack_->beginMacro(tr("Connect to block %1").arg(blockName(graph_, block)));
+  for (const nc::PortRef& t : in.targets) connectPorts(from, t);
+  stack_->endMacro();
+  return true;
+}
+
+QString Document::userBlockDir() {
+  QByteArray env = qgetenv("NETCANVAS_BLOCK_DIR");
+  if (!env.isEmpty()) return QString::fromLocal8Bit(env);
+  return QStandardPaths::writableLocation(QStandardPaths::AppDataLocation) + "/blocks";
+}
+
+QStringList Document::userBlockFiles() {
+  QDir dir(userBlockDir());
+  QStringList r;
+  for (const QFileInfo& fi : dir.entryInfoList({"*.ncproj"}, QDir::Files, QDir::Name))
+    r << fi.absoluteFilePath();
+  return r;
+}
+
+QString Document::saveBlockToLibrary(nc::BlockId id, const QString& name) {
+  if (!graph_.containsBlock(id)) return {};
+  QString clean = name.trimmed();
+  static const QRegularExpression bad(QStringLiteral("[^A-Za-z0-9_.+-]"));
+  clean.replace(bad, "_");
+  if (clean.isEmpty() || clean.startsWith('.')) {
+    Q_EMIT message(tr("'%1' is not a usable block name").arg(name));
+    return {};
+  }
+  QString path = QDir(userBlockDir()).filePath(clean + ".ncproj");
+  try {
+    QDir().mkpath(userBlockDir());
+    nc::Graph saved = nc::blocks::extractBlock(graph_, id);
+    nc::saveProject(saved, path.toStdString());
+  } catch (const std::exception& e) {
+    Q_EMIT message(tr("Cannot save block '%1': %2").arg(clean, e.what()));
+    return {};
+  }
+  Q_EMIT message(tr("Saved block '%1' to %2").arg(clean, path));
+  return path;
+}
+
+nc::BlockId Document::insertUserBlock(const QString& path, QPointF pos) {
+  nc::Graph saved;
+  try {
+    saved = nc::loadProject(path.toStdString());
+  } catch (const std::exception& e) {
+    Q_EMIT message(tr("Cannot read block %1: %2").arg(path, e.what()));
+    return nc::kNoBlock;
+  }
+  std::string name = QFileInfo(path).completeBaseName().toStdString();
+  nc::BlockId made = nc::kNoBlock;
+  pushEdit(tr("Insert %1").arg(QString::fromStdString(name)), [&](nc::Graph& g) {
+    made = nc::blocks::instantiateBlock(g, saved, name, pos.x(), pos.y());
+    g.setBlockCollapsed(made, false);
+    layOutVisibleItems(g, made, pos);
+    g.setBlockCollapsed(made, true);
+    g.setBlockPosition(made, pos.x(), pos.y());
+  });
+  return made;
 }
 
 // ---- files ----
@@ -330,11 +667,17 @@ bool overlapping(const nc::Graph& g) {
 
 bool needsLayout(const nc::Graph& g) {
   // Imported models carry no positions (every node at the origin); files written by tools
-  // that do not know our node sizes may overlap them.
+  // that do not know our node sizes may overlap them. With blocks, what counts is what the
+  // canvas shows (collapsed blocks stand for their nodes).
+  if (!g.blocks().empty()) return visibleItemsOverlap(g, nc::kNoBlock);
   return g.size() >= 2 && overlapping(g);
 }
 
 void layOut(nc::Graph& g) {
+  if (!g.blocks().empty()) {
+    layOutVisibleItems(g, nc::kNoBlock);
+    return;
+  }
   for (const nc::NodePosition& p : layoutFor(g)) g.setPosition(p.id, p.x, p.y);
 }
 
@@ -362,6 +705,17 @@ void Document::setGraph(const nc::Graph& g, const QString& path) {
 }
 
 void Document::newDocument() { setGraph(nc::Graph(), QString()); }
+
+QStringList Document::templateNames() { return {QStringLiteral("yolo11n")}; }
+
+void Document::newFromTemplate(const QString& name) {
+  if (name.compare("yolo11n", Qt::CaseInsensitive) != 0)
+    throw nc::Error("unknown template '" + name.toStdString() + "' (known: yolo11n)");
+  nc::Graph g = nc::yolo::buildYolo11();
+  for (auto& [id, b] : std::map<nc::BlockId, nc::Block>(g.blocks())) g.setBlockCollapsed(id, true);
+  layOutVisibleItems(g, nc::kNoBlock);
+  setGraph(g, QString());
+}
 
 void Document::load(const QString& path) {
   nc::Graph g = nc::loadGraphFile(path.toStdString());  // throws before anything changes

@@ -6,7 +6,9 @@
 #include <QObject>
 #include <QPointF>
 #include <QString>
+#include <QStringList>
 #include <QUndoStack>
+#include <functional>
 #include <map>
 #include <vector>
 
@@ -35,7 +37,8 @@ class Document : public QObject {
   nc::NodeId addNode(const QString& op, QPointF pos, const QString& name = {});
   void deleteNodes(const std::vector<nc::NodeId>& ids);
   // New positions; calls with the same dragId >= 0 merge into one undo step (a mouse drag).
-  void moveNodes(const std::map<nc::NodeId, QPointF>& positions, int dragId = -1);
+  void moveNodes(const std::map<nc::NodeId, QPointF>& positions, int dragId = -1,
+                 const std::map<nc::BlockId, QPointF>& blockPositions = {});
   int newDragId() { return ++dragCounter_; }
   bool connectPorts(nc::PortRef from, nc::PortRef to);
   // Why a connection would be refused ("" when it is allowed).
@@ -47,15 +50,47 @@ class Document : public QObject {
   bool rename(nc::NodeId id, const QString& name);
   // Number of input ports of a variadic op (Concat, Sum, ...); false + message otherwise.
   bool setInputCount(nc::NodeId id, int count);
-  // Clipboard form of some nodes and the connections among them.
+  // Clipboard form of some nodes and the connections among them (and the blocks lying wholly
+  // inside the selection, pasted as new blocks).
   QByteArray copy(const std::vector<nc::NodeId>& ids) const;
   // Inserts a copy() payload, shifted by `offset`; returns the new node ids (empty on error).
   std::vector<nc::NodeId> paste(const QByteArray& payload, QPointF offset);
   std::vector<nc::NodeId> duplicate(const std::vector<nc::NodeId>& ids, QPointF offset = {40, 40});
+  // Lays out what the canvas shows: top-level nodes and collapsed blocks (one item each).
   void autoLayout();
+
+  // ---- composite blocks (each one undo step; invalid requests emit message()) ----
+  // Groups nodes (which must share one innermost block) into a new collapsed block placed where
+  // they were; returns it (kNoBlock on error).
+  nc::BlockId groupNodes(const std::vector<nc::NodeId>& ids, const QString& name = {});
+  // Removes the block, keeping its nodes (they move to the enclosing block).
+  bool ungroupBlock(nc::BlockId id);
+  // Expanding lays the block's contents out around the block's position if they would overlap.
+  bool setBlockCollapsed(nc::BlockId id, bool collapsed);
+  bool renameBlock(nc::BlockId id, const QString& name);
+  // Deletes the block with every node inside it.
+  bool deleteBlock(nc::BlockId id);
+  // Regenerates a parametric block's inside (nc::blocks::regenerateBlock).
+  bool setBlockParams(nc::BlockId id, const std::map<std::string, nc::AttrValue>& params);
+  // Adds a library block (collapsed) at `pos`, fed by `inputs`.
+  nc::BlockId insertLibraryBlock(const QString& type, QPointF pos,
+                                 const std::vector<nc::PortRef>& inputs,
+                                 const std::map<std::string, nc::AttrValue>& params = {});
+  // Connects `from` to every inside port a collapsed block's input port feeds (one step).
+  bool connectToBlock(nc::PortRef from, nc::BlockId block, int inputPort);
+  // The user's block library: <AppDataLocation>/blocks, or $NETCANVAS_BLOCK_DIR if set.
+  static QString userBlockDir();
+  static QStringList userBlockFiles();  // absolute paths, sorted by name
+  // Writes the block as <userBlockDir>/<name>.ncproj; returns the path ("" + message on error).
+  QString saveBlockToLibrary(nc::BlockId id, const QString& name);
+  // Adds a saved block (a file written by saveBlockToLibrary) at `pos`.
+  nc::BlockId insertUserBlock(const QString& path, QPointF pos);
 
   // ---- files (throw nc::Error naming the problem; on error the document is untouched) ----
   void newDocument();
+  // A bundled template ("yolo11n"): an untitled document, blocks collapsed, laid out.
+  void newFromTemplate(const QString& name);
+  static QStringList templateNames();
   // .ncproj or .onnx (by extension).
   void load(const QString& path);
   void importOnnx(const QString& path);
@@ -90,6 +125,9 @@ class Document : public QObject {
 
  private:
   void onGraphEdited();
+  // Pushes a GraphEditCommand; false (and message "what: reason") if the edit threw.
+  bool pushEdit(const QString& text, std::function<void(nc::Graph&)> edit);
+  std::vector<nc::NodeId> pasteWithBlocks(const nc::Graph& fragment, QPointF offset);
   void inferNow();
   nc::Graph graph_;
   GraphSignals* signals_;

@@ -17,6 +17,8 @@ class EdgeItem : public QGraphicsItem {
   const nc::ConnectionId& connection() const { return c_; }
 
   void setEndpoints(QPointF from, QPointF to);
+  QPointF fromPos() const { return from_; }
+  QPointF toPos() const { return to_; }
   void setError(const QString& message);
   bool hasError() const { return !error_.isEmpty(); }
 

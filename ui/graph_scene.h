@@ -24,6 +24,8 @@ namespace ncui {
 class Document;
 class NodeItem;
 class EdgeItem;
+class BlockItem;
+class BlockFrame;
 
 class GraphScene : public QGraphicsScene {
   Q_OBJECT
@@ -42,6 +44,17 @@ class GraphScene : public QGraphicsScene {
   EdgeItem* edgeItem(const nc::ConnectionId& c) const;
   size_t nodeItemCount() const { return nodes_.size(); }
   size_t edgeItemCount() const { return edges_.size(); }
+  // Composite blocks: a collapsed block (not hidden in another) is one BlockItem; an expanded
+  // one a BlockFrame behind its nodes. Nodes inside collapsed blocks have hidden items.
+  BlockItem* blockItem(nc::BlockId id) const;
+  BlockFrame* blockFrame(nc::BlockId id) const;
+  size_t blockItemCount() const { return blockItems_.size(); }
+  size_t frameCount() const { return frames_.size(); }
+  // Items a user sees as boxes: visible node items plus block items.
+  size_t visibleItemCount() const;
+  size_t visibleEdgeCount() const;
+  // Scene rectangles of the visible node and block items.
+  std::vector<QRectF> visibleItemRects() const;
 
   // Scene positions of ports (for tests and the connection drag).
   QPointF inputPortScenePos(nc::PortRef p) const;
@@ -49,7 +62,29 @@ class GraphScene : public QGraphicsScene {
 
   std::vector<nc::NodeId> selectedNodes() const;
   std::vector<nc::ConnectionId> selectedConnections() const;
+  // Selected block items and frames (blocks nested in another selected block are left out).
+  std::vector<nc::BlockId> selectedBlocks() const;
+  // Selected nodes plus every node inside the selected blocks (what grouping takes).
+  std::vector<nc::NodeId> selectedNodesDeep() const;
   void selectNodes(const std::vector<nc::NodeId>& ids);
+  void selectBlocks(const std::vector<nc::BlockId>& ids);
+  // Selects what shows these nodes: their items, or the collapsed blocks hiding them.
+  void selectShown(const std::vector<nc::NodeId>& ids);
+  // The block the inspector shows: a block item or frame selected alone (kNoBlock: none).
+  nc::BlockId currentBlock() const { return currentBlock_; }
+  // Brings the block items in line with the model now (normally after every command).
+  void syncBlocks();
+  // Block edits driven by the canvas and the main window's actions.
+  void groupSelection();
+  void ungroupSelection();
+  // Expands the selected collapsed blocks, or collapses the selected frames / the block of the
+  // current node.
+  void toggleSelectedBlocks();
+  // Inserts a palette block ("block:TYPE" fed by the outputs of the selected items, or
+  // "userblock:PATH") at `pos` and selects it.
+  nc::BlockId insertBlockSpec(const QString& spec, QPointF pos);
+  // First outputs of the selected items (nodes, or blocks' first outputs), left to right.
+  std::vector<nc::PortRef> selectedOutputs() const;
   // The node the inspector and tensor view follow: the last one clicked or selected alone.
   nc::NodeId currentNode() const { return current_; }
   // Detailed nodes pan fastest as cached pixmaps (DeviceCoordinateCache); zoomed far out the
@@ -74,6 +109,13 @@ class GraphScene : public QGraphicsScene {
 
  Q_SIGNALS:
   void currentNodeChanged(nc::NodeId id);
+  void currentBlockChanged(nc::BlockId id);
+  // The user asked to save a block to the library (the main window asks for a name).
+  void saveBlockRequested(nc::BlockId id);
+  // The user asked to rename a block (the main window focuses the block inspector's name).
+  void renameBlockRequested(nc::BlockId id);
+  // A block was expanded by a gesture: views bring its frame into sight.
+  void showRectRequested(const QRectF& sceneRect);
   void statusMessage(const QString& text);
 
  protected:
@@ -81,6 +123,8 @@ class GraphScene : public QGraphicsScene {
   void mousePressEvent(QGraphicsSceneMouseEvent* e) override;
   void mouseMoveEvent(QGraphicsSceneMouseEvent* e) override;
   void mouseReleaseEvent(QGraphicsSceneMouseEvent* e) override;
+  // Double click: a block expands; a frame's title collapses it.
+  void mouseDoubleClickEvent(QGraphicsSceneMouseEvent* e) override;
   void dragEnterEvent(QGraphicsSceneDragDropEvent* e) override;
   void dragMoveEvent(QGraphicsSceneDragDropEvent* e) override;
   void dropEvent(QGraphicsSceneDragDropEvent* e) override;
@@ -101,6 +145,11 @@ class GraphScene : public QGraphicsScene {
   void onEvaluated();
   void scheduleSceneRect();
   NodeItem* nodeAt(QPointF scenePos) const;
+  BlockItem* blockItemAt(QPointF scenePos) const;
+  BlockFrame* frameTitleAt(QPointF scenePos) const;
+  void updateFrames();
+  void updateCurrentBlock();
+  void scheduleBlockSync();
   // Nearest port of a given direction within `radius` of scenePos.
   std::optional<nc::PortRef> portNear(QPointF scenePos, bool input, double radius) const;
 
@@ -108,6 +157,11 @@ class GraphScene : public QGraphicsScene {
   CanvasTheme theme_;
   QFont nodeFont_, nodeFontBold_, nodeFontSmall_;
   std::unordered_map<nc::NodeId, NodeItem*> nodes_;
+  std::map<nc::BlockId, BlockItem*> blockItems_;
+  std::map<nc::BlockId, BlockFrame*> frames_;
+  bool blocksDirty_ = false;
+  QTimer blockSyncTimer_;
+  nc::BlockId currentBlock_ = nc::kNoBlock;
   std::map<nc::ConnectionId, EdgeItem*> edges_;
   std::unordered_map<nc::NodeId, std::vector<EdgeItem*>> edgesOf_;
   std::unordered_map<nc::NodeId, quint64> seenVersion_;
@@ -128,6 +182,7 @@ class GraphScene : public QGraphicsScene {
   int dragId_ = -1;
   QPointF pressPos_;
   std::map<nc::NodeId, QPointF> dragStart_;
+  std::map<nc::BlockId, QPointF> blockDragStart_;
   nc::NodeId pressedNode_ = nc::kNoNode;
   bool dragMoved_ = false;
   nc::PortRef wireFrom_;                     // output port the wire starts at

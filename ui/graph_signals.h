@@ -19,6 +19,7 @@ class GraphSignals : public QObject, public nc::GraphObserver {
   void connectionRemoved(const nc::ConnectionId& c) override { Q_EMIT connectionRemovedSignal(c); }
   void nodeChanged(nc::NodeId id) override { Q_EMIT nodeChangedSignal(id); }
   void nodeMoved(nc::NodeId id) override { Q_EMIT nodeMovedSignal(id); }
+  void blockChanged(nc::BlockId id) override { Q_EMIT blockChangedSignal(id); }
 
  Q_SIGNALS:
   void nodeAddedSignal(nc::NodeId id);
@@ -27,6 +28,7 @@ class GraphSignals : public QObject, public nc::GraphObserver {
   void connectionRemovedSignal(const nc::ConnectionId& c);
   void nodeChangedSignal(nc::NodeId id);
   void nodeMovedSignal(nc::NodeId id);
+  void blockChangedSignal(nc::BlockId id);
   // The whole graph was replaced (new, open, import): views rebuild from the model.
   void graphReset();
 

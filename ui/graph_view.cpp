@@ -17,7 +17,9 @@
 #include <cmath>
 
 #include "core/ops/registry.h"
+#include "ui/block_item.h"
 #include "ui/document.h"
+#include "ui/edge_item.h"
 #include "ui/graph_scene.h"
 #include "ui/node_item.h"
 
@@ -75,6 +77,9 @@ GraphView::GraphView(GraphScene* scene, QWidget* parent)
   connect(actions_[SelectAll], &QAction::triggered, this, [this] {
     std::vector<nc::NodeId> ids = doc_->graph().nodeIds();
     scene_->selectNodes(ids);
+    // Collapsed blocks are selected as themselves.
+    for (auto& [bid, b] : doc_->graph().blocks())
+      if (BlockItem* item = scene_->blockItem(bid)) item->setSelected(true);
   });
   connect(actions_[Find], &QAction::triggered, this, [this] {
     QStringList words;
@@ -121,6 +126,18 @@ GraphView::GraphView(GraphScene* scene, QWidget* parent)
       Q_EMIT scene_->statusMessage(tr("No node matches '%1'").arg(find_->text()));
   });
 
+  // An expanded block's frame comes into sight (zoomed out just enough if it is larger).
+  connect(scene_, &GraphScene::showRectRequested, this, [this](const QRectF& r) {
+    QRectF visible = mapToScene(viewport()->rect()).boundingRect();
+    if (visible.contains(r)) return;
+    QRectF want = r.adjusted(-40, -40, 40, 40);
+    if (want.width() > visible.width() || want.height() > visible.height()) {
+      fitInView(want, Qt::KeepAspectRatio);
+      if (zoom() < kMinZoom) setTransform(QTransform::fromScale(kMinZoom, kMinZoom));
+    }
+    centerOn(want.center());
+    zoomApplied();
+  });
   minimap_ = new Minimap(this);
   placeOverlays();
 }
@@ -166,6 +183,14 @@ void GraphView::frameAll() {
 }
 
 void GraphView::centerOnNode(nc::NodeId id) {
+  // A node hidden in a collapsed block: the block.
+  if (nc::BlockId b = doc_->graph().visibleBlock(id); b != nc::kNoBlock)
+    if (BlockItem* item = scene_->blockItem(b)) {
+      if (zoom() < 0.6) setTransform(QTransform::fromScale(0.8, 0.8));
+      centerOn(item->sceneBoundingRect().center());
+      zoomApplied();
+      return;
+    }
   if (NodeItem* n = scene_->nodeItem(id)) {
     if (zoom() < 0.6) setTransform(QTransform::fromScale(0.8, 0.8));
     centerOn(n->sceneBoundingRect().center());
@@ -174,7 +199,7 @@ void GraphView::centerOnNode(nc::NodeId id) {
 }
 
 void GraphView::copySelection() {
-  auto ids = scene_->selectedNodes();
+  auto ids = scene_->selectedNodesDeep();  // selected blocks travel with their nodes
   if (ids.empty()) return;
   auto* md = new QMimeData;
   QByteArray payload = doc_->copy(ids);
@@ -195,12 +220,12 @@ void GraphView::pasteClipboard() {
   QByteArray payload = md->hasFormat(kNodesMime) ? md->data(kNodesMime) : md->text().toUtf8();
   ++pasteCount_;
   auto ids = doc_->paste(payload, QPointF(40, 40) * pasteCount_);
-  if (!ids.empty()) scene_->selectNodes(ids);
+  if (!ids.empty()) scene_->selectShown(ids);
 }
 
 void GraphView::duplicateSelection() {
-  auto ids = doc_->duplicate(scene_->selectedNodes());
-  if (!ids.empty()) scene_->selectNodes(ids);
+  auto ids = doc_->duplicate(scene_->selectedNodesDeep());
+  if (!ids.empty()) scene_->selectShown(ids);
 }
 
 bool GraphView::findNext(const QString& text) {
@@ -227,7 +252,10 @@ bool GraphView::findNext(const QString& text) {
   if (hits.empty()) return false;
   findIndex_ = (findIndex_ + 1) % int(hits.size());
   nc::NodeId id = hits[size_t(findIndex_)];
-  scene_->selectNodes({id});
+  if (nc::BlockId b = g.visibleBlock(id); b != nc::kNoBlock)
+    scene_->selectBlocks({b});
+  else
+    scene_->selectNodes({id});
   centerOnNode(id);
   return true;
 }
@@ -440,13 +468,20 @@ void Minimap::ensureRendered() {
   if (g.size() <= 3000) {
     QVector<QLineF> lines;
     for (const nc::ConnectionId& c : g.connections())
-      lines.append(QLineF(map(s->outputPortScenePos(c.from)), map(s->inputPortScenePos(c.to))));
+      if (EdgeItem* e = s->edgeItem(c); e && e->isVisible())
+        lines.append(QLineF(map(s->outputPortScenePos(c.from)), map(s->inputPortScenePos(c.to))));
     p.drawLines(lines);
   }
   p.setPen(Qt::NoPen);
+  for (auto& [bid, b] : g.blocks())
+    if (BlockItem* item = s->blockItem(bid)) {
+      QRectF r = item->sceneBoundingRect();
+      QRectF m(map(r.topLeft()), map(r.bottomRight()));
+      p.fillRect(m, QColor(0x3b, 0x4a, 0x8c));
+    }
   for (nc::NodeId id : g.nodeIds()) {
     NodeItem* item = s->nodeItem(id);
-    if (!item) continue;
+    if (!item || !item->isVisible()) continue;
     QRectF r = item->sceneBoundingRect();
     QRectF m(map(r.topLeft()), map(r.bottomRight()));
     if (m.width() < 1.5) m.setWidth(1.5);

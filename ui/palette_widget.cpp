@@ -7,7 +7,11 @@
 #include <QVBoxLayout>
 #include <map>
 
+#include <QFileInfo>
+
+#include "core/blocks/library.h"
 #include "core/ops/registry.h"
+#include "ui/document.h"
 
 namespace ncui {
 
@@ -15,6 +19,7 @@ namespace {
 
 constexpr int kOpTypeRole = Qt::UserRole;
 constexpr int kSearchRole = Qt::UserRole + 1;
+constexpr int kBlockRole = Qt::UserRole + 2;
 
 QString html(const std::string& s) { return QString::fromStdString(s).toHtmlEscaped(); }
 
@@ -64,6 +69,7 @@ class OpTree : public QTreeWidget {
   QMimeData* mimeData(const QList<QTreeWidgetItem*>& items) const override {
     for (auto* it : items) {
       QString op = it->data(0, kOpTypeRole).toString();
+      if (op.isEmpty()) op = it->data(0, kBlockRole).toString();
       if (op.isEmpty()) continue;
       auto* mime = new QMimeData;
       mime->setData(kOpMimeType, op.toUtf8());
@@ -107,16 +113,36 @@ PaletteWidget::PaletteWidget(QWidget* parent) : QWidget(parent) {
 
   connect(search_, &QLineEdit::textChanged, this, &PaletteWidget::applyFilter);
   connect(search_, &QLineEdit::returnPressed, this, [this] {
-    if (auto* it = tree_->currentItem(); it && !it->isHidden() && !it->data(0, kOpTypeRole).toString().isEmpty())
-      Q_EMIT opActivated(it->data(0, kOpTypeRole).toString());
+    if (auto* it = tree_->currentItem(); it && !it->isHidden() && it->parent())
+      activate(it);
     else if (auto* first = firstVisibleOp())
-      Q_EMIT opActivated(first->data(0, kOpTypeRole).toString());
+      activate(first);
   });
   // itemActivated covers double-click and Enter/Return on the list.
-  connect(tree_, &QTreeWidget::itemActivated, this, [this](QTreeWidgetItem* it) {
-    QString op = it ? it->data(0, kOpTypeRole).toString() : QString();
-    if (!op.isEmpty()) Q_EMIT opActivated(op);
-  });
+  connect(tree_, &QTreeWidget::itemActivated, this, [this](QTreeWidgetItem* it) { activate(it); });
+}
+
+void PaletteWidget::activate(QTreeWidgetItem* it) {
+  if (!it) return;
+  QString op = it->data(0, kOpTypeRole).toString();
+  QString block = it->data(0, kBlockRole).toString();
+  if (!op.isEmpty()) Q_EMIT opActivated(op);
+  if (!block.isEmpty()) Q_EMIT blockActivated(block);
+}
+
+void PaletteWidget::refreshUserBlocks() {
+  if (!userBlocks_) return;
+  qDeleteAll(userBlocks_->takeChildren());
+  for (const QString& path : Document::userBlockFiles()) {
+    QString name = QFileInfo(path).completeBaseName();
+    auto* it = new QTreeWidgetItem(userBlocks_, {name});
+    it->setFlags(Qt::ItemIsEnabled | Qt::ItemIsSelectable | Qt::ItemIsDragEnabled);
+    it->setData(0, kBlockRole, "userblock:" + path);
+    it->setData(0, kSearchRole, name + "\nMy Blocks");
+    it->setToolTip(0, path);
+  }
+  userBlocks_->setHidden(userBlocks_->childCount() == 0);
+  if (!search_->text().isEmpty()) applyFilter(search_->text());
 }
 
 void PaletteWidget::populate() {
@@ -148,6 +174,32 @@ void PaletteWidget::populate() {
       if (caption != type) it->setStatusTip(0, type);
     }
   }
+  // Composite blocks: the library's types, then the user's saved blocks.
+  auto* blocks = new QTreeWidgetItem(tree_, {tr("Blocks")});
+  blocks->setFlags(Qt::ItemIsEnabled);
+  blocks->setFont(0, catFont);
+  blocks->setData(0, kSearchRole, QStringLiteral("Blocks"));
+  for (const nc::blocks::BlockType& bt : nc::blocks::blockLibrary()) {
+    const QString type = QString::fromStdString(bt.type);
+    auto* it = new QTreeWidgetItem(blocks, {QString::fromStdString(bt.caption.empty() ? bt.type : bt.caption)});
+    it->setFlags(Qt::ItemIsEnabled | Qt::ItemIsSelectable | Qt::ItemIsDragEnabled);
+    it->setData(0, kBlockRole, "block:" + type);
+    it->setData(0, kSearchRole, QStringList{type, it->text(0), "Blocks"}.join('\n'));
+    QString tip = "<qt><b>" + html(bt.caption.empty() ? bt.type : bt.caption) + "</b>";
+    if (!bt.doc.empty()) tip += "<p>" + html(bt.doc) + "</p>";
+    QStringList ps;
+    for (const nc::blocks::BlockParamSpec& p : bt.params)
+      ps << "<code>" + html(p.name) + "</code> = " + html(nc::attrToString(p.defaultValue)) +
+                (p.doc.empty() ? QString() : " &mdash; " + html(p.doc));
+    if (!ps.isEmpty()) tip += "<p><b>Parameters</b><br>" + ps.join("<br>") + "</p>";
+    tip += "<p>Inserted fed by the selected node(s).</p></qt>";
+    it->setToolTip(0, tip);
+  }
+  userBlocks_ = new QTreeWidgetItem(tree_, {tr("My Blocks")});
+  userBlocks_->setFlags(Qt::ItemIsEnabled);
+  userBlocks_->setFont(0, catFont);
+  userBlocks_->setData(0, kSearchRole, QStringLiteral("My Blocks"));
+  refreshUserBlocks();
   tree_->expandAll();
 }
 
@@ -190,7 +242,20 @@ QStringList PaletteWidget::visibleOps() const {
     QTreeWidgetItem* cat = tree_->topLevelItem(i);
     if (cat->isHidden()) continue;
     for (int j = 0; j < cat->childCount(); ++j)
-      if (!cat->child(j)->isHidden()) out << cat->child(j)->data(0, kOpTypeRole).toString();
+      if (!cat->child(j)->isHidden() && !cat->child(j)->data(0, kOpTypeRole).toString().isEmpty())
+        out << cat->child(j)->data(0, kOpTypeRole).toString();
+  }
+  return out;
+}
+
+QStringList PaletteWidget::visibleBlocks() const {
+  QStringList out;
+  for (int i = 0; i < tree_->topLevelItemCount(); ++i) {
+    QTreeWidgetItem* cat = tree_->topLevelItem(i);
+    if (cat->isHidden()) continue;
+    for (int j = 0; j < cat->childCount(); ++j)
+      if (!cat->child(j)->isHidden() && !cat->child(j)->data(0, kBlockRole).toString().isEmpty())
+        out << cat->child(j)->data(0, kBlockRole).toString();
   }
   return out;
 }
