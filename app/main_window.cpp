@@ -3,6 +3,7 @@
 #include <QAction>
 #include <QApplication>
 #include <QCloseEvent>
+#include <QCheckBox>
 #include <QComboBox>
 #include <QDialog>
 #include <QDialogButtonBox>
@@ -690,7 +691,9 @@ void MainWindow::importOnnx() {
 void MainWindow::exportOnnx(bool askPath) {
   QSettings s;
   QString path = s.value("export/path").toString();
-  int opset = s.value("export/opset", 17).toInt();
+  nc::ExportOptions options;
+  options.opset = s.value("export/opset", 17).toInt();
+  options.functions = s.value("export/functions", false).toBool();
   if (askPath || path.isEmpty()) {
     QDialog dlg(this);
     dlg.setWindowTitle(tr("Export ONNX"));
@@ -705,9 +708,15 @@ void MainWindow::exportOnnx(bool askPath) {
     rowLayout->addWidget(browse);
     auto* opsetBox = new QComboBox;
     opsetBox->addItems({"17", "18"});
-    opsetBox->setCurrentText(QString::number(opset));
+    opsetBox->setCurrentText(QString::number(options.opset));
+    auto* functionsBox = new QCheckBox(tr("Blocks as ONNX functions"));
+    functionsBox->setChecked(options.functions);
+    functionsBox->setToolTip(tr("Off: every block inlined (the widest runtime support). On: each "
+                                "composite block becomes a model-local ONNX function; blocks of one "
+                                "structure share one function."));
     form->addRow(tr("File"), row);
     form->addRow(tr("Opset"), opsetBox);
+    form->addRow(tr("Blocks"), functionsBox);
     auto* buttons = new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel);
     form->addRow(buttons);
     QString chosen = path;
@@ -726,20 +735,26 @@ void MainWindow::exportOnnx(bool askPath) {
     connect(buttons, &QDialogButtonBox::rejected, &dlg, &QDialog::reject);
     if (dlg.exec() != QDialog::Accepted || chosen.isEmpty()) return;
     path = chosen;
-    opset = opsetBox->currentText().toInt();
+    options.opset = opsetBox->currentText().toInt();
+    options.functions = functionsBox->isChecked();
     s.setValue("export/path", path);
-    s.setValue("export/opset", opset);
+    s.setValue("export/opset", options.opset);
+    s.setValue("export/functions", options.functions);
   }
   doc_->evaluation()->waitForIdle(120000);  // compare against up-to-date previews
   std::map<std::string, nc::Tensor> inputs, outputs;
   editorTensors(doc_->graph(), *doc_->evaluation(), inputs, outputs);
   QApplication::setOverrideCursor(Qt::WaitCursor);
-  ExportCheck r = exportAndVerify(doc_->graph(), path.toStdString(), opset, inputs, outputs);
+  ExportCheck r = exportAndVerify(doc_->graph(), path.toStdString(), options, inputs, outputs);
   QApplication::restoreOverrideCursor();
   QMessageBox box(
       r.ok() ? QMessageBox::Information : QMessageBox::Warning,
       r.ok() ? tr("Exported and validated") : tr("Export problems"),
-      (r.written ? tr("Wrote %1 (opset %2).").arg(path).arg(opset) : tr("Nothing was written.")) +
+      (r.written ? tr("Wrote %1 (opset %2%3).")
+                       .arg(path)
+                       .arg(options.opset)
+                       .arg(options.functions ? tr(", blocks as functions") : QString())
+                 : tr("Nothing was written.")) +
           "\n\n" + r.summary(),
       QMessageBox::Ok, this);
   box.exec();

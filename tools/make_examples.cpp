@@ -27,6 +27,7 @@ int main(int argc, char** argv) {
       yolo::Builder b(g, 1);
       yolo::Value x = b.input("x", 64, 40, 40);
       b.output("y", b.conv("layer", x, 128, 3, 1));
+      g.setBlockCollapsed(g.findBlockByName("layer")->id, false);  // shown open: Conv -> BN -> SiLU
       finish(g, dir / "c3k2.ncproj");
     }
     {  // The Sigmoid attention gate of the seed plan: features * sigmoid(scores).

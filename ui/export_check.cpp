@@ -42,15 +42,13 @@ void editorTensors(const nc::Graph& g, const EvalService& ev,
   }
 }
 
-ExportCheck exportAndVerify(const nc::Graph& g, const std::string& path, int opset,
+ExportCheck exportAndVerify(const nc::Graph& g, const std::string& path, const nc::ExportOptions& options,
                             const std::map<std::string, nc::Tensor>& inputs,
                             const std::map<std::string, nc::Tensor>& editorOutputs,
                             double tolerance) {
   ExportCheck r;
   try {
-    nc::ExportOptions opt;
-    opt.opset = opset;
-    nc::exportModel(g, path, opt, &r.validation);
+    nc::exportModel(g, path, options, &r.validation);
     r.written = true;
   } catch (const std::exception& e) {
     r.error = QString::fromUtf8(e.what());

@@ -30,7 +30,7 @@ struct ExportCheck {
 
 // `editorOutputs`: tensor reaching each Output node (by Output node name) as shown in the
 // editor; `inputs`: the data of each Input node (by name) used for those previews.
-ExportCheck exportAndVerify(const nc::Graph& g, const std::string& path, int opset,
+ExportCheck exportAndVerify(const nc::Graph& g, const std::string& path, const nc::ExportOptions& options,
                             const std::map<std::string, nc::Tensor>& inputs,
                             const std::map<std::string, nc::Tensor>& editorOutputs,
                             double tolerance = 1e-4);

@@ -7,6 +7,9 @@
 #include <QApplication>
 #include <QCheckBox>
 #include <QLineEdit>
+#include <QTimer>
+#include <QSettings>
+#include <QMessageBox>
 #include <QSpinBox>
 #include <QStatusBar>
 #include <QTemporaryDir>
@@ -543,6 +546,35 @@ class TestBlocksUi : public QObject {
       for (size_t j = i + 1; j < rects.size(); ++j) QVERIFY(!rects[i].intersects(rects[j]));
     doc()->undoStack()->undo();
     QCOMPARE(scene()->visibleItemCount(), size_t(26));
+  }
+
+  // Ctrl+E with "Blocks as ONNX functions" set: the report names the form, the written file holds
+  // YOLO11n's blocks as functions, and its outputs match the editor's previews.
+  void exportBlocksAsFunctionsFromTheEditor() {
+    QVERIFY(w_->newFromTemplate("yolo11n", false));
+    settle();
+    QTemporaryDir dir;
+    QString path = dir.filePath("functions.onnx");
+    QSettings s;
+    s.setValue("export/path", path);
+    s.setValue("export/opset", 17);
+    s.setValue("export/functions", true);
+    QString report;
+    QTimer::singleShot(0, this, [&] {
+      QTRY_VERIFY(QApplication::activeModalWidget());
+      auto* box = qobject_cast<QMessageBox*>(QApplication::activeModalWidget());
+      QVERIFY(box);
+      report = box->text();
+      box->accept();
+    });
+    w_->activateWindow();
+    QTest::keyClick(w_, Qt::Key_E, Qt::ControlModifier);
+    s.remove("export/path");
+    s.remove("export/functions");
+    QVERIFY2(report.contains("blocks as functions") && report.contains("1 of 1 outputs match"), qPrintable(report));
+    nc::ValidationReport v = nc::validateModelBytes(nc::readFileBytes(path.toStdString()));
+    QVERIFY(!v.functions.empty());
+    QCOMPARE(nc::importModel(path.toStdString()).blocks().size(), doc()->graph().blocks().size());
   }
 
   void importedOnnxWithBlocksShowsCollapsed() {

@@ -438,7 +438,7 @@ class TestEditor : public QObject {
     editorTensors(doc()->graph(), *doc()->evaluation(), inputs, outputs);
     QCOMPARE(outputs.size(), size_t(1));
     std::string path = (dir.path() + "/chain.onnx").toStdString();
-    ExportCheck r = exportAndVerify(doc()->graph(), path, 17, inputs, outputs);
+    ExportCheck r = exportAndVerify(doc()->graph(), path, {}, inputs, outputs);
     QVERIFY2(r.ok(), qPrintable(r.summary()));
     QCOMPARE(r.outputsCompared, 1);
     QVERIFY(r.validation.checkerRun);
@@ -454,8 +454,8 @@ class TestEditor : public QObject {
     QVERIFY(g.node(in).x < g.node(out).x);
     // A tampered editor tensor is reported.
     outputs.begin()->second = nc::Tensor(nc::DType::Float32, outputs.begin()->second.shape());
-    ExportCheck bad = exportAndVerify(builtGraph_.size() ? builtGraph_ : doc()->graph(), path, 17,
-                                      inputs, outputs);
+    ExportCheck bad = exportAndVerify(builtGraph_.size() ? builtGraph_ : doc()->graph(), path, {}, inputs,
+                                      outputs);
     QVERIFY(!bad.ok());
   }
 
@@ -467,6 +467,7 @@ class TestEditor : public QObject {
     QSettings s;
     s.setValue("export/path", path);  // as left by an earlier export: no dialog
     s.setValue("export/opset", 17);
+    s.setValue("export/functions", false);
     QString report;
     QTimer::singleShot(0, this, [&] {
       QTRY_VERIFY(QApplication::activeModalWidget());
