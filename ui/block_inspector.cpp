@@ -14,18 +14,12 @@
 #include "core/blocks/library.h"
 #include "core/stats.h"
 #include "ui/block_item.h"
+#include "ui/card_style.h"
 #include "ui/inspector_widget.h"
 
 namespace ncui {
 
 namespace {
-
-QString dimsText(const nc::TensorType* t) {
-  if (!t || !t->rankKnown) return "?";
-  QStringList parts;
-  for (int64_t d : t->dims) parts << (d < 0 ? QString("?") : QString::number(d));
-  return parts.join(QChar(0x00d7));
-}
 
 bool isFlag(const nc::blocks::BlockParamSpec& p) {
   return std::holds_alternative<int64_t>(p.defaultValue) && p.min == 0 && p.max == 1;

@@ -9,16 +9,17 @@
 #include "core/stats.h"
 #include "ui/document.h"
 #include "ui/graph_scene.h"
+#include "ui/card_style.h"
 #include "ui/tensor_image.h"
 
 namespace ncui {
 
 namespace {
 
-constexpr double kHeader = 36;
-constexpr double kPortRow = 15;
-constexpr double kLine = 14;
-constexpr double kThumbH = 64;
+using card::kHeader;
+using card::kLine;
+using card::kPortRow;
+using card::kThumbH;
 
 QColor blockColour(bool dark) {
   QColor c(0x3b, 0x4a, 0x8c);
@@ -27,13 +28,6 @@ QColor blockColour(bool dark) {
 
 double heightFor(int portRows) {
   return kHeader + 6 + portRows * kPortRow + 4 + kLine * 3 + kThumbH + 6 + 6;
-}
-
-QString dimsText(const nc::TensorType& t) {
-  if (!t.rankKnown) return "?";
-  QStringList parts;
-  for (int64_t d : t.dims) parts << (d < 0 ? QString("?") : QString::number(d));
-  return parts.join(QChar(0x00d7));
 }
 
 QString valueText(const nc::AttrValue& v) {
@@ -45,35 +39,6 @@ QString valueText(const nc::AttrValue& v) {
     return parts.join(",");
   }
   return QString::fromStdString(nc::attrToString(v));
-}
-
-// The first channels of a tensor side by side (as node previews show them).
-QImage blockThumbnail(const nc::Tensor& t, QSize area) {
-  int64_t planes = channelCount(t);
-  int n = int(std::clamp<int64_t>(planes, 1, 32));
-  ValueRange r = rangeOf(t);
-  QImage first = channelImage(t, 0, r);
-  if (first.isNull()) return {};
-  double aspect = double(first.width()) / std::max(1, first.height());
-  int bestCols = 1;
-  double bestW = 0;
-  for (int cols = 1; cols <= n; ++cols) {
-    int rows = (n + cols - 1) / cols;
-    double w = std::min(double(area.width()) / cols, double(area.height()) / rows * aspect);
-    if (w > bestW + 1e-9) bestW = w, bestCols = cols;
-  }
-  int cols = bestCols, rows = (n + cols - 1) / cols;
-  int cw = std::max(1, int(bestW)), ch = std::max(1, int(bestW / aspect));
-  int gap = n > 1 && cw > 6 ? 1 : 0;
-  QImage out(cols * cw, rows * ch, QImage::Format_ARGB32_Premultiplied);
-  out.fill(Qt::transparent);
-  QPainter p(&out);
-  for (int i = 0; i < n; ++i) {
-    QImage img = i == 0 ? first : channelImage(t, i, r);
-    QRect cell((i % cols) * cw, (i / cols) * ch, cw - gap, ch - gap);
-    p.drawImage(cell, img.scaled(cell.size(), Qt::IgnoreAspectRatio, Qt::FastTransformation));
-  }
-  return out;
 }
 
 }  // namespace
@@ -144,7 +109,7 @@ void BlockItem::refresh() {
                                               : QStringLiteral("out%1").arg(o));
   shapeText_.clear();
   if (!ports_.outputs.empty())
-    if (const nc::TensorType* t = si.type(ports_.outputs.front())) shapeText_ = dimsText(*t);
+    if (const nc::TensorType* t = si.type(ports_.outputs.front())) shapeText_ = dimsText(t);
   int64_t params = 0, macs = 0;
   bool macsKnown = true;
   for (nc::NodeId id : inside) {
@@ -221,7 +186,7 @@ QImage BlockItem::ensureThumbnail() {
     if (const QImage* cached = gs->cachedThumbnail(out.node, v)) return *cached;
   const nc::Tensor* t = ev->output(out);
   QImage img = t && !t->empty() && t->numel() > 0
-                   ? blockThumbnail(*t, QSize(int(kWidth) - 20, int(kThumbH)))
+                   ? channelGrid(*t, QSize(int(kWidth) - 20, int(kThumbH)))
                    : QImage();
   if (gs && out.port == 0) gs->cacheThumbnail(out.node, v, img);
   return img;

@@ -10,16 +10,17 @@
 #include "core/stats.h"
 #include "ui/document.h"
 #include "ui/graph_scene.h"
+#include "ui/card_style.h"
 #include "ui/tensor_image.h"
 
 namespace ncui {
 
 namespace {
 
-constexpr double kHeader = 36;
-constexpr double kPortRow = 15;
-constexpr double kLine = 14;
-constexpr double kThumbH = 64;
+using card::kHeader;
+using card::kLine;
+using card::kPortRow;
+using card::kThumbH;
 
 QString shortAttrName(const std::string& n) {
   if (n == "kernel_shape") return "k";
@@ -46,42 +47,6 @@ QString attrValueText(const nc::AttrValue& v) {
     return QString::fromStdString(nc::shapeToString(t.shape()));
   }
   return QString::fromStdString(nc::attrToString(v));
-}
-
-// A grid of the first channels sized to fill `area` with square-ish cells of the plane's aspect.
-QImage nodeThumbnail(const nc::Tensor& t, QSize area) {
-  int64_t planes = channelCount(t);
-  int n = int(std::clamp<int64_t>(planes, 1, 32));
-  ValueRange r = rangeOf(t);
-  QImage first = channelImage(t, 0, r);
-  if (first.isNull()) return {};
-  double aspect = double(first.width()) / std::max(1, first.height());
-  int bestCols = 1;
-  double bestW = 0;
-  for (int cols = 1; cols <= n; ++cols) {
-    int rows = (n + cols - 1) / cols;
-    double w = std::min(double(area.width()) / cols, double(area.height()) / rows * aspect);
-    if (w > bestW + 1e-9) bestW = w, bestCols = cols;
-  }
-  int cols = bestCols, rows = (n + cols - 1) / cols;
-  int cw = std::max(1, int(bestW)), ch = std::max(1, int(bestW / aspect));
-  int gap = n > 1 && cw > 6 ? 1 : 0;
-  QImage out(cols * cw, rows * ch, QImage::Format_ARGB32_Premultiplied);
-  out.fill(Qt::transparent);
-  QPainter p(&out);
-  for (int i = 0; i < n; ++i) {
-    QImage img = i == 0 ? first : channelImage(t, i, r);
-    QRect cell((i % cols) * cw, (i / cols) * ch, cw - gap, ch - gap);
-    p.drawImage(cell, img.scaled(cell.size(), Qt::IgnoreAspectRatio, Qt::FastTransformation));
-  }
-  return out;
-}
-
-QString dimsText(const nc::TensorType& t) {
-  if (!t.rankKnown) return "?";
-  QStringList parts;
-  for (int64_t d : t.dims) parts << (d < 0 ? QString("?") : QString::number(d));
-  return parts.join(QChar(0x00d7));
 }
 
 }  // namespace
@@ -179,9 +144,9 @@ void NodeItem::refresh() {
   // Output shape (first output; the shape the Output node receives for an Output).
   shapeText_.clear();
   if (n->numOutputs > 0) {
-    if (const nc::TensorType* t = si.type({id_, 0})) shapeText_ = dimsText(*t);
+    if (const nc::TensorType* t = si.type({id_, 0})) shapeText_ = dimsText(t);
   } else if (!n->inputs.empty()) {
-    if (auto t = si.inputType(g, {id_, 0})) shapeText_ = dimsText(*t);
+    if (auto t = si.inputType(g, {id_, 0})) shapeText_ = dimsText(&*t);
   }
   nc::NodeStats st = nc::nodeStats(g, id_, si);
   QStringList stats;
@@ -273,7 +238,7 @@ QImage NodeItem::ensureThumbnail() {
     if (const QImage* cached = gs->cachedThumbnail(id_, v)) return *cached;
   const nc::Tensor* t = outPorts_.empty() ? nullptr : ev->output({id_, 0});
   QImage img = t && !t->empty() && t->numel() > 0
-                   ? nodeThumbnail(*t, QSize(int(kWidth) - 20, int(kThumbH)))
+                   ? channelGrid(*t, QSize(int(kWidth) - 20, int(kThumbH)))
                    : QImage();
   ++thumbRenders_;
   if (gs) gs->cacheThumbnail(id_, v, img);

@@ -142,4 +142,32 @@ QImage colourBar(const ValueRange& r, QSize size) {
   return img;
 }
 
+QImage channelGrid(const nc::Tensor& t, QSize area) {
+  int64_t planes = channelCount(t);
+  int n = int(std::clamp<int64_t>(planes, 1, 32));
+  ValueRange r = rangeOf(t);
+  QImage first = channelImage(t, 0, r);
+  if (first.isNull()) return {};
+  double aspect = double(first.width()) / std::max(1, first.height());
+  int bestCols = 1;
+  double bestW = 0;
+  for (int cols = 1; cols <= n; ++cols) {
+    int rows = (n + cols - 1) / cols;
+    double w = std::min(double(area.width()) / cols, double(area.height()) / rows * aspect);
+    if (w > bestW + 1e-9) bestW = w, bestCols = cols;
+  }
+  int cols = bestCols, rows = (n + cols - 1) / cols;
+  int cw = std::max(1, int(bestW)), ch = std::max(1, int(bestW / aspect));
+  int gap = n > 1 && cw > 6 ? 1 : 0;
+  QImage out(cols * cw, rows * ch, QImage::Format_ARGB32_Premultiplied);
+  out.fill(Qt::transparent);
+  QPainter p(&out);
+  for (int i = 0; i < n; ++i) {
+    QImage img = i == 0 ? first : channelImage(t, i, r);
+    QRect cell((i % cols) * cw, (i / cols) * ch, cw - gap, ch - gap);
+    p.drawImage(cell, img.scaled(cell.size(), Qt::IgnoreAspectRatio, Qt::FastTransformation));
+  }
+  return out;
+}
+
 }  // namespace ncui

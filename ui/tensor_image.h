@@ -32,6 +32,9 @@ QImage channelImage(const nc::Tensor& t, int64_t channel, const ValueRange& r);
 int64_t channelCount(const nc::Tensor& t);
 // A thumbnail of at most `size`: a grid of the first channels (or the single plane).
 QImage tensorThumbnail(const nc::Tensor& t, QSize size);
+// A grid of the first (up to 32) channels sized to fill `area` with cells of the plane's aspect
+// (node and block previews on the canvas).
+QImage channelGrid(const nc::Tensor& t, QSize area);
 // A colour bar for a legend.
 QImage colourBar(const ValueRange& r, QSize size);
 

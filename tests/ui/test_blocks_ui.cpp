@@ -29,6 +29,7 @@
 #include "ui/graph_view.h"
 #include "ui/node_item.h"
 #include "ui/palette_widget.h"
+#include "tests/ui/quick_export.h"
 
 using namespace ncui;
 
@@ -555,22 +556,7 @@ class TestBlocksUi : public QObject {
     settle();
     QTemporaryDir dir;
     QString path = dir.filePath("functions.onnx");
-    QSettings s;
-    s.setValue("export/path", path);
-    s.setValue("export/opset", 17);
-    s.setValue("export/functions", true);
-    QString report;
-    QTimer::singleShot(0, this, [&] {
-      QTRY_VERIFY(QApplication::activeModalWidget());
-      auto* box = qobject_cast<QMessageBox*>(QApplication::activeModalWidget());
-      QVERIFY(box);
-      report = box->text();
-      box->accept();
-    });
-    w_->activateWindow();
-    QTest::keyClick(w_, Qt::Key_E, Qt::ControlModifier);
-    s.remove("export/path");
-    s.remove("export/functions");
+    QString report = quickExport(w_, path, true);
     QVERIFY2(report.contains("blocks as functions") && report.contains("1 of 1 outputs match"), qPrintable(report));
     nc::ValidationReport v = nc::validateModelBytes(nc::readFileBytes(path.toStdString()));
     QVERIFY(!v.functions.empty());

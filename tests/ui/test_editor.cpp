@@ -38,6 +38,7 @@
 #include "ui/problems_panel.h"
 #include "ui/synthetic_graph.h"
 #include "ui/tensor_view.h"
+#include "tests/ui/quick_export.h"
 
 using namespace ncui;
 
@@ -464,26 +465,13 @@ class TestEditor : public QObject {
     settle();
     QTemporaryDir dir;
     QString path = dir.path() + "/quick.onnx";
-    QSettings s;
-    s.setValue("export/path", path);  // as left by an earlier export: no dialog
-    s.setValue("export/opset", 17);
-    s.setValue("export/functions", false);
-    QString report;
-    QTimer::singleShot(0, this, [&] {
-      QTRY_VERIFY(QApplication::activeModalWidget());
-      auto* box = qobject_cast<QMessageBox*>(QApplication::activeModalWidget());
-      QVERIFY(box);
-      report = box->text();
-      box->accept();
-    });
-    w_->activateWindow();
-    QTest::keyClick(w_, Qt::Key_E, Qt::ControlModifier);
+    // As left by an earlier export: no dialog.
+    QString report = quickExport(w_, path, false);
     QVERIFY2(QFile::exists(path), qPrintable(report));
     QVERIFY2(report.contains("checker passed") && report.contains("1 of 1 outputs match"),
              qPrintable(report));
     nc::Graph back = nc::importModel(path.toStdString());
     QCOMPARE(back.size(), size_t(4));
-    s.remove("export/path");
   }
 
   void garbageFileLeavesDocumentUntouched() {
