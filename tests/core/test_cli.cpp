@@ -9,12 +9,9 @@
 #include "core/onnx_io.h"
 #include "core/ort_bridge.h"
 #include "core/project.h"
+#include "tests/support/cli_run.h"
 #include "tests/support/op_case.h"
 #include "tests/support/ort.h"
-
-#ifndef NC_CLI_PATH
-#error "NC_CLI_PATH must point at the built netcanvas-cli"
-#endif
 
 using namespace nc;
 using namespace nctest;
@@ -22,26 +19,8 @@ namespace fs = std::filesystem;
 
 namespace {
 
-struct Result {
-  int code = -1;
-  std::string out, err;
-};
-
-Result cli(const QStringList& args) {
-  QProcess p;
-  p.start(QString::fromUtf8(NC_CLI_PATH), args);
-  Result r;
-  if (!p.waitForFinished(300000)) {
-    p.kill();
-    p.waitForFinished();
-    r.err = "timed out";
-    return r;
-  }
-  r.code = p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1;
-  r.out = p.readAllStandardOutput().toStdString();
-  r.err = p.readAllStandardError().toStdString();
-  return r;
-}
+using Result = CliResult;
+Result cli(const QStringList& args) { return runCli(args); }
 
 QString q(const std::string& s) { return QString::fromStdString(s); }
 

@@ -18,13 +18,10 @@
 #include "core/evaluator.h"
 #include "core/onnx_io.h"
 #include "core/ort_bridge.h"
+#include "tests/support/cli_run.h"
 #include "tests/support/op_case.h"
 #include "tests/support/ort.h"
 #include "tests/support/torch_data.h"
-
-#ifndef NC_CLI_PATH
-#error "NC_CLI_PATH must point at the built netcanvas-cli"
-#endif
 
 using namespace nc;
 using namespace nctest;
@@ -55,24 +52,6 @@ double maxDiff(const Tensor& a, const Tensor& b) {
   double m = 0;
   for (int64_t i = 0; i < std::min(a.numel(), b.numel()); ++i) m = std::max(m, double(std::fabs(a.f32()[i] - b.f32()[i])));
   return m;
-}
-
-std::string runProcess(const QString& program, const QStringList& args, int* code, int timeoutMs = 300000) {
-  QProcess p;
-  p.setProcessChannelMode(QProcess::MergedChannels);
-  p.start(program, args);
-  if (!p.waitForStarted()) {
-    *code = -1;
-    return "could not start " + program.toStdString();
-  }
-  if (!p.waitForFinished(timeoutMs)) {
-    p.kill();
-    p.waitForFinished();
-    *code = -1;
-    return "timed out";
-  }
-  *code = p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1;
-  return p.readAll().toStdString();
 }
 
 std::string params(const Block& b) {
@@ -237,16 +216,14 @@ class TestTorchYolo11 : public QObject {
     const std::string model = (kDir / "model.onnx").string(), data = (kDir / "test_data_set_0").string();
     const std::string out1 = dir + "/run1", exported = dir + "/reexported.onnx", out2 = dir + "/run2";
     fs::create_directories(dir);
-    const QString cli = QString::fromUtf8(NC_CLI_PATH);
     auto q = [](const std::string& s) { return QString::fromStdString(s); };
-    int code = 0;
-    std::string log = runProcess(cli, {"run", q(model), "--data", q(data), "--out", q(out1)}, &code);
-    QVERIFY2(code == 0, log.c_str());
+    CliResult r = runCli({"run", q(model), "--data", q(data), "--out", q(out1)});
+    QVERIFY2(r.code == 0, r.log().c_str());
     NC_CHECK(compareTensors(readTensorFile(out1 + "/output_0.pb"), expected_, {tol_, 1e-4}));
-    log = runProcess(cli, {"export", q(model), "-o", q(exported)}, &code);
-    QVERIFY2(code == 0, log.c_str());
-    log = runProcess(cli, {"run", q(exported), "--data", q(data), "--out", q(out2)}, &code);
-    QVERIFY2(code == 0, log.c_str());
+    r = runCli({"export", q(model), "-o", q(exported)});
+    QVERIFY2(r.code == 0, r.log().c_str());
+    r = runCli({"run", q(exported), "--data", q(data), "--out", q(out2)});
+    QVERIFY2(r.code == 0, r.log().c_str());
     NC_CHECK(compareTensors(readTensorFile(out2 + "/output_0.pb"), expected_, {tol_, 1e-4}));
     fs::remove_all(dir);
   }
