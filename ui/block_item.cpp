@@ -7,9 +7,9 @@
 
 #include "core/blocks/library.h"
 #include "core/stats.h"
+#include "ui/card_style.h"
 #include "ui/document.h"
 #include "ui/graph_scene.h"
-#include "ui/card_style.h"
 #include "ui/tensor_image.h"
 
 namespace ncui {

@@ -8,9 +8,9 @@
 #include "core/op.h"
 #include "core/ops/registry.h"
 #include "core/stats.h"
+#include "ui/card_style.h"
 #include "ui/document.h"
 #include "ui/graph_scene.h"
-#include "ui/card_style.h"
 #include "ui/tensor_image.h"
 
 namespace ncui {
