@@ -550,9 +550,7 @@ void InspectorWidget::addAttrEditor(QFormLayout* form, const nc::AttrSpec& a) {
       }
       [[fallthrough]];  // no default: an optional single value in a line edit
     case nc::AttrType::Ints: {
-      auto* line = new QLineEdit(row);
       const bool single = a.type == nc::AttrType::Int;
-      line->setPlaceholderText(a.required ? tr("required") : tr("unset"));
       const double lo = inputShape ? -1 : a.min, hi = a.max;
       auto parse = [single, lo, hi](const QString& text, QString* err) -> std::optional<nc::AttrValue> {
         auto v = parseIntList(text, err, lo, hi);
@@ -566,36 +564,11 @@ void InspectorWidget::addAttrEditor(QFormLayout* form, const nc::AttrSpec& a) {
         }
         return nc::AttrValue(*v);
       };
-      connect(line, &QLineEdit::textEdited, this, [e, line, parse](const QString& text) {
-        QString err;
-        if (!text.trimmed().isEmpty()) parse(text, &err);
-        setError(e->error, line, err);
+      e->editor = listAttrEditor(row, e, name, a.required, parse, [](const nc::AttrValue& v) {
+        if (auto* i = std::get_if<int64_t>(&v)) return QString::number(*i);
+        if (auto* is = std::get_if<std::vector<int64_t>>(&v)) return intsText(*is);
+        return QString();
       });
-      connect(line, &QLineEdit::editingFinished, this, [this, id, name, e, line, parse] {
-        const QString text = line->text();
-        if (text.trimmed().isEmpty()) {
-          setError(e->error, line, {});
-          if (node_.attrs.count(name.toStdString())) Q_EMIT attributeCleared(id, name);
-          else e->load(currentValue(name.toStdString()));
-          return;
-        }
-        QString err;
-        std::optional<nc::AttrValue> v = parse(text, &err);
-        setError(e->error, line, err);
-        if (!v) return;  // invalid: shown inline, nothing emitted
-        auto it = node_.attrs.find(name.toStdString());
-        if (it != node_.attrs.end() && nc::attrEquals(it->second, *v)) return;
-        Q_EMIT attributeEdited(id, name, *v);
-      });
-      e->load = [line, e](const nc::AttrValue* v) {
-        if (hasFocusWithin(line) || line->property("invalid").toBool()) return;
-        QString text;
-        if (v && std::holds_alternative<int64_t>(*v)) text = QString::number(std::get<int64_t>(*v));
-        if (v && std::holds_alternative<std::vector<int64_t>>(*v)) text = intsText(std::get<std::vector<int64_t>>(*v));
-        if (line->text() != text) line->setText(text);
-        setError(e->error, line, {});
-      };
-      e->editor = line;
       break;
     }
     case nc::AttrType::Float:
@@ -616,9 +589,7 @@ void InspectorWidget::addAttrEditor(QFormLayout* form, const nc::AttrSpec& a) {
       }
       [[fallthrough]];
     case nc::AttrType::Floats: {
-      auto* line = new QLineEdit(row);
       const bool single = a.type == nc::AttrType::Float;
-      line->setPlaceholderText(a.required ? tr("required") : tr("unset"));
       const double lo = a.min, hi = a.max;
       auto parse = [single, lo, hi](const QString& text, QString* err) -> std::optional<nc::AttrValue> {
         auto v = parseFloatList(text, err);
@@ -637,36 +608,11 @@ void InspectorWidget::addAttrEditor(QFormLayout* form, const nc::AttrSpec& a) {
         }
         return nc::AttrValue(*v);
       };
-      connect(line, &QLineEdit::textEdited, this, [e, line, parse](const QString& text) {
-        QString err;
-        if (!text.trimmed().isEmpty()) parse(text, &err);
-        setError(e->error, line, err);
+      e->editor = listAttrEditor(row, e, name, a.required, parse, [](const nc::AttrValue& v) {
+        if (auto* f = std::get_if<float>(&v)) return formatFloat(*f);
+        if (auto* fs = std::get_if<std::vector<float>>(&v)) return floatsText(*fs);
+        return QString();
       });
-      connect(line, &QLineEdit::editingFinished, this, [this, id, name, e, line, parse] {
-        const QString text = line->text();
-        if (text.trimmed().isEmpty()) {
-          setError(e->error, line, {});
-          if (node_.attrs.count(name.toStdString())) Q_EMIT attributeCleared(id, name);
-          else e->load(currentValue(name.toStdString()));
-          return;
-        }
-        QString err;
-        std::optional<nc::AttrValue> v = parse(text, &err);
-        setError(e->error, line, err);
-        if (!v) return;
-        auto it = node_.attrs.find(name.toStdString());
-        if (it != node_.attrs.end() && nc::attrEquals(it->second, *v)) return;
-        Q_EMIT attributeEdited(id, name, *v);
-      });
-      e->load = [line, e](const nc::AttrValue* v) {
-        if (hasFocusWithin(line) || line->property("invalid").toBool()) return;
-        QString text;
-        if (v && std::holds_alternative<float>(*v)) text = formatFloat(std::get<float>(*v));
-        if (v && std::holds_alternative<std::vector<float>>(*v)) text = floatsText(std::get<std::vector<float>>(*v));
-        if (line->text() != text) line->setText(text);
-        setError(e->error, line, {});
-      };
-      e->editor = line;
       break;
     }
     case nc::AttrType::String:
@@ -744,6 +690,43 @@ void InspectorWidget::addAttrEditor(QFormLayout* form, const nc::AttrSpec& a) {
   label->setToolTip(e->editor->toolTip());
   form->addRow(label, cell);
   attrEditors_.push_back(std::move(ed));
+}
+
+QWidget* InspectorWidget::listAttrEditor(
+    QWidget* row, AttrEditor* e, const QString& name, bool required,
+    std::function<std::optional<nc::AttrValue>(const QString&, QString*)> parse,
+    std::function<QString(const nc::AttrValue&)> format) {
+  auto* line = new QLineEdit(row);
+  line->setPlaceholderText(required ? tr("required") : tr("unset"));
+  const nc::NodeId id = id_;
+  connect(line, &QLineEdit::textEdited, this, [e, line, parse](const QString& text) {
+    QString err;
+    if (!text.trimmed().isEmpty()) parse(text, &err);
+    setError(e->error, line, err);
+  });
+  connect(line, &QLineEdit::editingFinished, this, [this, id, name, e, line, parse] {
+    const QString text = line->text();
+    if (text.trimmed().isEmpty()) {
+      setError(e->error, line, {});
+      if (node_.attrs.count(name.toStdString())) Q_EMIT attributeCleared(id, name);
+      else e->load(currentValue(name.toStdString()));
+      return;
+    }
+    QString err;
+    std::optional<nc::AttrValue> v = parse(text, &err);
+    setError(e->error, line, err);
+    if (!v) return;  // invalid: shown inline, nothing emitted
+    auto it = node_.attrs.find(name.toStdString());
+    if (it != node_.attrs.end() && nc::attrEquals(it->second, *v)) return;
+    Q_EMIT attributeEdited(id, name, *v);
+  });
+  e->load = [line, e, format](const nc::AttrValue* v) {
+    if (hasFocusWithin(line) || line->property("invalid").toBool()) return;
+    const QString text = v ? format(*v) : QString();
+    if (line->text() != text) line->setText(text);
+    setError(e->error, line, {});
+  };
+  return line;
 }
 
 void InspectorWidget::addInputDataSection(QVBoxLayout* box) {

@@ -80,6 +80,12 @@ class InspectorWidget : public QWidget {
   void dropContent();
   void refresh();
   void addAttrEditor(QFormLayout* form, const nc::AttrSpec& a);
+  // The line editor of a list (or optional single) attribute: `parse` checks the text (errors
+  // shown inline while typing, nothing emitted for invalid text), `format` writes a value back;
+  // an emptied field unsets the attribute.
+  QWidget* listAttrEditor(QWidget* row, AttrEditor* e, const QString& name, bool required,
+                          std::function<std::optional<nc::AttrValue>(const QString&, QString*)> parse,
+                          std::function<QString(const nc::AttrValue&)> format);
   void addParamRow(QVBoxLayout* box, int port);
   void addInputDataSection(QVBoxLayout* box);
   void refreshParamRow(ParamRow& row);
