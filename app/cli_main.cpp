@@ -214,8 +214,8 @@ Feeds gatherFeeds(const Graph& g, const Args& a) {
 }
 
 // Evaluates once; throws the first node error.
-std::vector<Tensor> evaluateOnce(Evaluator& ev, const Graph& g) {
-  EvalReport r = ev.run(g);
+std::vector<Tensor> evaluateOnce(Evaluator& ev, const Graph& g, const EvalOptions& options = {}) {
+  EvalReport r = ev.run(g, options);
   if (!r.errors.empty()) throw Error(r.errors.front().message);
   std::vector<Tensor> outs = ev.graphOutputs(g);
   std::vector<NodeId> outNodes = g.outputNodes();
@@ -376,8 +376,12 @@ int cmdBench(const Args& a) {
   Feeds f = gatherFeeds(g, a);
   Evaluator ev;
   for (auto& [k, v] : f.byName) ev.setFeed(k, v);
+  // Inference mode (blocked layouts between ops, intermediates freed after their last reader);
+  // --keep measures the editor's mode, which keeps every value in plain NCHW for previews.
+  EvalOptions evalOptions;
+  evalOptions.inference = !a.flag("--keep");
   // Warm-up: builds every kernel (and its primitive cache) and yields the input tensors.
-  std::vector<Tensor> ours = evaluateOnce(ev, g);
+  std::vector<Tensor> ours = evaluateOnce(ev, g, evalOptions);
   std::vector<std::pair<std::string, Tensor>> inputs;
   for (NodeId id : f.inputs) inputs.emplace_back(g.node(id).name, *ev.output({id, 0}));
   // Each iteration re-feeds every input (a new feed version), so every node downstream of an
@@ -388,7 +392,7 @@ int cmdBench(const Args& a) {
   for (int i = 0; i < iters; ++i) {
     for (auto& [name, t] : inputs) ev.setFeed(name, t);
     auto t0 = std::chrono::steady_clock::now();
-    EvalReport r = ev.run(g);
+    EvalReport r = ev.run(g, evalOptions);
     auto t1 = std::chrono::steady_clock::now();
     if (!r.errors.empty()) throw Error(r.errors.front().message);
     recomputed = r.recomputed.size();
@@ -586,7 +590,7 @@ int dispatch(int argc, char** argv) {
   if (cmd == "ops") return cmdOps(Args(cmd, argc, argv, 2, {}, {}));
   if (cmd == "run") return cmdRun(Args(cmd, argc, argv, 2, {"--data", "--input", "--out"}, {}));
   if (cmd == "bench")
-    return cmdBench(Args(cmd, argc, argv, 2, {"--data", "--iters", "--threads"}, {"--ort", "--no-fold", "--profile"}));
+    return cmdBench(Args(cmd, argc, argv, 2, {"--data", "--iters", "--threads"}, {"--ort", "--no-fold", "--profile", "--keep"}));
   if (cmd == "make-bench-model") return cmdMakeBenchModel(Args(cmd, argc, argv, 2, {"-o"}, {}));
   throw UsageError("unknown command '" + cmd + "' (see --help)");
 }

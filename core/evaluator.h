@@ -17,6 +17,12 @@ namespace nc {
 
 struct EvalOptions {
   bool reference = false;                 // use the naive reference kernels
+  // Inference: nobody looks at intermediates. Activations may stay in oneDNN's blocked layout
+  // between ops that can work on it (core/blocked_layout.h; fast kernels only), and every
+  // intermediate is freed after its last consumer. output() then answers for Input nodes and
+  // for values that reach Output nodes (reordered to plain NCHW on request); the next run
+  // recomputes the freed ones. Switching this flag recomputes everything once.
+  bool inference = false;
   std::function<bool()> cancelled;        // polled between nodes
   std::function<void(size_t done, size_t total)> progress;
 };
@@ -51,14 +57,19 @@ class Evaluator {
 
  private:
   struct Entry;
+  // Recomputes n when stale; false when it was up to date or had nothing to compute from.
+  bool runNode(const Node& n, const EvalOptions& options, bool layouts, EvalReport& report);
   std::map<NodeId, std::unique_ptr<Entry>> entries_;
   std::map<std::string, std::pair<Tensor, uint64_t>> feeds_;
   uint64_t versionCounter_ = 0;
   bool lastReference_ = false;
+  bool lastInference_ = false;
 };
 
 // One-shot convenience: evaluate g with `feeds` (by input name) and return the graph outputs.
 std::vector<Tensor> evaluate(const Graph& g, const std::map<std::string, Tensor>& feeds = {},
                              bool reference = false);
+// The same with any options (e.g. inference = true).
+std::vector<Tensor> evaluate(const Graph& g, const std::map<std::string, Tensor>& feeds, const EvalOptions& options);
 
 }  // namespace nc
