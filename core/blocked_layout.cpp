@@ -61,9 +61,10 @@ bool pointwise(const std::string& op) {
   return ops.count(op) > 0;
 }
 
-// N x C x H x W (blocked) seen as N x C/16 x H*W*16: channel blocks are contiguous per image.
+// N x C x H x W (blocked) seen as N x C/16 x H*W*16 x 1: channel blocks are contiguous per
+// image. Rank 4 like the original, so the op's axis attribute (1 or -3) means the same axis.
 Tensor blockView(const Tensor& t) {
-  return t.reshaped({t.dim(0), t.dim(1) / kChannelBlock, t.dim(2) * t.dim(3) * kChannelBlock});
+  return t.reshaped({t.dim(0), t.dim(1) / kChannelBlock, t.dim(2) * t.dim(3) * kChannelBlock, 1});
 }
 
 int64_t attrInt(const Node& n, const char* name, int64_t def) {

@@ -42,7 +42,7 @@ class BlockedKernel {
 // Runs node `n` (kernel `k`) on inputs of which some are blocked, when the op can work on the
 // blocked layout: a BlockedKernel, or an op whose kernel gives the right numbers on a view of
 // the blocked data: pointwise ops (all tensor inputs of one shape, all blocked), Concat and
-// Split along channels (channel counts block multiples: the same copy on an N x C/16 x HW*16
+// Split along channels (channel counts block multiples: the same copy on an N x C/16 x HW*16 x 1
 // view), nearest Resize/Upsample of H and W (the same resize on an N x C/16 x H x W x 16 view).
 // nullopt: not possible; the caller converts blocked inputs to plain and calls k.compute().
 std::optional<std::vector<Tensor>> computeBlockedNode(const Node& n, const Kernel& k, std::span<const Tensor> in,
