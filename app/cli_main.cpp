@@ -388,6 +388,7 @@ int cmdBench(const Args& a) {
   // input is stale and recomputed; kernels stay built. Timed: Evaluator::run only.
   std::vector<double> ms;
   std::map<std::string, double> opMs;  // kernel time per op type, summed over iterations
+  std::map<NodeId, double> nodeMs;     // and per node
   size_t recomputed = 0;
   for (int i = 0; i < iters; ++i) {
     for (auto& [name, t] : inputs) ev.setFeed(name, t);
@@ -396,7 +397,10 @@ int cmdBench(const Args& a) {
     auto t1 = std::chrono::steady_clock::now();
     if (!r.errors.empty()) throw Error(r.errors.front().message);
     recomputed = r.recomputed.size();
-    for (size_t k = 0; k < r.recomputed.size(); ++k) opMs[g.node(r.recomputed[k]).op] += r.milliseconds[k];
+    for (size_t k = 0; k < r.recomputed.size(); ++k) {
+      opMs[g.node(r.recomputed[k]).op] += r.milliseconds[k];
+      nodeMs[r.recomputed[k]] += r.milliseconds[k];
+    }
     ms.push_back(std::chrono::duration<double, std::milli>(t1 - t0).count());
   }
   double oursMedian = median(ms), oursMin = *std::min_element(ms.begin(), ms.end());
@@ -436,6 +440,13 @@ int cmdBench(const Args& a) {
     std::sort(rows.rbegin(), rows.rend());
     std::printf("kernel time per iteration by op:\n");
     for (auto& [t, op] : rows) std::printf("  %-20s %9.3f ms\n", op.c_str(), t);
+    std::vector<std::pair<double, NodeId>> nodes;
+    for (auto& [id, t] : nodeMs) nodes.emplace_back(t / iters, id);
+    std::sort(nodes.rbegin(), nodes.rend());
+    std::printf("slowest nodes:\n");
+    for (size_t k = 0; k < std::min<size_t>(15, nodes.size()); ++k)
+      std::printf("  %-36s %-12s %9.3f ms\n", g.node(nodes[k].second).name.c_str(),
+                  g.node(nodes[k].second).op.c_str(), nodes[k].first);
   }
   if (ortResult) {
     double ortMedian = median(ortResult->ms),
