@@ -10,6 +10,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
+#include <fstream>
 #include <iostream>
 #include <map>
 #include <optional>
@@ -52,11 +53,15 @@ const char* kUsage =
     "      TensorProto, graph-input order); --input feeds one input by name. Inputs without\n"
     "      data use the Input node's own data (its value, or random normal with its seed).\n"
     "      --out DIR writes output_0.pb, ...; otherwise shapes and a summary are printed.\n"
-    "  bench MODEL [--data DIR] [--iters N] [--threads T] [--ort] [--no-fold] [--profile]\n"
+    "  bench MODEL [--data DIR] [--iters N] [--threads T] [--ort] [--no-fold] [--keep] [--profile]\n"
     "      Median and min time of a full re-evaluation, with BatchNorm and activations fused\n"
-    "      into the Conv before them as ONNX Runtime does (--no-fold: the graph as it is);\n"
+    "      into the Conv before them as ONNX Runtime does (--no-fold: the graph as it is), in\n"
+    "      inference mode: activations in oneDNN's blocked layout between ops, intermediates\n"
+    "      freed after their last reader (--keep: the editor's mode, every value kept in NCHW).\n"
+    "      Memory: peak resident set after the runs minus the resident set before loading.\n"
     "      --ort also times ONNX Runtime on the same model with the same inputs and thread\n"
-    "      count and prints the ratio ours/ORT. --profile adds kernel time per op type.\n"
+    "      count (memory likewise, of its node process) and prints the ratios ours/ORT.\n"
+    "      --profile adds kernel time per op type and the slowest nodes.\n"
     "\n"
     "  ops\n"
     "      List every op by category, with its ONNX version.\n"
@@ -352,6 +357,15 @@ int cmdRun(const Args& a) {
   return 0;
 }
 
+// A field of /proc/self/status in kB (VmRSS: resident set now, VmHWM: its peak); 0 when unknown.
+int64_t statusKb(const std::string& field) {
+  std::ifstream in("/proc/self/status");
+  std::string line;
+  while (std::getline(in, line))
+    if (line.rfind(field + ":", 0) == 0) return std::atoll(line.c_str() + field.size() + 1);
+  return 0;
+}
+
 double median(std::vector<double> v) {
   std::sort(v.begin(), v.end());
   size_t n = v.size();
@@ -367,6 +381,9 @@ int cmdBench(const Args& a) {
   setenv("OMP_NUM_THREADS", std::to_string(threads).c_str(), 1);
   omp_set_num_threads(threads);
 
+  // Memory: the peak resident set (VmHWM) after the timed runs minus the resident set before the
+  // model is loaded: the model, its working memory, kernels' reordered weights and JIT code.
+  const int64_t rssBeforeLoadKb = statusKb("VmRSS");
   Graph g = loadRunnable(path);
   // Like ONNX Runtime's graph optimisations, fold BatchNorm into the preceding Conv and fuse
   // its activation (numbers within 1e-5); --no-fold measures the graph exactly as it is.
@@ -404,6 +421,7 @@ int cmdBench(const Args& a) {
     ms.push_back(std::chrono::duration<double, std::milli>(t1 - t0).count());
   }
   double oursMedian = median(ms), oursMin = *std::min_element(ms.begin(), ms.end());
+  const int64_t peakRssKb = statusKb("VmHWM");  // before the export for ONNX Runtime below
 
   std::optional<OrtResult> ortResult;
   std::string modelPath = path;
@@ -448,6 +466,11 @@ int cmdBench(const Args& a) {
       std::printf("  %-36s %-12s %9.3f ms\n", g.node(nodes[k].second).name.c_str(),
                   g.node(nodes[k].second).op.c_str(), nodes[k].first);
   }
+  const double mb = 1.0 / 1024.0;
+  const double oursGrowth = double(peakRssKb - rssBeforeLoadKb) * mb;
+  if (peakRssKb > 0)
+    std::printf("ours:   peak RSS %7.1f MB, before loading the model %7.1f MB, growth %7.1f MB\n",
+                double(peakRssKb) * mb, double(rssBeforeLoadKb) * mb, oursGrowth);
   if (ortResult) {
     double ortMedian = median(ortResult->ms),
            ortMin = *std::min_element(ortResult->ms.begin(), ortResult->ms.end());
@@ -460,15 +483,21 @@ int cmdBench(const Args& a) {
         maxDiff = std::max(maxDiff, double(std::fabs(x[k] - y[k])));
     }
     std::printf("ORT:    median %9.3f ms   min %9.3f ms\n", ortMedian, ortMin);
+    const double ortGrowth = double(ortResult->peakRssKb - ortResult->rssBeforeLoadKb) * mb;
+    if (ortResult->peakRssKb > 0)
+      std::printf("ORT:    peak RSS %7.1f MB, before loading the model %7.1f MB, growth %7.1f MB (node process)\n",
+                  double(ortResult->peakRssKb) * mb, double(ortResult->rssBeforeLoadKb) * mb, ortGrowth);
     std::printf("ratio ours/ORT: median %.2f   min %.2f   (max |ours - ORT| = %.3g)\n",
                 oursMedian / ortMedian, oursMin / ortMin, maxDiff);
+    const double memRatio = ortGrowth > 0 && peakRssKb > 0 ? oursGrowth / ortGrowth : 0.0;
+    if (memRatio > 0) std::printf("memory ratio ours/ORT (peak RSS growth): %.2f\n", memRatio);
     std::printf(
         "RESULT threads=%d ours_median_ms=%.3f ours_min_ms=%.3f ort_median_ms=%.3f ort_min_ms=%.3f "
-        "ratio=%.3f\n",
-        threads, oursMedian, oursMin, ortMedian, ortMin, oursMedian / ortMedian);
+        "ratio=%.3f ours_mem_mb=%.1f ort_mem_mb=%.1f mem_ratio=%.2f\n",
+        threads, oursMedian, oursMin, ortMedian, ortMin, oursMedian / ortMedian, oursGrowth, ortGrowth, memRatio);
   } else {
-    std::printf("RESULT threads=%d ours_median_ms=%.3f ours_min_ms=%.3f\n", threads, oursMedian,
-                oursMin);
+    std::printf("RESULT threads=%d ours_median_ms=%.3f ours_min_ms=%.3f ours_mem_mb=%.1f\n", threads, oursMedian,
+                oursMin, oursGrowth);
   }
   return 0;
 }

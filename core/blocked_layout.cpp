@@ -40,7 +40,7 @@ Tensor reorder(const Tensor& x, bool toBlockedDir) {
   if (!blockable(x))
     throw Error("blocked layout: tensor of shape " + shapeToString(x.shape()) +
                 " is not N x C x H x W with C a multiple of 16");
-  Tensor y(DType::Float32, x.shape());
+  Tensor y = Tensor::uninitialized(DType::Float32, x.shape());
   const dnnl::memory::dims d(x.shape().begin(), x.shape().end());
   using tag = dnnl::memory::format_tag;
   const dnnl::memory::desc plain(d, dnnl::memory::data_type::f32, tag::nchw),

@@ -259,7 +259,7 @@ class ConvFastKernel : public Kernel, public BlockedKernel {
       }
       e.weightsSource = w;  // keeps the storage alive, so its identity stays meaningful
     }
-    Tensor y(DType::Float32, convOutputShape(x, w, g));
+    Tensor y = Tensor::uninitialized(DType::Float32, convOutputShape(x, w, g));
     dnnl::memory src = wrapTensor(e.userSrcMd, x);
     if (e.srcReorder) {
       dnnlExecute(*e.srcReorder, {{DNNL_ARG_FROM, src}, {DNNL_ARG_TO, e.src}});

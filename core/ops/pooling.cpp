@@ -237,7 +237,7 @@ class PoolFastKernel : public Kernel, public BlockedKernel {
     }
     Entry& e = it->second;
     if (!e.pool) return std::nullopt;
-    Tensor y(DType::Float32, poolOutputShape(x.shape(), g));
+    Tensor y = Tensor::uninitialized(DType::Float32, poolOutputShape(x.shape(), g));
     dnnlExecute(*e.pool,
                 {{DNNL_ARG_SRC, wrapTensor(e.srcMd, x)}, {DNNL_ARG_DST, wrapTensor(e.dstMd, y)}});
     return y;

@@ -2,6 +2,9 @@
 
 #include <Eigen/Core>
 #include <cmath>
+#if defined(__SSE__)
+#include <xmmintrin.h>
+#endif
 
 #include "core/ops/shape_util.h"
 
@@ -23,6 +26,20 @@ std::vector<TensorType> inferSoftmax(const InferContext& ctx) {
   return {*x};
 }
 
+// Sets flush-to-zero and denormals-are-zero for its lifetime (x86): exp(x - max) of a far-off
+// logit is denormal, and denormal arithmetic is ~100x slower (YOLO's DFL softmax: 8 ms -> 1 ms).
+// Changes only values below FLT_MIN (1.2e-38) to zero.
+class FlushDenormals {
+ public:
+#if defined(__SSE__)
+  FlushDenormals() : saved_(_mm_getcsr()) { _mm_setcsr(saved_ | 0x8040); }
+  ~FlushDenormals() { _mm_setcsr(saved_); }
+
+ private:
+  unsigned saved_;
+#endif
+};
+
 // One kernel for both paths: the reference accumulates the sum in double, one strided lane at a
 // time; the fast path keeps float and uses Eigen's vectorised exp, along a contiguous row when
 // the axis is the last one, else on all `inner` lanes at once (rows of the axis are contiguous).
@@ -38,10 +55,11 @@ class SoftmaxKernel : public Kernel {
     for (int i = 0; i < axis; ++i) outer *= x.dim(i);
     for (int i = axis + 1; i < x.rank(); ++i) inner *= x.dim(i);
     const int64_t n = x.dim(axis);
-    Tensor y(DType::Float32, x.shape());
+    Tensor y = Tensor::uninitialized(DType::Float32, x.shape());
     const float* px = x.f32();
     float* py = y.f32();
     if (fast_) {
+      FlushDenormals ftz;
       for (int64_t o = 0; o < outer; ++o) {
         if (inner == 1)
           row(px + o * n, py + o * n, n);
