@@ -317,7 +317,9 @@ int cmdRun(const Args& a) {
   Feeds f = gatherFeeds(g, a);
   Evaluator ev;
   for (auto& [k, v] : f.byName) ev.setFeed(k, v);
-  std::vector<Tensor> outs = evaluateOnce(ev, g);
+  EvalOptions inference;  // only the graph outputs are needed: blocked layouts, freed intermediates
+  inference.inference = true;
+  std::vector<Tensor> outs = evaluateOnce(ev, g, inference);
   std::vector<NodeId> outNodes = g.outputNodes();
   if (auto dir = a.get("--out")) {
     std::error_code ec;
