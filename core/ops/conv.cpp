@@ -303,8 +303,11 @@ class ConvFastKernel : public Kernel, public BlockedKernel {
     }
     // Blocked layouts only for 2-D convolutions whose channel counts are block multiples.
     const bool blockedMode = layouts != Layouts::Plain && rank == 4;
-    const bool srcBlockable = blockedMode && x.dim(1) % kChannelBlock == 0;
+    // A plain X is reordered to nChw16c only to feed a blocked Y (e.g. not for YOLO's 16 -> 1
+    // DFL conv, where oneDNN's own choice is cheaper).
     const bool dstBlockable = blockedMode && w.dim(0) % kChannelBlock == 0;
+    const bool srcBlockable =
+        blockedMode && x.dim(1) % kChannelBlock == 0 && (layouts == Layouts::BlockedIn || dstBlockable);
     const md plainSrc(toDims(x.shape()), dt::f32, plainActivationTag(rank));
     const md plainDst(toDims(outShape), dt::f32, plainActivationTag(rank));
     const md blockedDst = dstBlockable ? md(toDims(outShape), dt::f32, tag::nChw16c) : plainDst;
