@@ -3,6 +3,8 @@
 // recomputes only the nodes an edit made stale: a node is recomputed when its own revision or
 // the version of any of its inputs changed. Kernels are cached per node and rebuilt only when
 // the node's attributes (or output count) change, so their primitive caches survive reconnections.
+// For inference (EvalOptions::inference: `netcanvas-cli run/bench`) it keeps activations in
+// oneDNN's blocked layout between ops and frees each intermediate after its last reader.
 #include <functional>
 #include <map>
 #include <memory>
