@@ -117,10 +117,21 @@ class TestBlockedLayout : public QObject {
     OneNode dw("Conv", {{"group", int64_t(32)}, {"pads", std::vector<int64_t>{1, 1, 1, 1}}});
     NC_CHECK(checkBlocked(dw, {randn({1, 32, 7, 7}, 7), randn({32, 1, 3, 3}, 8)}, {true, false}));
   }
-  void maxPoolBlocked() {
+  void poolsBlocked() {
     OneNode n("MaxPool", {{"kernel_shape", std::vector<int64_t>{5, 5}},
                           {"pads", std::vector<int64_t>{2, 2, 2, 2}}});
     NC_CHECK(checkBlocked(n, {randn({1, 32, 9, 7}, 9)}, {true}));
+    OneNode avg("AveragePool", {{"kernel_shape", std::vector<int64_t>{3, 3}},
+                                {"strides", std::vector<int64_t>{2, 2}},
+                                {"pads", std::vector<int64_t>{1, 1, 1, 1}},
+                                {"count_include_pad", int64_t(1)}});
+    NC_CHECK(checkBlocked(avg, {randn({2, 16, 7, 8}, 16)}, {true}));
+    OneNode ceil("AveragePool", {{"kernel_shape", std::vector<int64_t>{2, 2}},
+                                 {"strides", std::vector<int64_t>{2, 2}},
+                                 {"ceil_mode", int64_t(1)}});
+    NC_CHECK(checkBlocked(ceil, {randn({1, 16, 5, 5}, 17)}, {true}));
+    NC_CHECK(checkBlocked(OneNode("GlobalAveragePool", {}), {randn({1, 48, 5, 3}, 18)}, {true}));
+    NC_CHECK(checkBlocked(OneNode("GlobalMaxPool", {}), {randn({1, 48, 5, 3}, 19)}, {true}));
   }
   void pointwiseOpsBlocked() {
     Tensor a = randn({1, 16, 5, 3}, 10), b = randn({1, 16, 5, 3}, 11);
