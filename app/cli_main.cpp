@@ -10,6 +10,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
+#include <fstream>
 #include <iostream>
 #include <map>
 #include <optional>
@@ -54,11 +55,15 @@ const char* kUsage =
     "      TensorProto, graph-input order); --input feeds one input by name. Inputs without\n"
     "      data use the Input node's own data (its value, or random normal with its seed).\n"
     "      --out DIR writes output_0.pb, ...; otherwise shapes and a summary are printed.\n"
-    "  bench MODEL [--data DIR] [--iters N] [--threads T] [--ort] [--no-fold] [--profile]\n"
+    "  bench MODEL [--data DIR] [--iters N] [--threads T] [--ort] [--no-fold] [--keep] [--profile]\n"
     "      Median and min time of a full re-evaluation, with BatchNorm and activations fused\n"
-    "      into the Conv before them as ONNX Runtime does (--no-fold: the graph as it is);\n"
+    "      into the Conv before them as ONNX Runtime does (--no-fold: the graph as it is), in\n"
+    "      inference mode: activations in oneDNN's blocked layout between ops, intermediates\n"
+    "      freed after their last reader (--keep: the editor's mode, every value kept in NCHW).\n"
+    "      Memory: peak resident set after the runs minus the resident set before loading.\n"
     "      --ort also times ONNX Runtime on the same model with the same inputs and thread\n"
-    "      count and prints the ratio ours/ORT. --profile adds kernel time per op type.\n"
+    "      count (memory likewise, of its node process) and prints the ratios ours/ORT.\n"
+    "      --profile adds kernel time per op type and the slowest nodes.\n"
     "\n"
     "  ops\n"
     "      List every op by category, with its ONNX version.\n"
@@ -221,8 +226,8 @@ Feeds gatherFeeds(const Graph& g, const Args& a) {
 }
 
 // Evaluates once; throws the first node error.
-std::vector<Tensor> evaluateOnce(Evaluator& ev, const Graph& g) {
-  EvalReport r = ev.run(g);
+std::vector<Tensor> evaluateOnce(Evaluator& ev, const Graph& g, const EvalOptions& options = {}) {
+  EvalReport r = ev.run(g, options);
   if (!r.errors.empty()) throw Error(r.errors.front().message);
   std::vector<Tensor> outs = ev.graphOutputs(g);
   std::vector<NodeId> outNodes = g.outputNodes();
@@ -324,7 +329,9 @@ int cmdRun(const Args& a) {
   Feeds f = gatherFeeds(g, a);
   Evaluator ev;
   for (auto& [k, v] : f.byName) ev.setFeed(k, v);
-  std::vector<Tensor> outs = evaluateOnce(ev, g);
+  EvalOptions inference;  // only the graph outputs are needed: blocked layouts, freed intermediates
+  inference.inference = true;
+  std::vector<Tensor> outs = evaluateOnce(ev, g, inference);
   std::vector<NodeId> outNodes = g.outputNodes();
   if (auto dir = a.get("--out")) {
     std::error_code ec;
@@ -364,6 +371,15 @@ int cmdRun(const Args& a) {
   return 0;
 }
 
+// A field of /proc/self/status in kB (VmRSS: resident set now, VmHWM: its peak); 0 when unknown.
+int64_t statusKb(const std::string& field) {
+  std::ifstream in("/proc/self/status");
+  std::string line;
+  while (std::getline(in, line))
+    if (line.rfind(field + ":", 0) == 0) return std::atoll(line.c_str() + field.size() + 1);
+  return 0;
+}
+
 double median(std::vector<double> v) {
   std::sort(v.begin(), v.end());
   size_t n = v.size();
@@ -379,6 +395,9 @@ int cmdBench(const Args& a) {
   setenv("OMP_NUM_THREADS", std::to_string(threads).c_str(), 1);
   omp_set_num_threads(threads);
 
+  // Memory: the peak resident set (VmHWM) after the timed runs minus the resident set before the
+  // model is loaded: the model, its working memory, kernels' reordered weights and JIT code.
+  const int64_t rssBeforeLoadKb = statusKb("VmRSS");
   Graph g = loadRunnable(path);
   // Like ONNX Runtime's graph optimisations, fold BatchNorm into the preceding Conv and fuse
   // its activation (numbers within 1e-5); --no-fold measures the graph exactly as it is.
@@ -388,26 +407,35 @@ int cmdBench(const Args& a) {
   Feeds f = gatherFeeds(g, a);
   Evaluator ev;
   for (auto& [k, v] : f.byName) ev.setFeed(k, v);
+  // Inference mode (blocked layouts between ops, intermediates freed after their last reader);
+  // --keep measures the editor's mode, which keeps every value in plain NCHW for previews.
+  EvalOptions evalOptions;
+  evalOptions.inference = !a.flag("--keep");
   // Warm-up: builds every kernel (and its primitive cache) and yields the input tensors.
-  std::vector<Tensor> ours = evaluateOnce(ev, g);
+  std::vector<Tensor> ours = evaluateOnce(ev, g, evalOptions);
   std::vector<std::pair<std::string, Tensor>> inputs;
   for (NodeId id : f.inputs) inputs.emplace_back(g.node(id).name, *ev.output({id, 0}));
   // Each iteration re-feeds every input (a new feed version), so every node downstream of an
   // input is stale and recomputed; kernels stay built. Timed: Evaluator::run only.
   std::vector<double> ms;
   std::map<std::string, double> opMs;  // kernel time per op type, summed over iterations
+  std::map<NodeId, double> nodeMs;     // and per node
   size_t recomputed = 0;
   for (int i = 0; i < iters; ++i) {
     for (auto& [name, t] : inputs) ev.setFeed(name, t);
     auto t0 = std::chrono::steady_clock::now();
-    EvalReport r = ev.run(g);
+    EvalReport r = ev.run(g, evalOptions);
     auto t1 = std::chrono::steady_clock::now();
     if (!r.errors.empty()) throw Error(r.errors.front().message);
     recomputed = r.recomputed.size();
-    for (size_t k = 0; k < r.recomputed.size(); ++k) opMs[g.node(r.recomputed[k]).op] += r.milliseconds[k];
+    for (size_t k = 0; k < r.recomputed.size(); ++k) {
+      opMs[g.node(r.recomputed[k]).op] += r.milliseconds[k];
+      nodeMs[r.recomputed[k]] += r.milliseconds[k];
+    }
     ms.push_back(std::chrono::duration<double, std::milli>(t1 - t0).count());
   }
   double oursMedian = median(ms), oursMin = *std::min_element(ms.begin(), ms.end());
+  const int64_t peakRssKb = statusKb("VmHWM");  // before the export for ONNX Runtime below
 
   std::optional<OrtResult> ortResult;
   std::string modelPath = path;
@@ -444,7 +472,19 @@ int cmdBench(const Args& a) {
     std::sort(rows.rbegin(), rows.rend());
     std::printf("kernel time per iteration by op:\n");
     for (auto& [t, op] : rows) std::printf("  %-20s %9.3f ms\n", op.c_str(), t);
+    std::vector<std::pair<double, NodeId>> nodes;
+    for (auto& [id, t] : nodeMs) nodes.emplace_back(t / iters, id);
+    std::sort(nodes.rbegin(), nodes.rend());
+    std::printf("slowest nodes:\n");
+    for (size_t k = 0; k < std::min<size_t>(15, nodes.size()); ++k)
+      std::printf("  %-36s %-12s %9.3f ms\n", g.node(nodes[k].second).name.c_str(),
+                  g.node(nodes[k].second).op.c_str(), nodes[k].first);
   }
+  const double mb = 1.0 / 1024.0;
+  const double oursGrowth = double(peakRssKb - rssBeforeLoadKb) * mb;
+  if (peakRssKb > 0)
+    std::printf("ours:   peak RSS %7.1f MB, before loading the model %7.1f MB, growth %7.1f MB\n",
+                double(peakRssKb) * mb, double(rssBeforeLoadKb) * mb, oursGrowth);
   if (ortResult) {
     double ortMedian = median(ortResult->ms),
            ortMin = *std::min_element(ortResult->ms.begin(), ortResult->ms.end());
@@ -457,15 +497,21 @@ int cmdBench(const Args& a) {
         maxDiff = std::max(maxDiff, double(std::fabs(x[k] - y[k])));
     }
     std::printf("ORT:    median %9.3f ms   min %9.3f ms\n", ortMedian, ortMin);
+    const double ortGrowth = double(ortResult->peakRssKb - ortResult->rssBeforeLoadKb) * mb;
+    if (ortResult->peakRssKb > 0)
+      std::printf("ORT:    peak RSS %7.1f MB, before loading the model %7.1f MB, growth %7.1f MB (node process)\n",
+                  double(ortResult->peakRssKb) * mb, double(ortResult->rssBeforeLoadKb) * mb, ortGrowth);
     std::printf("ratio ours/ORT: median %.2f   min %.2f   (max |ours - ORT| = %.3g)\n",
                 oursMedian / ortMedian, oursMin / ortMin, maxDiff);
+    const double memRatio = ortGrowth > 0 && peakRssKb > 0 ? oursGrowth / ortGrowth : 0.0;
+    if (memRatio > 0) std::printf("memory ratio ours/ORT (peak RSS growth): %.2f\n", memRatio);
     std::printf(
         "RESULT threads=%d ours_median_ms=%.3f ours_min_ms=%.3f ort_median_ms=%.3f ort_min_ms=%.3f "
-        "ratio=%.3f\n",
-        threads, oursMedian, oursMin, ortMedian, ortMin, oursMedian / ortMedian);
+        "ratio=%.3f ours_mem_mb=%.1f ort_mem_mb=%.1f mem_ratio=%.2f\n",
+        threads, oursMedian, oursMin, ortMedian, ortMin, oursMedian / ortMedian, oursGrowth, ortGrowth, memRatio);
   } else {
-    std::printf("RESULT threads=%d ours_median_ms=%.3f ours_min_ms=%.3f\n", threads, oursMedian,
-                oursMin);
+    std::printf("RESULT threads=%d ours_median_ms=%.3f ours_min_ms=%.3f ours_mem_mb=%.1f\n", threads, oursMedian,
+                oursMin, oursGrowth);
   }
   return 0;
 }
@@ -598,7 +644,7 @@ int dispatch(int argc, char** argv) {
   if (cmd == "ops") return cmdOps(Args(cmd, argc, argv, 2, {}, {}));
   if (cmd == "run") return cmdRun(Args(cmd, argc, argv, 2, {"--data", "--input", "--out"}, {}));
   if (cmd == "bench")
-    return cmdBench(Args(cmd, argc, argv, 2, {"--data", "--iters", "--threads"}, {"--ort", "--no-fold", "--profile"}));
+    return cmdBench(Args(cmd, argc, argv, 2, {"--data", "--iters", "--threads"}, {"--ort", "--no-fold", "--profile", "--keep"}));
   if (cmd == "make-bench-model") return cmdMakeBenchModel(Args(cmd, argc, argv, 2, {"-o"}, {}));
   throw UsageError("unknown command '" + cmd + "' (see --help)");
 }

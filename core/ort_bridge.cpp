@@ -90,6 +90,8 @@ OrtResult runOrt(const std::string& modelPath, const std::vector<std::pair<std::
     r.outputs.push_back(t);
   }
   r.ms = resp["ms"].get<std::vector<double>>();
+  if (resp.contains("rss_before_load_kb")) r.rssBeforeLoadKb = resp["rss_before_load_kb"].get<int64_t>();
+  if (resp.contains("peak_rss_kb")) r.peakRssKb = resp["peak_rss_kb"].get<int64_t>();
   return r;
 }
 

@@ -14,6 +14,10 @@ struct OrtResult {
   std::vector<std::string> names;
   std::vector<Tensor> outputs;
   std::vector<double> ms;  // per-iteration times when iters > 0
+  // Memory of the node process running ONNX Runtime (Linux /proc/self/status; 0 when unknown):
+  // resident set before the session is created, and its peak (VmHWM) after the last run.
+  int64_t rssBeforeLoadKb = 0;
+  int64_t peakRssKb = 0;
 };
 
 // Directory holding ort_run.js and node_modules (env NETCANVAS_ORT_DIR overrides the default).

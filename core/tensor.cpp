@@ -32,12 +32,16 @@ int64_t shapeNumel(const Shape& s) {
   return n;
 }
 
-Tensor::Tensor(DType dtype, Shape shape) : dtype_(dtype), shape_(std::move(shape)) {
+Tensor::Tensor(DType dtype, Shape shape) : Tensor(dtype, std::move(shape), true) {}
+
+Tensor Tensor::uninitialized(DType dtype, Shape shape) { return Tensor(dtype, std::move(shape), false); }
+
+Tensor::Tensor(DType dtype, Shape shape, bool zero) : dtype_(dtype), shape_(std::move(shape)) {
   numel_ = shapeNumel(shape_);
   size_t bytes = std::max<size_t>(64, (size_t(numel_) * dtypeSize(dtype_) + 63) / 64 * 64);
   void* p = std::aligned_alloc(64, bytes);
   if (!p) throw Error("out of memory allocating a tensor of shape " + shapeToString(shape_));
-  std::memset(p, 0, bytes);
+  if (zero) std::memset(p, 0, bytes);
   data_ = std::shared_ptr<std::byte>(static_cast<std::byte*>(p), [](std::byte* q) { std::free(q); });
 }
 

@@ -32,6 +32,8 @@ class Tensor {
   static Tensor fromFloats(Shape shape, const std::vector<float>& values);
   static Tensor fromInt64(Shape shape, const std::vector<int64_t>& values);
   static Tensor scalar(float v) { return fromFloats({}, {v}); }
+  // Storage left uninitialised: for kernels that write every element (saves the zero fill).
+  static Tensor uninitialized(DType dtype, Shape shape);
 
   bool empty() const { return !data_; }
   DType dtype() const { return dtype_; }
@@ -62,6 +64,7 @@ class Tensor {
   std::vector<float> toFloatVector() const;
 
  private:
+  Tensor(DType dtype, Shape shape, bool zero);
   DType dtype_ = DType::Float32;
   Shape shape_;
   int64_t numel_ = 0;

@@ -12,8 +12,10 @@
 # NETCANVAS_BENCH_MODELS="c3k2 bnsilu" picks a subset.
 # Then the canvas benchmark (netcanvas --bench-canvas N) for N in ${NETCANVAS_BENCH_CANVAS:-350 10000}.
 # For each model and thread count, `netcanvas-cli bench --ort` reports the median and min time
-# of a full re-evaluation (Evaluator::run after re-feeding the input; kernels built once) and of
-# ONNX Runtime's session.run on the exported model with the same input and thread count.
+# of a full re-evaluation (Evaluator::run in inference mode after re-feeding the input; kernels
+# built once) and of ONNX Runtime's session.run on the exported model with the same input and
+# thread count, and the peak memory of both: peak resident set (VmHWM) after the runs minus the
+# resident set before the model is loaded, of our process and of ONNX Runtime's node process.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
@@ -52,8 +54,9 @@ for m in "${MODELS[@]}"; do
       echo "$out"
       line=$(grep '^RESULT ' <<<"$out")
       get() { sed -n "s/.* $1=\([^ ]*\).*/\1/p" <<<"$line"; }
-      ROWS+=("$(printf '%-8s %7s %12s %12s %12s %12s %8s' "$m" "$t" "$(get ours_median_ms)" "$(get ours_min_ms)" \
-        "$(get ort_median_ms)" "$(get ort_min_ms)" "$(get ratio)")")
+      ROWS+=("$(printf '%-8s %7s %12s %12s %12s %12s %8s %10s %10s %9s' "$m" "$t" "$(get ours_median_ms)" \
+        "$(get ours_min_ms)" "$(get ort_median_ms)" "$(get ort_min_ms)" "$(get ratio)" "$(get ours_mem_mb)" \
+        "$(get ort_mem_mb)" "$(get mem_ratio)")")
     else
       echo "$out" >&2
       ROWS+=("$(printf '%-8s %7s   failed: %s' "$m" "$t" "$out")")
@@ -64,7 +67,9 @@ done
 
 echo
 echo "Median/min ms per full evaluation; ratio = ours median / ONNX Runtime median (< 1: we are faster)"
-printf '%-8s %7s %12s %12s %12s %12s %8s\n' model threads ours_med ours_min ort_med ort_min ratio
+echo "Memory (MB): peak RSS growth from before loading the model; mem_ratio = ours / ONNX Runtime"
+printf '%-8s %7s %12s %12s %12s %12s %8s %10s %10s %9s\n' model threads ours_med ours_min ort_med ort_min ratio \
+  ours_mb ort_mb mem_ratio
 for r in "${ROWS[@]}"; do echo "$r"; done
 
 # The editor's canvas on generated graphs: open, auto layout, ms per frame while panning.

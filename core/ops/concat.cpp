@@ -96,7 +96,7 @@ std::vector<Tensor> concat(std::span<const Tensor> in, int64_t axisAttr) {
                     shapeToString(first.shape()));
     outShape[size_t(axis)] += t.dim(axis);
   }
-  Tensor y(first.dtype(), outShape);
+  Tensor y = Tensor::uninitialized(first.dtype(), outShape);  // every element is copied in
   int64_t outer = 1, inner = 1;
   for (int d = 0; d < axis; ++d) outer *= outShape[size_t(d)];
   for (int d = axis + 1; d < rank; ++d) inner *= outShape[size_t(d)];

@@ -6,6 +6,7 @@
 #include <map>
 #include <mutex>
 
+#include "core/blocked_layout.h"
 #include "core/ops/dnnl_context.h"
 #include "core/ops/window_geometry.h"
 
@@ -198,22 +199,55 @@ dnnl::memory::dims toDims(const std::vector<int64_t>& v) {
   return dnnl::memory::dims(v.begin(), v.end());
 }
 
-// oneDNN convolution. Activation and weight layouts are left to oneDNN (format_tag::any);
-// X and Y are reordered at the kernel boundary, W once per weight tensor. Primitives are cached
-// per (X shape, W shape, bias) so that a re-run or an edit elsewhere never re-JITs them.
-class ConvFastKernel : public Kernel {
+// oneDNN convolution. Weight layouts are left to oneDNN (format_tag::any), W is reordered once
+// per weight tensor. Through Kernel::compute (plain NCHW in and out) the activation layouts are
+// oneDNN's choice too, with X and Y reordered at the kernel boundary. Through computeBlocked
+// (inference, core/blocked_layout.h) X may arrive in nChw16c and Y is written in nChw16c when
+// its channel count is a block multiple, so a chain of convolutions pays no reorders.
+// Primitives are cached per (X shape, W shape, bias, layouts) so that a re-run or an edit
+// elsewhere never re-JITs them.
+class ConvFastKernel : public Kernel, public BlockedKernel {
  public:
   explicit ConvFastKernel(const AttrReader& a)
       : attrs_(WindowAttrs::read(a)), group_(a.i("group")), activation_(parseActivation(a)), reference_(a) {}
 
   std::vector<Tensor> compute(std::span<const Tensor> in) const override {
+    std::vector<Tensor> out;
+    if (!run(in, Layouts::Plain, out)) return reference_.compute(in);
+    return out;
+  }
+
+  std::optional<std::vector<Tensor>> computeBlocked(std::span<const Tensor> in, const std::vector<bool>& inBlocked,
+                                                    std::vector<bool>& outBlocked) const override {
+    std::vector<Tensor> out;
+    if (!run(in, inBlocked[0] ? Layouts::BlockedIn : Layouts::PlainIn, out, &outBlocked))
+      return std::nullopt;  // oneDNN cannot: the evaluator runs the reference on plain data
+    return out;
+  }
+
+ private:
+  // Plain: compute(); PlainIn / BlockedIn: computeBlocked with X plain / nChw16c.
+  enum class Layouts { Plain, PlainIn, BlockedIn };
+
+  struct Entry {
+    std::optional<dnnl::convolution_forward> conv;  // empty: oneDNN cannot do it, use the reference
+    std::optional<dnnl::reorder> srcReorder, dstReorder, weightsReorder;
+    dnnl::memory::desc userSrcMd, userDstMd, userWeightsMd, biasMd;
+    dnnl::memory src, dst, weights;
+    Tensor weightsSource;
+    bool dstBlocked = false;  // Y is written in nChw16c
+  };
+
+  // Runs oneDNN; false (and `out` empty) when it cannot. Sets outBlocked when given.
+  bool run(std::span<const Tensor> in, Layouts layouts, std::vector<Tensor>& out,
+           std::vector<bool>* outBlocked = nullptr) const {
     const Tensor& x = in[0];
     const Tensor& w = in[1];
     const Tensor bias = in.size() > 2 ? in[2] : Tensor();
     const WindowGeometry g = convGeometry(attrs_, group_, in);
     std::lock_guard<std::mutex> lock(mutex_);
-    Entry& e = entry(x, w, !bias.empty(), g);
-    if (!e.conv) return reference_.compute(in);
+    Entry& e = entry(x, w, !bias.empty(), g, layouts);
+    if (!e.conv) return false;
     if (!e.weightsSource.sharesStorageWith(w) || e.weightsSource.shape() != w.shape()) {
       // A new weight tensor (first run, or the user edited W): reorder it once into oneDNN's
       // layout.
@@ -225,7 +259,7 @@ class ConvFastKernel : public Kernel {
       }
       e.weightsSource = w;  // keeps the storage alive, so its identity stays meaningful
     }
-    Tensor y(DType::Float32, convOutputShape(x, w, g));
+    Tensor y = Tensor::uninitialized(DType::Float32, convOutputShape(x, w, g));
     dnnl::memory src = wrapTensor(e.userSrcMd, x);
     if (e.srcReorder) {
       dnnlExecute(*e.srcReorder, {{DNNL_ARG_FROM, src}, {DNNL_ARG_TO, e.src}});
@@ -238,22 +272,16 @@ class ConvFastKernel : public Kernel {
     if (!bias.empty()) args[DNNL_ARG_BIAS] = wrapTensor(e.biasMd, bias);
     dnnlExecute(*e.conv, args);
     if (e.dstReorder) dnnlExecute(*e.dstReorder, {{DNNL_ARG_FROM, e.dst}, {DNNL_ARG_TO, userDst}});
-    return {y};
+    out = {y};
+    if (outBlocked) *outBlocked = {e.dstBlocked};
+    return true;
   }
 
- private:
-  struct Entry {
-    std::optional<dnnl::convolution_forward> conv;  // empty: oneDNN cannot do it, use the reference
-    std::optional<dnnl::reorder> srcReorder, dstReorder, weightsReorder;
-    dnnl::memory::desc userSrcMd, userDstMd, userWeightsMd, biasMd;
-    dnnl::memory src, dst, weights;
-    Tensor weightsSource;
-  };
-
-  Entry& entry(const Tensor& x, const Tensor& w, bool hasBias, const WindowGeometry& g) const {
+  Entry& entry(const Tensor& x, const Tensor& w, bool hasBias, const WindowGeometry& g, Layouts layouts) const {
     std::vector<int64_t> key = x.shape();
     key.insert(key.end(), w.shape().begin(), w.shape().end());
     key.push_back(hasBias ? 1 : 0);
+    key.push_back(int64_t(layouts));
     if (auto it = cache_.find(key); it != cache_.end()) return it->second;
     if (cache_.size() >= 16)
       cache_.clear();  // shapes of one node rarely vary; bound the memory anyway
@@ -273,50 +301,71 @@ class ConvFastKernel : public Kernel {
       wdims.insert(wdims.end(), w.shape().begin() + 1, w.shape().end());
       wtag = rank == 3 ? tag::goiw : rank == 4 ? tag::goihw : tag::goidhw;
     }
-    e.userSrcMd = md(toDims(x.shape()), dt::f32, plainActivationTag(rank));
-    e.userDstMd = md(toDims(outShape), dt::f32, plainActivationTag(rank));
+    // Blocked layouts only for 2-D convolutions whose channel counts are block multiples.
+    const bool blockedMode = layouts != Layouts::Plain && rank == 4;
+    // A plain X is reordered to nChw16c only to feed a blocked Y (e.g. not for YOLO's 16 -> 1
+    // DFL conv, where oneDNN's own choice is cheaper).
+    const bool dstBlockable = blockedMode && w.dim(0) % kChannelBlock == 0;
+    const bool srcBlockable =
+        blockedMode && x.dim(1) % kChannelBlock == 0 && (layouts == Layouts::BlockedIn || dstBlockable);
+    const md plainSrc(toDims(x.shape()), dt::f32, plainActivationTag(rank));
+    const md plainDst(toDims(outShape), dt::f32, plainActivationTag(rank));
+    const md blockedDst = dstBlockable ? md(toDims(outShape), dt::f32, tag::nChw16c) : plainDst;
+    e.userSrcMd = layouts == Layouts::BlockedIn ? md(toDims(x.shape()), dt::f32, tag::nChw16c) : plainSrc;
     e.userWeightsMd = md(wdims, dt::f32, wtag);
     e.biasMd = md({w.dim(0)}, dt::f32, tag::x);
     dnnl::memory::dims dil;
     for (int64_t d : g.dilations) dil.push_back(d - 1);  // oneDNN counts the gaps
     try {
-      const md anySrc(toDims(x.shape()), dt::f32, tag::any),
-          anyDst(toDims(outShape), dt::f32, tag::any), anyW(wdims, dt::f32, tag::any);
-      auto d = hasBias ? dnnl::convolution_forward::desc(
-                             dnnl::prop_kind::forward_inference,
-                             dnnl::algorithm::convolution_direct, anySrc, anyW, e.biasMd, anyDst,
-                             toDims(g.strides), dil, toDims(g.padBegin), toDims(g.padEnd))
-                       : dnnl::convolution_forward::desc(dnnl::prop_kind::forward_inference,
-                                                         dnnl::algorithm::convolution_direct,
-                                                         anySrc, anyW, anyDst, toDims(g.strides),
-                                                         dil, toDims(g.padBegin), toDims(g.padEnd));
-      dnnl::primitive_attr pattr;
-      if (activation_ != Activation::None) {
-        dnnl::post_ops po;
-        const dnnl::algorithm alg = activation_ == Activation::Relu      ? dnnl::algorithm::eltwise_relu
-                                    : activation_ == Activation::Sigmoid ? dnnl::algorithm::eltwise_logistic
-                                                                         : dnnl::algorithm::eltwise_swish;
-        po.append_eltwise(1.0f, alg, activation_ == Activation::SiLU ? 1.0f : 0.0f, 0.0f);
-        pattr.set_post_ops(po);
+      auto makePd = [&](tag srcTag, tag dstTag) {
+        const md anySrc(toDims(x.shape()), dt::f32, srcTag), anyDst(toDims(outShape), dt::f32, dstTag),
+            anyW(wdims, dt::f32, tag::any);
+        auto d = hasBias ? dnnl::convolution_forward::desc(
+                               dnnl::prop_kind::forward_inference, dnnl::algorithm::convolution_direct, anySrc,
+                               anyW, e.biasMd, anyDst, toDims(g.strides), dil, toDims(g.padBegin), toDims(g.padEnd))
+                         : dnnl::convolution_forward::desc(dnnl::prop_kind::forward_inference,
+                                                           dnnl::algorithm::convolution_direct, anySrc, anyW,
+                                                           anyDst, toDims(g.strides), dil, toDims(g.padBegin),
+                                                           toDims(g.padEnd));
+        dnnl::primitive_attr pattr;
+        if (activation_ != Activation::None) {
+          dnnl::post_ops po;
+          const dnnl::algorithm alg = activation_ == Activation::Relu      ? dnnl::algorithm::eltwise_relu
+                                      : activation_ == Activation::Sigmoid ? dnnl::algorithm::eltwise_logistic
+                                                                           : dnnl::algorithm::eltwise_swish;
+          po.append_eltwise(1.0f, alg, activation_ == Activation::SiLU ? 1.0f : 0.0f, 0.0f);
+          pattr.set_post_ops(po);
+        }
+        return dnnl::convolution_forward::primitive_desc(d, pattr, dnnlEngine());
+      };
+      std::optional<dnnl::convolution_forward::primitive_desc> pd;
+      if (srcBlockable || dstBlockable) {
+        try {
+          pd = makePd(srcBlockable ? tag::nChw16c : tag::any, dstBlockable ? tag::nChw16c : tag::any);
+          // oneDNN's reference implementation is far slower than a reorder: let it choose.
+          if (std::string(pd->impl_info_str()).rfind("ref", 0) == 0) pd.reset();
+        } catch (const dnnl::error&) {
+          pd.reset();
+        }
       }
-      dnnl::convolution_forward::primitive_desc pd(d, pattr, dnnlEngine());
+      if (!pd) pd = makePd(tag::any, tag::any);
+      e.dstBlocked = dstBlockable && pd->dst_desc() == blockedDst;
+      e.userDstMd = e.dstBlocked ? blockedDst : plainDst;
       dnnl::engine& eng = dnnlEngine();
-      if (pd.src_desc() != e.userSrcMd) {
-        e.src = dnnl::memory(pd.src_desc(), eng);
-        e.srcReorder =
-            dnnl::reorder(dnnl::reorder::primitive_desc(eng, e.userSrcMd, eng, pd.src_desc()));
+      if (pd->src_desc() != e.userSrcMd) {
+        e.src = dnnl::memory(pd->src_desc(), eng);
+        e.srcReorder = dnnl::reorder(dnnl::reorder::primitive_desc(eng, e.userSrcMd, eng, pd->src_desc()));
       }
-      if (pd.dst_desc() != e.userDstMd) {
-        e.dst = dnnl::memory(pd.dst_desc(), eng);
-        e.dstReorder =
-            dnnl::reorder(dnnl::reorder::primitive_desc(eng, pd.dst_desc(), eng, e.userDstMd));
+      if (pd->dst_desc() != e.userDstMd) {
+        e.dst = dnnl::memory(pd->dst_desc(), eng);
+        e.dstReorder = dnnl::reorder(dnnl::reorder::primitive_desc(eng, pd->dst_desc(), eng, e.userDstMd));
       }
-      if (pd.weights_desc() != e.userWeightsMd) {
-        e.weights = dnnl::memory(pd.weights_desc(), eng);
-        e.weightsReorder = dnnl::reorder(
-            dnnl::reorder::primitive_desc(eng, e.userWeightsMd, eng, pd.weights_desc()));
+      if (pd->weights_desc() != e.userWeightsMd) {
+        e.weights = dnnl::memory(pd->weights_desc(), eng);
+        e.weightsReorder =
+            dnnl::reorder(dnnl::reorder::primitive_desc(eng, e.userWeightsMd, eng, pd->weights_desc()));
       }
-      e.conv = dnnl::convolution_forward(pd);
+      e.conv = dnnl::convolution_forward(*pd);
       noteDnnlPrimitiveCreated();
     } catch (const dnnl::error&) {
       e = Entry();  // unsupported by oneDNN: this shape runs on the reference kernel

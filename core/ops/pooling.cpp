@@ -5,6 +5,7 @@
 #include <map>
 #include <mutex>
 
+#include "core/blocked_layout.h"
 #include "core/ops/dnnl_context.h"
 
 namespace nc {
@@ -197,27 +198,24 @@ dnnl::memory::dims toDims(const std::vector<int64_t>& v) {
   return dnnl::memory::dims(v.begin(), v.end());
 }
 
-class PoolFastKernel : public Kernel {
+// oneDNN pooling on plain NCHW through compute(); through computeBlocked (inference,
+// core/blocked_layout.h) a 2-D pool runs on nChw16c in and out.
+class PoolFastKernel : public Kernel, public BlockedKernel {
  public:
   explicit PoolFastKernel(PoolParams p) : p_(p), reference_(std::move(p)) {}
 
   std::vector<Tensor> compute(std::span<const Tensor> in) const override {
-    const Tensor& x = in[0];
-    checkPoolInput(p_, x);
-    if (p_.withIndices || x.rank() < 3 || x.rank() > 2 + kMaxSpatial) return reference_.compute(in);
-    const WindowGeometry g = poolGeometry(p_, x.shape());
-    std::lock_guard<std::mutex> lock(mutex_);
-    auto it = cache_.find(x.shape());
-    if (it == cache_.end()) {
-      if (cache_.size() >= 16) cache_.clear();
-      it = cache_.emplace(x.shape(), build(x.shape(), g)).first;
-    }
-    Entry& e = it->second;
-    if (!e.pool) return reference_.compute(in);
-    Tensor y(DType::Float32, poolOutputShape(x.shape(), g));
-    dnnlExecute(*e.pool,
-                {{DNNL_ARG_SRC, wrapTensor(e.srcMd, x)}, {DNNL_ARG_DST, wrapTensor(e.dstMd, y)}});
-    return {y};
+    std::optional<Tensor> y = run(in[0], false);
+    return y ? std::vector<Tensor>{*y} : reference_.compute(in);
+  }
+
+  std::optional<std::vector<Tensor>> computeBlocked(std::span<const Tensor> in, const std::vector<bool>& inBlocked,
+                                                    std::vector<bool>& outBlocked) const override {
+    if (!inBlocked[0] || in[0].rank() != 4) return std::nullopt;
+    std::optional<Tensor> y = run(in[0], true);
+    if (!y) return std::nullopt;
+    outBlocked = {true};
+    return std::vector<Tensor>{*y};
   }
 
  private:
@@ -226,7 +224,26 @@ class PoolFastKernel : public Kernel {
     dnnl::memory::desc srcMd, dstMd;
   };
 
-  Entry build(const Shape& x, const WindowGeometry& g) const {
+  std::optional<Tensor> run(const Tensor& x, bool blocked) const {
+    checkPoolInput(p_, x);
+    if (p_.withIndices || x.rank() < 3 || x.rank() > 2 + kMaxSpatial) return std::nullopt;
+    const WindowGeometry g = poolGeometry(p_, x.shape());
+    std::lock_guard<std::mutex> lock(mutex_);
+    auto key = std::make_pair(x.shape(), blocked);
+    auto it = cache_.find(key);
+    if (it == cache_.end()) {
+      if (cache_.size() >= 16) cache_.clear();
+      it = cache_.emplace(key, build(x.shape(), g, blocked)).first;
+    }
+    Entry& e = it->second;
+    if (!e.pool) return std::nullopt;
+    Tensor y = Tensor::uninitialized(DType::Float32, poolOutputShape(x.shape(), g));
+    dnnlExecute(*e.pool,
+                {{DNNL_ARG_SRC, wrapTensor(e.srcMd, x)}, {DNNL_ARG_DST, wrapTensor(e.dstMd, y)}});
+    return y;
+  }
+
+  Entry build(const Shape& x, const WindowGeometry& g, bool blocked) const {
     Entry e;
     const int n = g.spatial();
     // oneDNN wants (in + padL + padR - effKernel) / stride + 1 == out. With ceil_mode the last
@@ -248,7 +265,7 @@ class PoolFastKernel : public Kernel {
                                               : dnnl::algorithm::pooling_avg_exclude_padding;
     dnnl::memory::dims dil;
     for (int64_t d : g.dilations) dil.push_back(d - 1);
-    const auto tag = plainActivationTag(int(x.size()));
+    const auto tag = blocked ? dnnl::memory::format_tag::nChw16c : plainActivationTag(int(x.size()));
     e.srcMd = dnnl::memory::desc(toDims(x), dnnl::memory::data_type::f32, tag);
     e.dstMd = dnnl::memory::desc(toDims(poolOutputShape(x, g)), dnnl::memory::data_type::f32, tag);
     try {
@@ -266,7 +283,7 @@ class PoolFastKernel : public Kernel {
   PoolParams p_;
   PoolReferenceKernel reference_;
   mutable std::mutex mutex_;
-  mutable std::map<Shape, Entry> cache_;
+  mutable std::map<std::pair<Shape, bool>, Entry> cache_;
 };
 
 }  // namespace

@@ -1,6 +1,10 @@
 #include "core/ops/softmax.h"
 
+#include <Eigen/Core>
 #include <cmath>
+#if defined(__SSE__)
+#include <xmmintrin.h>
+#endif
 
 #include "core/ops/shape_util.h"
 
@@ -22,8 +26,23 @@ std::vector<TensorType> inferSoftmax(const InferContext& ctx) {
   return {*x};
 }
 
-// One kernel for both paths: the reference accumulates the sum in double; the fast path keeps
-// float and walks the axis with unit stride when it is the last one.
+// Sets flush-to-zero and denormals-are-zero for its lifetime (x86): exp(x - max) of a far-off
+// logit is denormal, and denormal arithmetic is ~100x slower (YOLO's DFL softmax: 8 ms -> 1 ms).
+// Changes only values below FLT_MIN (1.2e-38) to zero.
+class FlushDenormals {
+ public:
+#if defined(__SSE__)
+  FlushDenormals() : saved_(_mm_getcsr()) { _mm_setcsr(saved_ | 0x8040); }
+  ~FlushDenormals() { _mm_setcsr(saved_); }
+
+ private:
+  unsigned saved_;
+#endif
+};
+
+// One kernel for both paths: the reference accumulates the sum in double, one strided lane at a
+// time; the fast path keeps float and uses Eigen's vectorised exp, along a contiguous row when
+// the axis is the last one, else on all `inner` lanes at once (rows of the axis are contiguous).
 class SoftmaxKernel : public Kernel {
  public:
   SoftmaxKernel(const AttrReader& a, bool fast) : axis_(a.i("axis")), fast_(fast) {}
@@ -36,29 +55,52 @@ class SoftmaxKernel : public Kernel {
     for (int i = 0; i < axis; ++i) outer *= x.dim(i);
     for (int i = axis + 1; i < x.rank(); ++i) inner *= x.dim(i);
     const int64_t n = x.dim(axis);
-    Tensor y(DType::Float32, x.shape());
+    Tensor y = Tensor::uninitialized(DType::Float32, x.shape());
     const float* px = x.f32();
     float* py = y.f32();
+    if (fast_) {
+      FlushDenormals ftz;
+      for (int64_t o = 0; o < outer; ++o) {
+        if (inner == 1)
+          row(px + o * n, py + o * n, n);
+        else if (inner >= 8)
+          lanes(px + o * n * inner, py + o * n * inner, n, inner);
+        else
+          for (int64_t j = 0; j < inner; ++j) strided(px + o * n * inner + j, py + o * n * inner + j, n, inner);
+      }
+      return {y};
+    }
     for (int64_t o = 0; o < outer; ++o)
       for (int64_t j = 0; j < inner; ++j) {
         const float* xs = px + o * n * inner + j;
         float* ys = py + o * n * inner + j;
-        if (fast_ && inner == 1)
-          row(xs, ys, n);
-        else
-          strided(xs, ys, n, inner);
+        strided(xs, ys, n, inner);
       }
     return {y};
   }
 
  private:
+  using Row = Eigen::Map<Eigen::ArrayXf>;
+  using ConstRow = Eigen::Map<const Eigen::ArrayXf>;
   static void row(const float* x, float* y, int64_t n) {
-    float mx = -INFINITY;
-    for (int64_t i = 0; i < n; ++i) mx = std::max(mx, x[i]);
-    float sum = 0;
-    for (int64_t i = 0; i < n; ++i) sum += (y[i] = std::exp(x[i] - mx));
-    const float inv = 1.0f / sum;
-    for (int64_t i = 0; i < n; ++i) y[i] *= inv;
+    if (n == 0) return;
+    ConstRow xs(x, n);
+    Row ys(y, n);
+    ys = (xs - xs.maxCoeff()).exp();
+    ys *= 1.0f / ys.sum();
+  }
+  // n rows of `inner` lanes each: softmax down every lane.
+  static void lanes(const float* x, float* y, int64_t n, int64_t inner) {
+    if (n == 0) return;
+    Eigen::ArrayXf mx = ConstRow(x, inner), sum = Eigen::ArrayXf::Zero(inner);
+    for (int64_t i = 1; i < n; ++i) mx = mx.max(ConstRow(x + i * inner, inner));
+    for (int64_t i = 0; i < n; ++i) {
+      Row yi(y + i * inner, inner);
+      yi = (ConstRow(x + i * inner, inner) - mx).exp();
+      sum += yi;
+    }
+    sum = sum.inverse();
+    for (int64_t i = 0; i < n; ++i) Row(y + i * inner, inner) *= sum;
   }
   static void strided(const float* x, float* y, int64_t n, int64_t st) {
     float mx = -INFINITY;

@@ -90,7 +90,7 @@ class SplitKernel : public Kernel {
     for (int64_t sz : sizes) {
       Shape s = x.shape();
       s[size_t(axis)] = sz;
-      Tensor y(x.dtype(), s);
+      Tensor y = Tensor::uninitialized(x.dtype(), s);  // every element is copied in
       auto* dst = static_cast<std::byte*>(y.raw());
       const size_t run = size_t(sz * inner) * es;
       for (int64_t o = 0; o < outer && run; ++o)

@@ -4,15 +4,28 @@
 // DIR/request.json: {"model": PATH, "threads": N, "iters": K (optional, benchmark),
 //                    "inputs": [{"name", "dtype": "float32"|"int64", "dims": [...], "file": PATH}]}
 // Inputs are raw little-endian files. Writes DIR/output_<i>.bin and DIR/response.json:
-// {"outputs": [{"name", "dtype", "dims", "file"}], "ms": [per-iteration times]}.
+// {"outputs": [{"name", "dtype", "dims", "file"}], "ms": [per-iteration times],
+//  "rss_before_load_kb": resident set before the session is created,
+//  "peak_rss_kb": peak resident set (VmHWM) of this process after the last run} (Linux; else 0).
 'use strict';
 const fs = require('fs');
 const path = require('path');
 const ort = require('onnxruntime-node');
 
+// A field of /proc/self/status in kB (VmRSS, VmHWM); 0 where there is no /proc.
+function statusKb(field) {
+  try {
+    const m = fs.readFileSync('/proc/self/status', 'utf8').match(new RegExp('^' + field + ':\\s*(\\d+)', 'm'));
+    return m ? Number(m[1]) : 0;
+  } catch (e) {
+    return 0;
+  }
+}
+
 async function main() {
   const dir = process.argv[2];
   const req = JSON.parse(fs.readFileSync(path.join(dir, 'request.json'), 'utf8'));
+  const rssBeforeLoad = statusKb('VmRSS');
   const threads = req.threads || 1;
   const session = await ort.InferenceSession.create(req.model, {
     intraOpNumThreads: threads,
@@ -35,6 +48,7 @@ async function main() {
     results = await session.run(feeds);
     ms.push(Number(process.hrtime.bigint() - t0) / 1e6);
   }
+  const peakRss = statusKb('VmHWM');
   const outputs = [];
   session.outputNames.forEach((name, i) => {
     const t = results[name];
@@ -42,7 +56,7 @@ async function main() {
     fs.writeFileSync(file, Buffer.from(t.data.buffer, t.data.byteOffset, t.data.byteLength));
     outputs.push({ name, dtype: t.type, dims: t.dims.map(Number), file });
   });
-  fs.writeFileSync(path.join(dir, 'response.json'), JSON.stringify({ outputs, ms }));
+  fs.writeFileSync(path.join(dir, 'response.json'), JSON.stringify({ outputs, ms, rss_before_load_kb: rssBeforeLoad, peak_rss_kb: peakRss }));
 }
 
 main().catch((e) => {
