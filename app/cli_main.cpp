@@ -65,6 +65,10 @@ const char* kUsage =
     "      count (memory likewise, of its node process) and prints the ratios ours/ORT.\n"
     "      --profile adds kernel time per op type and the slowest nodes.\n"
     "\n"
+    "  template NAME -o OUT\n"
+    "      Write a bundled template as a project (.ncproj) or an ONNX model (.onnx). NAME:\n"
+    "      yolo11n (1x3x640x640 -> 1x84x8400, its 24 Ultralytics modules as collapsed blocks,\n"
+    "      seeded weights).\n"
     "  ops\n"
     "      List every op by category, with its ONNX version.\n"
     "\n"
@@ -536,6 +540,21 @@ int cmdOps(const Args& a) {
 }
 
 // Hidden: writes the benchmark models (tools/bench.sh). Needs the Conv op.
+int cmdTemplate(const Args& a) {
+  std::string name = onlyPositional(a, "template", "a template name (yolo11n)");
+  auto out = a.get("-o");
+  if (!out) throw UsageError("'template' needs -o FILE");
+  if (name != "yolo11n") throw UsageError("unknown template '" + name + "' (yolo11n)");
+  Graph g = yolo::buildYolo11();
+  if (isOnnxPath(*out))
+    exportModel(g, *out);
+  else
+    saveProject(g, *out);
+  std::cout << "wrote " << *out << " (" << name << ", " << g.size() << " nodes, " << g.blocks().size()
+            << " blocks)\n";
+  return 0;
+}
+
 int cmdMakeBenchModel(const Args& a) {
   std::string name = onlyPositional(a, "make-bench-model", "a model name (c3k2, conv64, bnsilu, yolo11n)");
   auto out = a.get("-o");
@@ -645,6 +664,7 @@ int dispatch(int argc, char** argv) {
   if (cmd == "run") return cmdRun(Args(cmd, argc, argv, 2, {"--data", "--input", "--out"}, {}));
   if (cmd == "bench")
     return cmdBench(Args(cmd, argc, argv, 2, {"--data", "--iters", "--threads"}, {"--ort", "--no-fold", "--profile", "--keep"}));
+  if (cmd == "template") return cmdTemplate(Args(cmd, argc, argv, 2, {"-o"}, {}));
   if (cmd == "make-bench-model") return cmdMakeBenchModel(Args(cmd, argc, argv, 2, {"-o"}, {}));
   throw UsageError("unknown command '" + cmd + "' (see --help)");
 }

@@ -186,6 +186,47 @@ class TestCli : public QObject {
     QVERIFY2(r.out.find("output 0 'y': float32[2, 3, 4, 4]") != std::string::npos, r.out.c_str());
   }
 
+  // The YOLO11n template from the command line: written as a project with its 24 blocks, run,
+  // exported (flat and with functions) and run again on the same input; ONNX Runtime computes our
+  // numbers from both exports (tolerance relative to the output's scale: boxes are in pixels).
+  void yolo11nTemplate() {
+    const std::string project = dir_ + "/yolo11n.ncproj";
+    Result r = cli({"template", "yolo11n", "-o", q(project)});
+    QVERIFY2(r.code == 0, r.err.c_str());
+    Graph g = loadProject(project);
+    size_t top = 0;
+    for (auto& [id, b] : g.blocks()) top += b.parent == kNoBlock ? 1 : 0;
+    QCOMPARE(top, size_t(24));
+    // The Input node's own (seeded) data, as input_0.pb for every run.
+    Evaluator ev;
+    QVERIFY(ev.run(g).ok());
+    const Tensor x = *ev.output({g.inputNodes().front(), 0});
+    const std::string data = dir_ + "/y_data";
+    fs::create_directories(data);
+    writeTensorFile(data + "/input_0.pb", x, "images");
+    r = cli({"run", q(project), "--data", q(data), "--out", q(dir_ + "/y_run")});
+    QVERIFY2(r.code == 0, r.err.c_str());
+    const Tensor ours = readTensorFile(dir_ + "/y_run/output_0.pb");
+    QCOMPARE(ours.shape(), (Shape{1, 84, 8400}));
+    double scale = 1;
+    for (float v : ours.floats()) scale = std::max(scale, double(std::fabs(v)));
+    const double tol = 1e-5 * scale;
+    for (bool functions : {false, true}) {
+      const std::string onnx = dir_ + (functions ? "/yolo11n_functions.onnx" : "/yolo11n.onnx");
+      QStringList args{"export", q(project), "-o", q(onnx)};
+      if (functions) args << "--functions";
+      r = cli(args);
+      QVERIFY2(r.code == 0, r.err.c_str());
+      const std::string out = dir_ + (functions ? "/y_run_functions" : "/y_run_flat");
+      r = cli({"run", q(onnx), "--data", q(data), "--out", q(out)});
+      QVERIFY2(r.code == 0, r.err.c_str());
+      NC_CHECK(compareTensors(readTensorFile(out + "/output_0.pb"), ours, {tol, 1e-4}));
+      OrtResult ort = runOrt(onnx, {{"images", x}});
+      NC_CHECK(compareTensors(ort.outputs.at(0), ours, {tol, 1e-4}));
+    }
+    EXPECT_FAILURE((QStringList{"template", "yolo99", "-o", q(dir_ + "/t.ncproj")}), 2, "unknown template 'yolo99'");
+  }
+
   // ONNX backend test data: run --data test_data_set_0 and compare with the stored outputs.
   void conformanceModels() {
     for (const char* name : {"test_sigmoid", "test_batchnorm_example", "test_batchnorm_epsilon"}) {
