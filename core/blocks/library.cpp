@@ -123,8 +123,13 @@ yolo::Value buildBlock(yolo::Builder& b, const std::string& type, const std::str
   if (type == "Upsample") return b.upsample(name, xs[0], int(asInt(p, "scale")));
   if (type == "Concat") return b.concat(name, xs);
   if (type == "Detect") {
+    // Levels finest first (stride 8, 16, 32: the largest map first), whatever order the block's
+    // ports list them in (an imported graph's node order may differ from the builder's).
+    std::vector<yolo::Value> levels = xs;
+    std::stable_sort(levels.begin(), levels.end(),
+                     [](const yolo::Value& a, const yolo::Value& c) { return a.height * a.width > c.height * c.width; });
     const auto& s = asInts(p, "strides");
-    return b.detect(name, xs, int(asInt(p, "nc")), std::vector<int>(s.begin(), s.end()));
+    return b.detect(name, levels, int(asInt(p, "nc")), std::vector<int>(s.begin(), s.end()));
   }
   throw Error("unknown block type '" + type + "'");
 }
@@ -194,13 +199,41 @@ std::string commonDottedPrefix(const std::vector<std::string>& names) {
   return dot == std::string::npos ? std::string() : p.substr(0, dot + 1);
 }
 
-// Inside nodes keyed by their name relative to the block (so a renamed block still matches).
-std::map<std::string, NodeId> relativeNames(const Graph& g, const std::vector<NodeId>& ids) {
+// A PyTorch-exported node name ("/model.23/cv2.0/cv2.0.0/conv/Conv": module scopes, then the op)
+// as the module path our builder names nodes by ("model.23.cv2.0.0.conv"). A scope that repeats
+// its parent's path ("cv2.0" then "cv2.0.0") replaces it. Other names are returned unchanged.
+std::string modulePath(const std::string& name) {
+  if (name.size() < 2 || name[0] != '/') return name;
+  std::vector<std::string> parts;
+  size_t start = 1;
+  for (size_t slash; (slash = name.find('/', start)) != std::string::npos; start = slash + 1)
+    parts.push_back(name.substr(start, slash - start));  // the last segment (the op) is dropped
+  std::vector<std::string> path;
+  for (const std::string& seg : parts) {
+    if (!path.empty() && seg.rfind(path.back() + ".", 0) == 0)
+      path.back() = seg;
+    else
+      path.push_back(seg);
+  }
+  std::string r;
+  for (const std::string& seg : path) r += (r.empty() ? "" : ".") + seg;
+  return r;
+}
+
+// Inside nodes keyed by their module path relative to the block: the block's name stripped from
+// the nodes under it (an imported block also holds unscoped constants, which keep their names);
+// if none is under it (a renamed block), their common dotted prefix.
+std::map<std::string, NodeId> relativeNames(const Graph& g, const std::vector<NodeId>& ids, const std::string& block) {
   std::vector<std::string> names;
-  for (NodeId id : ids) names.push_back(g.node(id).name);
-  const std::string prefix = commonDottedPrefix(names);
+  for (NodeId id : ids) names.push_back(modulePath(g.node(id).name));
+  const std::string under = block + ".";
+  const bool anyUnder = std::any_of(names.begin(), names.end(), [&](const std::string& n) { return n.rfind(under, 0) == 0; });
+  const std::string common = anyUnder ? std::string() : commonDottedPrefix(names);
   std::map<std::string, NodeId> r;
-  for (NodeId id : ids) r.emplace(g.node(id).name.substr(prefix.size()), id);
+  for (size_t i = 0; i < ids.size(); ++i) {
+    const std::string& n = names[i];
+    r.emplace(anyUnder ? (n.rfind(under, 0) == 0 ? n.substr(under.size()) : n) : n.substr(common.size()), ids[i]);
+  }
   return r;
 }
 
@@ -213,8 +246,8 @@ bool sameType(const Tensor& a, const Tensor& b) {
 // (relative name and op), port and shape match. A Conv with bias and no BatchNorm (PyTorch's folded export) keeps its weight
 // by name; its bias moves into the new BatchNorm as an identity-with-shift.
 void keepWeights(Graph& g, BlockId id, const Graph& old, const std::vector<NodeId>& oldIds) {
-  const std::map<std::string, NodeId> before = relativeNames(old, oldIds);
-  const std::map<std::string, NodeId> after = relativeNames(g, g.blockNodes(id));
+  const std::map<std::string, NodeId> before = relativeNames(old, oldIds, old.block(id).name);
+  const std::map<std::string, NodeId> after = relativeNames(g, g.blockNodes(id), g.block(id).name);
   std::set<std::string> kept;
   for (const auto& [key, nid] : after) {
     auto it = before.find(key);

@@ -13,6 +13,7 @@
 #include <fstream>
 #include <regex>
 
+#include "core/blocks/library.h"
 #include "core/blocks/recognize.h"
 #include "core/blocks/yolo11.h"
 #include "core/evaluator.h"
@@ -209,6 +210,30 @@ class TestTorchYolo11 : public QObject {
     QCOMPARE(again.blocks().size(), g_.blocks().size());
     for (auto& [id, b] : g_.blocks()) QCOMPARE(describe(again, b.name), describe(g_, b.name));
     NC_CHECK(compareTensors(evaluate(again, {{"images", x_}}).at(0), expected_, {tol_, 1e-4}));
+  }
+
+  // A recognised block is parametric, and regenerating it keeps PyTorch's weights (matched by
+  // module path; a folded Conv bias becomes the new BatchNorm's shift). The same parameters give
+  // the same network output; the Detect head regenerated for 3 classes (levels taken finest first
+  // whatever the imported node order) keeps its box rows exactly.
+  void regenerateImportedBlocksKeepsWeights() {
+    Graph g = g_;
+    blocks::regenerateBlock(g, g.findBlockByName("model.2")->id, {});
+    QCOMPARE(describe(g, "model.2"), describe(g_, "model.2"));
+    NC_CHECK(compareTensors(evaluate(g, {{"images", x_}}).at(0), expected_, {tol_, 1e-4}));
+
+    Graph h = g_;
+    const Block* detect = h.findBlockByName("model.23");
+    QVERIFY(detect && detect->type == "Detect");
+    blocks::regenerateBlock(h, detect->id, {{"nc", int64_t(3)}});
+    Evaluator ev;
+    ev.setFeed("images", x_);
+    QVERIFY(ev.run(h).ok());
+    const Tensor out = ev.graphOutputs(h).at(0);
+    QCOMPARE(out.shape(), (Shape{1, 7, 8400}));
+    const Tensor before = evaluate(g_, {{"images", x_}}).at(0);
+    for (int64_t i = 0; i < 4 * 8400; ++i)
+      QVERIFY2(std::fabs(out.f32()[i] - before.f32()[i]) <= tol_, qPrintable(QString("box value %1 differs").arg(i)));
   }
 
   void cliRunAndExport() {
