@@ -30,12 +30,6 @@ namespace {
 
 int64_t convParams(int64_t c1, int64_t c2, int64_t k, int64_t g = 1) { return c1 / g * c2 * k * k + 2 * c2; }
 
-float maxAbs(const Tensor& t) {
-  float m = 0;
-  for (float v : t.floats()) m = std::max(m, std::fabs(v));
-  return m;
-}
-
 bool bitIdentical(const Tensor& a, const Tensor& b) {
   return a.dtype() == b.dtype() && a.shape() == b.shape() &&
          std::memcmp(a.floats().data(), b.floats().data(), a.floats().size() * sizeof(float)) == 0;

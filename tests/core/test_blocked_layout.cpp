@@ -21,12 +21,6 @@ using namespace nctest;
 
 namespace {
 
-float maxAbs(const Tensor& t) {
-  float m = 0;
-  for (float v : t.floats()) m = std::max(m, std::fabs(v));
-  return m;
-}
-
 // One node of `op` with `attrs` in a graph of its own (its inputs are fed at run time).
 struct OneNode {
   Graph g;

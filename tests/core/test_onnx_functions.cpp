@@ -151,12 +151,6 @@ bool sameParams(const std::map<std::string, AttrValue>& a, const std::map<std::s
   return true;
 }
 
-float maxAbs(const Tensor& t) {
-  float m = 0;
-  for (float v : t.floats()) m = std::max(m, std::fabs(v));
-  return m;
-}
-
 // x -> [outer: [inner: Relu -> Sigmoid] -> Split(2 outputs)] -> a: Add(half0, half1), b: Mul(half1, 2)
 // "pair" (the Split and its Neg) has two outputs consumed outside.
 struct Nested {

@@ -23,12 +23,6 @@ namespace fs = std::filesystem;
 namespace {
 const fs::path kDir = fs::path(NC_SOURCE_DIR) / "tests" / "data" / "torch_blocks";
 
-float maxAbs(const Tensor& t) {
-  float m = 0;
-  for (float v : t.floats()) m = std::max(m, std::fabs(v));
-  return m;
-}
-
 int64_t torchParams(const std::string& block) {
   std::ifstream f(kDir / block / "README");
   std::string line;

@@ -33,12 +33,6 @@ namespace {
 const fs::path kSource = fs::path(NC_SOURCE_DIR) / "tests" / "data";
 fs::path kDir;  // the generated YOLO11n (tests/support/torch_data.h)
 
-float maxAbs(const Tensor& t) {
-  float m = 0;
-  for (float v : t.floats()) m = std::max(m, std::fabs(v));
-  return m;
-}
-
 // "N <what>" from the data set's README line.
 int64_t readmeCount(const fs::path& readme, const std::string& what) {
   std::ifstream f(readme);

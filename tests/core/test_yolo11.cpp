@@ -13,14 +13,6 @@
 using namespace nc;
 using namespace nctest;
 
-namespace {
-float maxAbs(const Tensor& t) {
-  float m = 0;
-  for (float v : t.floats()) m = std::max(m, std::fabs(v));
-  return m;
-}
-}  // namespace
-
 class TestYolo11 : public QObject {
   Q_OBJECT
  private Q_SLOTS:

@@ -1,5 +1,6 @@
 #include "tests/support/op_case.h"
 
+#include <algorithm>
 #include <cmath>
 #include <random>
 #include <sstream>
@@ -130,6 +131,12 @@ Tensor uniform(const Shape& shape, float lo, float hi, uint64_t seed) {
   std::uniform_real_distribution<float> u(lo, hi);
   for (float& v : t.floats()) v = u(rng);
   return t;
+}
+
+float maxAbs(const nc::Tensor& t) {
+  float m = 0;
+  for (float v : t.floats()) m = std::max(m, std::fabs(v));
+  return m;
 }
 
 }  // namespace nctest

@@ -21,6 +21,8 @@ struct Tolerance {
 
 // "" when close; otherwise a message naming the first mismatch (index, both values, shapes).
 std::string compareTensors(const nc::Tensor& actual, const nc::Tensor& expected, Tolerance tol = {});
+// Largest |value| of a float32 tensor (the scale that network-level tolerances are relative to).
+float maxAbs(const nc::Tensor& t);
 
 class OpCase {
  public:
