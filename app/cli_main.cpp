@@ -540,16 +540,21 @@ int cmdOps(const Args& a) {
 }
 
 // Hidden: writes the benchmark models (tools/bench.sh). Needs the Conv op.
+// A generated graph to OUT: an ONNX model (.onnx) or a project.
+void writeGraph(const Graph& g, const std::string& out) {
+  if (isOnnxPath(out))
+    exportModel(g, out);
+  else
+    saveProject(g, out);
+}
+
 int cmdTemplate(const Args& a) {
   std::string name = onlyPositional(a, "template", "a template name (yolo11n)");
   auto out = a.get("-o");
   if (!out) throw UsageError("'template' needs -o FILE");
   if (name != "yolo11n") throw UsageError("unknown template '" + name + "' (yolo11n)");
   Graph g = yolo::buildYolo11();
-  if (isOnnxPath(*out))
-    exportModel(g, *out);
-  else
-    saveProject(g, *out);
+  writeGraph(g, *out);
   std::cout << "wrote " << *out << " (" << name << ", " << g.size() << " nodes, " << g.blocks().size()
             << " blocks)\n";
   return 0;
@@ -584,9 +589,8 @@ int cmdMakeBenchModel(const Args& a) {
     g.setPosition(x, 0, 0);
     g.setPosition(c, 200, 0);
   };
-  NodeId x, c;
-  if (name == "c3k2") {
-    conv(256, 512, 20, x, c);
+  // BatchNormalization (512 channels, non-trivial statistics) -> SiLU -> Output after `from`.
+  auto bnSilu = [&](NodeId from, double x0) {
     NodeId bn = g.addNode("BatchNormalization", "bn");
     g.setConstant(bn, 1, uniformT(512, 0.8f, 1.2f, 4));
     g.setConstant(bn, 2, uniformT(512, -0.1f, 0.1f, 5));
@@ -594,12 +598,17 @@ int cmdMakeBenchModel(const Args& a) {
     g.setConstant(bn, 4, uniformT(512, 0.5f, 2.0f, 7));
     NodeId act = g.addNode("SiLU", "act");
     NodeId o = g.addNode("Output", "y");
-    g.connect({c, 0}, {bn, 0});
+    g.connect({from, 0}, {bn, 0});
     g.connect({bn, 0}, {act, 0});
     g.connect({act, 0}, {o, 0});
-    g.setPosition(bn, 400, 0);
-    g.setPosition(act, 600, 0);
-    g.setPosition(o, 800, 0);
+    g.setPosition(bn, x0, 0);
+    g.setPosition(act, x0 + 200, 0);
+    g.setPosition(o, x0 + 400, 0);
+  };
+  NodeId x, c;
+  if (name == "c3k2") {
+    conv(256, 512, 20, x, c);
+    bnSilu(c, 400);
   } else if (name == "conv64") {
     conv(64, 64, 160, x, c);
     NodeId o = g.addNode("Output", "y");
@@ -609,28 +618,13 @@ int cmdMakeBenchModel(const Args& a) {
     x = g.addNode("Input", "x");
     g.setAttr(x, "shape", Shape{1, 512, 20, 20});
     g.setAttr(x, "seed", int64_t(1));
-    NodeId bn = g.addNode("BatchNormalization", "bn");
-    g.setConstant(bn, 1, uniformT(512, 0.8f, 1.2f, 4));
-    g.setConstant(bn, 2, uniformT(512, -0.1f, 0.1f, 5));
-    g.setConstant(bn, 3, uniformT(512, -0.5f, 0.5f, 6));
-    g.setConstant(bn, 4, uniformT(512, 0.5f, 2.0f, 7));
-    NodeId act = g.addNode("SiLU", "act");
-    NodeId o = g.addNode("Output", "y");
-    g.connect({x, 0}, {bn, 0});
-    g.connect({bn, 0}, {act, 0});
-    g.connect({act, 0}, {o, 0});
-    g.setPosition(bn, 200, 0);
-    g.setPosition(act, 400, 0);
-    g.setPosition(o, 600, 0);
+    bnSilu(x, 200);
   } else if (name == "yolo11n") {
     g = yolo::buildYolo11();
   } else {
     throw UsageError("unknown benchmark model '" + name + "' (c3k2, conv64, bnsilu, yolo11n)");
   }
-  if (isOnnxPath(*out))
-    exportModel(g, *out);
-  else
-    saveProject(g, *out);
+  writeGraph(g, *out);
   std::cout << "wrote " << *out << "\n";
   return 0;
 }

@@ -29,13 +29,7 @@ const OpSpec& averagePoolOp() {
         attrInts("strides", std::nullopt, "stride per spatial dim (default 1)"),
     };
     s.attrs[3].required = true;
-    s.infer = [](const InferContext& ctx) { return inferPool(ctx, PoolMode::Average, false); };
-    s.reference = [](const AttrReader& a) {
-      return makePoolReferenceKernel(PoolParams::read(a, PoolMode::Average, false));
-    };
-    s.fast = [](const AttrReader& a) {
-      return makePoolFastKernel(PoolParams::read(a, PoolMode::Average, false));
-    };
+    setPoolFunctions(s, PoolMode::Average, false);
     return s;
   }();
   return spec;

@@ -15,13 +15,7 @@ const OpSpec& globalAveragePoolOp() {
     s.doc = "Y = mean of X over every spatial dim (N x C x D... -> N x C x 1...)";
     s.inputs = {in("X")};
     s.outputs = {in("Y")};
-    s.infer = [](const InferContext& ctx) { return inferPool(ctx, PoolMode::Average, true); };
-    s.reference = [](const AttrReader& a) {
-      return makePoolReferenceKernel(PoolParams::read(a, PoolMode::Average, true));
-    };
-    s.fast = [](const AttrReader& a) {
-      return makePoolFastKernel(PoolParams::read(a, PoolMode::Average, true));
-    };
+    setPoolFunctions(s, PoolMode::Average, true);
     return s;
   }();
   return spec;

@@ -15,13 +15,7 @@ const OpSpec& globalMaxPoolOp() {
     s.doc = "Y = maximum of X over every spatial dim (N x C x D... -> N x C x 1...)";
     s.inputs = {in("X")};
     s.outputs = {in("Y")};
-    s.infer = [](const InferContext& ctx) { return inferPool(ctx, PoolMode::Max, true); };
-    s.reference = [](const AttrReader& a) {
-      return makePoolReferenceKernel(PoolParams::read(a, PoolMode::Max, true));
-    };
-    s.fast = [](const AttrReader& a) {
-      return makePoolFastKernel(PoolParams::read(a, PoolMode::Max, true));
-    };
+    setPoolFunctions(s, PoolMode::Max, true);
     return s;
   }();
   return spec;

@@ -30,13 +30,7 @@ const OpSpec& maxPoolOp() {
         attrInts("strides", std::nullopt, "stride per spatial dim (default 1)"),
     };
     s.attrs[3].required = true;
-    s.infer = [](const InferContext& ctx) { return inferPool(ctx, PoolMode::Max, false); };
-    s.reference = [](const AttrReader& a) {
-      return makePoolReferenceKernel(PoolParams::read(a, PoolMode::Max, false));
-    };
-    s.fast = [](const AttrReader& a) {
-      return makePoolFastKernel(PoolParams::read(a, PoolMode::Max, false));
-    };
+    setPoolFunctions(s, PoolMode::Max, false);
     return s;
   }();
   return spec;

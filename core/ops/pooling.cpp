@@ -295,4 +295,12 @@ std::unique_ptr<Kernel> makePoolFastKernel(const PoolParams& p) {
   return std::make_unique<PoolFastKernel>(p);
 }
 
+void setPoolFunctions(OpSpec& s, PoolMode mode, bool global) {
+  s.infer = [mode, global](const InferContext& ctx) { return inferPool(ctx, mode, global); };
+  s.reference = [mode, global](const AttrReader& a) {
+    return makePoolReferenceKernel(PoolParams::read(a, mode, global));
+  };
+  s.fast = [mode, global](const AttrReader& a) { return makePoolFastKernel(PoolParams::read(a, mode, global)); };
+}
+
 }  // namespace nc

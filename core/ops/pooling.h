@@ -33,4 +33,8 @@ std::unique_ptr<Kernel> makePoolReferenceKernel(const PoolParams& p);
 // on the reference kernel.
 std::unique_ptr<Kernel> makePoolFastKernel(const PoolParams& p);
 
+// Sets a pool op's shape inference, reference and fast kernels (the four pool specs differ only
+// in mode and globality).
+void setPoolFunctions(OpSpec& s, PoolMode mode, bool global);
+
 }  // namespace nc
