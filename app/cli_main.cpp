@@ -18,16 +18,17 @@
 #include <string>
 #include <vector>
 
-#include "core/error.h"
+#include "core/base/error.h"
 #include "core/blocks/yolo11.h"
-#include "core/evaluator.h"
-#include "core/fusion.h"
-#include "core/onnx_io.h"
+#include "core/eval/evaluator.h"
+#include "core/eval/fusion.h"
+#include "core/onnx/onnx_io.h"
 #include "core/ops/graph_io.h"
+#include "core/tensor/init.h"
 #include "core/ops/registry.h"
-#include "core/ort_bridge.h"
-#include "core/project.h"
-#include "core/shape_inference.h"
+#include "tools/ort/ort_bridge.h"
+#include "core/project/project.h"
+#include "core/eval/shape_inference.h"
 
 #ifndef NC_VERSION
 #define NC_VERSION "0.0.0"
@@ -183,7 +184,7 @@ struct Feeds {
 
 void checkFeed(const Graph& g, NodeId id, const Tensor& t, const std::string& source) {
   const Node& n = g.node(id);
-  AttrReader a(*findOp("Input"), n);
+  AttrReader a(*findOp("Input"), nodeInfo(n));
   Shape declared = a.ints("shape");
   std::string dtype = a.s("dtype");
   bool ok = t.rank() == int(declared.size()) && dtype == dtypeName(t.dtype());

@@ -16,7 +16,7 @@
 #include <tuple>
 
 #include "app/main_window.h"
-#include "core/error.h"
+#include "core/base/error.h"
 #include "ui/document.h"
 #include "ui/graph_scene.h"
 #include "ui/graph_view.h"

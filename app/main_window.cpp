@@ -27,9 +27,9 @@
 #include <QUndoView>
 #include <optional>
 
-#include "core/error.h"
-#include "core/npy.h"
-#include "core/stats.h"
+#include "core/base/error.h"
+#include "core/tensor/npy.h"
+#include "core/eval/stats.h"
 #include "ui/block_inspector.h"
 #include "ui/document.h"
 #include "ui/export_check.h"

@@ -5,7 +5,7 @@
 #include <QMainWindow>
 #include <QPointer>
 
-#include "core/graph.h"
+#include "core/graph/graph.h"
 
 class QLabel;
 class QProgressBar;

@@ -3,9 +3,8 @@
 // On a loaded machine add OMP_WAIT_POLICY=PASSIVE: libgomp's spinning workers otherwise lose
 // their time slices at every barrier (measured 80 -> 28 ms median at 2 threads, load 8 on 2 cores).
 //   bench_conv [C M H W [pad]]   (default: 256 512 20 20 1)
-// Build (from the worktree, after building netcanvas_core):
-//   g++ -O2 -std=c++20 -I. tools/bench_conv.cpp build/lib/libnetcanvas_core.a -ldnnl -lonnx \
-//       -lonnx_proto -lprotobuf -o /tmp/bench_conv
+// Build:
+//   built as build/bin/netcanvas-bench-conv (tools/CMakeLists.txt)
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
@@ -13,11 +12,12 @@
 #include <string>
 #include <vector>
 
-#include "core/evaluator.h"
-#include "core/onnx_io.h"
+#include "core/eval/evaluator.h"
+#include "core/onnx/onnx_io.h"
 #include "core/ops/conv.h"
 #include "core/ops/graph_io.h"
-#include "core/ort_bridge.h"
+#include "core/tensor/init.h"
+#include "tools/ort/ort_bridge.h"
 
 using namespace nc;
 
@@ -47,7 +47,7 @@ int main(int argc, char** argv) {
   NodeId out = g.addNode("Output", "y");
   g.connect({conv, 0}, {out, 0});
 
-  AttrReader reader(convOp(), g.node(conv));
+  AttrReader reader(convOp(), nodeInfo(g.node(conv)));
   auto kernel = convOp().fast(reader);
   std::vector<Tensor> in = {xt, wt, Tensor()};
   auto t0 = std::chrono::steady_clock::now();

@@ -5,14 +5,15 @@
 
 #include "core/blocks/library.h"
 #include "core/blocks/yolo11.h"
-#include "core/project.h"
+#include "core/layout/block_layout.h"
+#include "core/project/project.h"
 
 using namespace nc;
 
 namespace {
 
 void finish(Graph& g, const std::filesystem::path& path) {
-  blocks::layoutCollapsed(g);  // blocks collapsed, insides laid out for expanding in place
+  layoutCollapsed(g);  // blocks collapsed, insides laid out for expanding in place
   saveProject(g, path.string());
   std::printf("wrote %s (%zu nodes)\n", path.c_str(), g.size());
 }

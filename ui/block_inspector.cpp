@@ -12,7 +12,7 @@
 #include <limits>
 
 #include "core/blocks/library.h"
-#include "core/stats.h"
+#include "core/eval/stats.h"
 #include "ui/block_item.h"
 #include "ui/card_style.h"
 #include "ui/inspector_widget.h"

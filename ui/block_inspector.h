@@ -9,9 +9,9 @@
 #include <map>
 #include <string>
 
-#include "core/attr.h"
-#include "core/graph.h"
-#include "core/shape_inference.h"
+#include "core/tensor/attr.h"
+#include "core/graph/graph.h"
+#include "core/eval/shape_inference.h"
 #include "ui/metatypes.h"
 
 class QFormLayout;

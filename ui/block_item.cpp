@@ -6,7 +6,7 @@
 #include <cmath>
 
 #include "core/blocks/library.h"
-#include "core/stats.h"
+#include "core/eval/stats.h"
 #include "ui/card_style.h"
 #include "ui/document.h"
 #include "ui/graph_scene.h"

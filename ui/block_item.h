@@ -9,7 +9,7 @@
 #include <QImage>
 #include <QStringList>
 
-#include "core/graph.h"
+#include "core/graph/graph.h"
 
 namespace ncui {
 

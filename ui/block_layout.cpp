@@ -6,8 +6,8 @@
 #include <set>
 #include <vector>
 
-#include "core/error.h"
-#include "core/layout.h"
+#include "core/base/error.h"
+#include "core/layout/layout.h"
 #include "ui/block_item.h"
 #include "ui/node_item.h"
 

@@ -5,7 +5,7 @@
 #include <QPointF>
 #include <optional>
 
-#include "core/graph.h"
+#include "core/graph/graph.h"
 
 namespace ncui {
 

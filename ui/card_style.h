@@ -4,7 +4,7 @@
 #include <QString>
 #include <QStringList>
 
-#include "core/op.h"
+#include "core/ops/op.h"
 
 namespace ncui {
 

@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <set>
 
-#include "core/graph_sync.h"
+#include "core/graph/graph_sync.h"
 
 namespace ncui {
 

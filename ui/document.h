@@ -12,8 +12,8 @@
 #include <map>
 #include <vector>
 
-#include "core/graph.h"
-#include "core/shape_inference.h"
+#include "core/graph/graph.h"
+#include "core/eval/shape_inference.h"
 #include "ui/eval_service.h"
 #include "ui/graph_signals.h"
 

@@ -5,7 +5,7 @@
 #include <QGraphicsItem>
 #include <QPainterPath>
 
-#include "core/graph.h"
+#include "core/graph/graph.h"
 
 namespace ncui {
 

@@ -13,7 +13,7 @@
 #include <mutex>
 #include <thread>
 
-#include "core/evaluator.h"
+#include "core/eval/evaluator.h"
 
 namespace ncui {
 

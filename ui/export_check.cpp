@@ -2,7 +2,7 @@
 
 #include <cmath>
 
-#include "core/evaluator.h"
+#include "core/eval/evaluator.h"
 #include "ui/eval_service.h"
 
 namespace ncui {

@@ -8,8 +8,8 @@
 #include <string>
 #include <vector>
 
-#include "core/graph.h"
-#include "core/onnx_io.h"
+#include "core/graph/graph.h"
+#include "core/onnx/onnx_io.h"
 
 namespace ncui {
 

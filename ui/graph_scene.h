@@ -14,7 +14,7 @@
 #include <unordered_map>
 #include <vector>
 
-#include "core/graph.h"
+#include "core/graph/graph.h"
 #include "ui/canvas_theme.h"
 
 class QGraphicsPathItem;

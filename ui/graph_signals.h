@@ -3,7 +3,7 @@
 // these signals; nothing else observes the graph.
 #include <QObject>
 
-#include "core/graph.h"
+#include "core/graph/graph.h"
 
 namespace ncui {
 

@@ -7,7 +7,7 @@
 #include <QGraphicsView>
 #include <QPointer>
 
-#include "core/graph.h"
+#include "core/graph/graph.h"
 
 class QLineEdit;
 

@@ -3,7 +3,7 @@
 #include <QImage>
 #include <QImageReader>
 
-#include "core/error.h"
+#include "core/base/error.h"
 
 namespace ncui {
 

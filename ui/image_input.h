@@ -2,7 +2,7 @@
 // Image files as graph-input data: a 1x3xHxW float32 tensor (RGB, channel-major).
 #include <QString>
 
-#include "core/tensor.h"
+#include "core/tensor/tensor.h"
 
 namespace ncui {
 

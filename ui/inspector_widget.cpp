@@ -22,7 +22,7 @@
 #include <climits>
 #include <cmath>
 
-#include "core/init.h"
+#include "core/tensor/init.h"
 #include "core/ops/registry.h"
 #include "ui/tensor_view.h"
 

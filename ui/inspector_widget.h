@@ -14,9 +14,9 @@
 #include <optional>
 #include <vector>
 
-#include "core/graph.h"
-#include "core/op.h"
-#include "core/shape_inference.h"
+#include "core/graph/graph.h"
+#include "core/ops/op.h"
+#include "core/eval/shape_inference.h"
 #include "ui/metatypes.h"
 
 class QComboBox;

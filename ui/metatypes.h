@@ -5,9 +5,9 @@
 #include <QMetaType>
 #include <type_traits>
 
-#include "core/attr.h"
-#include "core/graph.h"
-#include "core/tensor.h"
+#include "core/tensor/attr.h"
+#include "core/graph/graph.h"
+#include "core/tensor/tensor.h"
 
 static_assert(std::is_same_v<nc::NodeId, unsigned int>, "nc::NodeId must stay a built-in metatype");
 

@@ -5,9 +5,9 @@
 #include <QStyleOptionGraphicsItem>
 #include <cmath>
 
-#include "core/op.h"
+#include "core/ops/op.h"
 #include "core/ops/registry.h"
-#include "core/stats.h"
+#include "core/eval/stats.h"
 #include "ui/card_style.h"
 #include "ui/document.h"
 #include "ui/graph_scene.h"

@@ -9,7 +9,7 @@
 #include <QStringList>
 #include <optional>
 
-#include "core/graph.h"
+#include "core/graph/graph.h"
 
 namespace ncui {
 

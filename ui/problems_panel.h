@@ -4,8 +4,8 @@
 #include <QWidget>
 #include <vector>
 
-#include "core/graph.h"
-#include "core/shape_inference.h"
+#include "core/graph/graph.h"
+#include "core/eval/shape_inference.h"
 
 class QLabel;
 class QTreeWidget;

@@ -3,7 +3,7 @@
 // with Mul joins and skip connections, ending in an Output; deterministic for a seed.
 #include <cstdint>
 
-#include "core/graph.h"
+#include "core/graph/graph.h"
 
 namespace ncui {
 

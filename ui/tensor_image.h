@@ -5,7 +5,7 @@
 #include <QImage>
 #include <QSize>
 
-#include "core/tensor.h"
+#include "core/tensor/tensor.h"
 
 namespace ncui {
 

@@ -9,7 +9,7 @@
 #include <QWidget>
 #include <vector>
 
-#include "core/tensor.h"
+#include "core/tensor/tensor.h"
 #include "ui/tensor_image.h"
 
 class QLabel;

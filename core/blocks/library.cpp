@@ -10,11 +10,12 @@
 #include <set>
 
 #include "core/blocks/yolo11.h"
-#include "core/error.h"
-#include "core/layout.h"
-#include "core/op.h"
+#include "core/base/error.h"
+#include "core/layout/block_layout.h"
+#include "core/layout/layout.h"
+#include "core/ops/op.h"
 #include "core/ops/registry.h"
-#include "core/shape_inference.h"
+#include "core/eval/shape_inference.h"
 
 namespace nc::blocks {
 
@@ -172,20 +173,6 @@ void checkInputCount(const BlockType& bt, size_t n, const std::string& block) {
 }
 
 // Blocks strictly inside `id`, parents before children.
-std::vector<BlockId> descendantBlocks(const Graph& g, BlockId id) {
-  std::vector<BlockId> r;
-  std::vector<BlockId> frontier = g.childBlocks(id);
-  while (!frontier.empty()) {
-    std::vector<BlockId> next;
-    for (BlockId b : frontier) {
-      r.push_back(b);
-      for (BlockId c : g.childBlocks(b)) next.push_back(c);
-    }
-    frontier = std::move(next);
-  }
-  return r;
-}
-
 // The longest prefix ending in '.' shared by all names (none for fewer than two names).
 std::string commonDottedPrefix(const std::vector<std::string>& names) {
   if (names.size() < 2) return {};
@@ -331,7 +318,7 @@ void regenerateIn(Graph& g, BlockId id, const Params& full) {
   const Graph old = g;
   const std::vector<NodeId> oldIds = g.blockNodes(id);
   for (NodeId nid : oldIds) g.removeNode(nid);
-  std::vector<BlockId> inner = descendantBlocks(g, id);
+  std::vector<BlockId> inner = g.descendantBlocks(id);
   for (auto it = inner.rbegin(); it != inner.rend(); ++it) g.removeBlock(*it);
 
   const uint64_t seed = 0x5EEDB10Cull ^ (uint64_t(id) << 32) ^ uint64_t(g.nextId());
@@ -470,7 +457,7 @@ Graph extractBlock(const Graph& g, BlockId id) {
   const Block& top = g.block(id);
   Graph out;
   std::vector<BlockId> blocks = {id};
-  for (BlockId b : descendantBlocks(g, id)) blocks.push_back(b);
+  for (BlockId b : g.descendantBlocks(id)) blocks.push_back(b);
   for (BlockId b : blocks) {
     Block c = g.block(b);
     if (b == id) c.parent = kNoBlock;
@@ -548,7 +535,7 @@ BlockId instantiateBlock(Graph& g, const Graph& saved, const std::string& name, 
     std::vector<BlockId> order;
     for (BlockId t : tops) {
       if (!adopt) order.push_back(t);
-      for (BlockId d : descendantBlocks(saved, t)) order.push_back(d);
+      for (BlockId d : saved.descendantBlocks(t)) order.push_back(d);
     }
     for (BlockId b : order) {
       Block c = saved.block(b);
@@ -586,81 +573,6 @@ BlockId instantiateBlock(Graph& g, const Graph& saved, const std::string& name, 
     layoutBlockInside(h, id);
     return id;
   });
-}
-
-void layoutBlockInside(Graph& g, BlockId id, const LayoutOptions& options) {
-  const Block blk = g.block(id);
-  Graph tmp;
-  for (NodeId nid : g.topologicalOrder()) {
-    if (!g.nodeInBlock(nid, id)) continue;
-    Node n = g.node(nid);
-    n.block = kNoBlock;
-    for (InputBinding& in : n.inputs) in.constant = Tensor();
-    tmp.restoreNode(n);  // same id; drops connections from outside the block
-  }
-  LayoutOptions o = options;
-  o.originX = blk.x;
-  o.originY = blk.y;
-  for (const NodePosition& p : layeredLayout(tmp, o)) g.setPosition(p.id, p.x, p.y);
-  for (BlockId c : descendantBlocks(g, id)) {
-    std::vector<NodeId> ns = g.blockNodes(c);
-    if (ns.empty()) continue;
-    double x = g.node(ns[0]).x, y = g.node(ns[0]).y;
-    for (NodeId nid : ns) x = std::min(x, g.node(nid).x), y = std::min(y, g.node(nid).y);
-    g.setBlockPosition(c, x, y);
-  }
-}
-
-void layoutCollapsed(Graph& g, const LayoutOptions& options, double blockHeight) {
-  // One proxy node per canvas item; an item is (is block, id).
-  using Item = std::pair<bool, uint32_t>;
-  auto itemOf = [&](NodeId n) {
-    const BlockId b = g.visibleBlock(n);
-    return b != kNoBlock ? Item{true, b} : Item{false, n};
-  };
-  std::vector<Item> items;
-  std::map<Item, int> index;
-  std::set<std::pair<Item, Item>> edges;
-  std::map<Item, int> incoming;
-  for (NodeId n : g.topologicalOrder()) {
-    const Item it = itemOf(n);
-    if (index.emplace(it, int(items.size())).second) items.push_back(it);
-    for (const InputBinding& in : g.node(n).inputs)
-      if (in.source) {
-        const Item from = itemOf(in.source->node);
-        if (from != it && edges.insert({from, it}).second) ++incoming[it];
-      }
-  }
-  Graph proxy;
-  std::vector<NodeId> proxyIds;
-  std::map<NodeId, Item> back;
-  for (const Item& it : items) {
-    const std::string& op = it.first ? std::string() : g.node(it.second).op;
-    const bool io = op == "Input" || (op == "Output" && incoming[it] <= 1);
-    NodeId p = proxy.addNode(io ? op : "Sum");
-    if (!io) proxy.setInputCount(p, std::max(1, incoming[it]));
-    proxyIds.push_back(p);
-    back[p] = it;
-  }
-  std::map<Item, int> nextPort;
-  for (const auto& [from, to] : edges) {
-    const PortRef src{proxyIds[size_t(index[from])], 0}, dst{proxyIds[size_t(index[to])], nextPort[to]++};
-    if (!proxy.wouldCreateCycle(src, dst)) proxy.connect(src, dst);
-  }
-  LayoutOptions o = options;
-  if (options.nodeHeight)
-    o.nodeHeight = [&](NodeId p) {
-      const Item& it = back.at(p);
-      return it.first ? blockHeight : options.nodeHeight(it.second);
-    };
-  for (const NodePosition& p : layeredLayout(proxy, o)) {
-    const Item& it = back.at(p.id);
-    if (it.first) g.setBlockPosition(it.second, p.x, p.y);
-    else g.setPosition(it.second, p.x, p.y);
-  }
-  LayoutOptions inside = options;
-  for (const Item& it : items)
-    if (it.first) layoutBlockInside(g, it.second, inside);
 }
 
 }  // namespace nc::blocks

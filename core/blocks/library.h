@@ -22,9 +22,9 @@
 #include <string>
 #include <vector>
 
-#include "core/attr.h"
-#include "core/graph.h"
-#include "core/layout.h"
+#include "core/tensor/attr.h"
+#include "core/graph/graph.h"
+#include "core/layout/layout.h"
 
 namespace nc::blocks {
 
@@ -75,14 +75,5 @@ Graph extractBlock(const Graph& g, BlockId id);
 // The inverse: adds `saved`'s nodes (not its Input/Output nodes) as a new block named `name`
 // (made unique) at (x, y); each saved Input's consumers become unbound inputs of the block.
 BlockId instantiateBlock(Graph& g, const Graph& saved, const std::string& name, double x, double y);
-
-// Layout helpers (also used by the operations above):
-// Lays out a block's inside, flat and layered, with its top-left at the block's position; nested
-// blocks move to the top-left of their nodes. Node ids are the graph's (options.nodeHeight too).
-void layoutBlockInside(Graph& g, BlockId id, const LayoutOptions& options = {});
-// Lays out the graph as a canvas shows it: each outermost collapsed block is one item and every
-// other node another (layered, left to right); then each collapsed block's inside is laid out from
-// its new position. options.nodeHeight is asked about nodes only (blocks count as blockHeight).
-void layoutCollapsed(Graph& g, const LayoutOptions& options = {}, double blockHeight = 80);
 
 }  // namespace nc::blocks

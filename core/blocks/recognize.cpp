@@ -8,8 +8,8 @@
 #include <vector>
 
 #include "core/blocks/yolo11.h"
-#include "core/error.h"
-#include "core/shape_inference.h"
+#include "core/base/error.h"
+#include "core/eval/shape_inference.h"
 
 namespace nc::blocks {
 

@@ -24,7 +24,7 @@
 // Blocks are collapsed. Nothing about the computation changes.
 #include <string>
 
-#include "core/graph.h"
+#include "core/graph/graph.h"
 
 namespace nc::blocks {
 

@@ -5,8 +5,8 @@
 #include <optional>
 #include <random>
 
-#include "core/blocks/library.h"
-#include "core/error.h"
+#include "core/layout/block_layout.h"
+#include "core/base/error.h"
 #include "core/ops/registry.h"
 
 namespace nc::yolo {
@@ -408,7 +408,7 @@ Graph buildYolo11(const Yolo11Config& cfg) {
   Value l22 = b.c3k2("model.22", l21, ch(1024), rep(2), true, 0.5);
   Value out = b.detect("model.23", {l16, l19, l22}, cfg.numClasses, {8, 16, 32});
   b.output("output0", out);
-  blocks::layoutCollapsed(g);
+  layoutCollapsed(g);
   return g;
 }
 

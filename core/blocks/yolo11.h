@@ -15,7 +15,7 @@
 #include <string>
 #include <vector>
 
-#include "core/graph.h"
+#include "core/graph/graph.h"
 
 namespace nc::yolo {
 
@@ -105,7 +105,7 @@ struct Yolo11Config {
 
 // YOLO11 graph (YOLO11n with the default config): input "images" 1x3xSxS, output "output0"
 // 1 x (4 + nc) x anchors. Its top level is the 24 layers model.0 ... model.23 as collapsed blocks,
-// laid out as a canvas shows them (blocks::layoutCollapsed).
+// laid out as a canvas shows them (layoutCollapsed).
 Graph buildYolo11(const Yolo11Config& cfg = {});
 
 // Trainable parameters as PyTorch counts them: node-owned float constants on param ports that

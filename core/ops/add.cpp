@@ -1,6 +1,6 @@
 #include "core/ops/add.h"
 
-#include "core/ops/elementwise.h"
+#include "core/ops/util/elementwise.h"
 
 namespace nc {
 

@@ -1,5 +1,5 @@
 #pragma once
-#include "core/op.h"
+#include "core/ops/op.h"
 
 namespace nc {
 // BatchNormalization, inference form: Y = scale * (X - mean) / sqrt(var + epsilon) + B, per

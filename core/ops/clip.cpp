@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <limits>
 
-#include "core/ops/shape_util.h"
+#include "core/ops/util/shape_util.h"
 
 namespace nc {
 
@@ -77,6 +77,7 @@ const OpSpec& clipOp() {
     s.outputs = {in("output")};
     s.infer = inferClip;
     s.reference = [](const AttrReader&) { return makeKernel(clip); };
+    s.blocked = BlockedForm::Pointwise;
     return s;
   }();
   return spec;

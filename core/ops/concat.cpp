@@ -2,7 +2,7 @@
 
 #include <cstring>
 
-#include "core/ops/shape_util.h"
+#include "core/ops/util/shape_util.h"
 
 namespace nc {
 
@@ -139,6 +139,7 @@ const OpSpec& concatOp() {
       const int64_t axis = a.i("axis");
       return makeKernel([axis](std::span<const Tensor> in) { return concat(in, axis); });
     };
+    s.blocked = BlockedForm::ChannelConcat;
     return s;
   }();
   return spec;

@@ -6,9 +6,9 @@
 #include <map>
 #include <mutex>
 
-#include "core/blocked_layout.h"
-#include "core/ops/dnnl_context.h"
-#include "core/ops/window_geometry.h"
+#include "core/ops/util/blocked_kernel.h"
+#include "core/ops/util/dnnl_context.h"
+#include "core/ops/util/window_geometry.h"
 
 namespace nc {
 
@@ -434,6 +434,7 @@ const OpSpec& convOp() {
     s.infer = inferConv;
     s.reference = [](const AttrReader& a) { return std::make_unique<ConvReferenceKernel>(a); };
     s.fast = [](const AttrReader& a) { return std::make_unique<ConvFastKernel>(a); };
+    s.blocked = BlockedForm::Kernel;
     return s;
   }();
   return spec;

@@ -1,8 +1,8 @@
 #include "core/ops/expand.h"
 
-#include "core/ops/int_inputs.h"
-#include "core/ops/shape_util.h"
-#include "core/ops/tensor_util.h"
+#include "core/ops/util/int_inputs.h"
+#include "core/ops/util/shape_util.h"
+#include "core/ops/util/tensor_util.h"
 
 namespace nc {
 

@@ -2,7 +2,7 @@
 
 #include <cstring>
 
-#include "core/ops/shape_util.h"
+#include "core/ops/util/shape_util.h"
 
 namespace nc {
 

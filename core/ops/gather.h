@@ -1,5 +1,5 @@
 #pragma once
-#include "core/op.h"
+#include "core/ops/op.h"
 
 namespace nc {
 // Gather along one axis with int64 indices of any rank (negative indices count from the end).

@@ -1,7 +1,7 @@
 #include "core/ops/gemm.h"
 
 #include "core/ops/matmul.h"
-#include "core/ops/tensor_util.h"
+#include "core/ops/util/tensor_util.h"
 
 namespace nc {
 

@@ -1,6 +1,6 @@
 #include "core/ops/global_max_pool.h"
 
-#include "core/ops/pooling.h"
+#include "core/ops/util/pooling.h"
 
 namespace nc {
 

@@ -3,21 +3,9 @@
 #include <cmath>
 #include <random>
 
-namespace nc {
+#include "core/tensor/init.h"
 
-Tensor randomNormal(const Shape& shape, uint64_t seed) {
-  Tensor t(DType::Float32, shape);
-  std::mt19937_64 rng(seed);
-  std::uniform_real_distribution<double> u(0.0, 1.0);
-  float* p = t.f32();
-  for (int64_t i = 0; i < t.numel(); i += 2) {
-    double u1 = 1.0 - u(rng), u2 = u(rng);
-    double r = std::sqrt(-2.0 * std::log(u1));
-    p[i] = float(r * std::cos(2 * M_PI * u2));
-    if (i + 1 < t.numel()) p[i + 1] = float(r * std::sin(2 * M_PI * u2));
-  }
-  return t;
-}
+namespace nc {
 
 static DType parseDType(const std::string& s) { return s == "int64" ? DType::Int64 : DType::Float32; }
 

@@ -1,6 +1,6 @@
 #include "core/ops/identity.h"
 
-#include "core/ops/shape_util.h"
+#include "core/ops/util/shape_util.h"
 
 namespace nc {
 
@@ -18,6 +18,7 @@ const OpSpec& identityOp() {
     s.reference = [](const AttrReader&) {
       return makeKernel([](std::span<const Tensor> in) { return std::vector<Tensor>{in[0]}; });
     };
+    s.blocked = BlockedForm::Pointwise;
     return s;
   }();
   return spec;

@@ -4,8 +4,8 @@
 #include <map>
 #include <mutex>
 
-#include "core/ops/shape_util.h"
-#include "core/ops/tensor_util.h"
+#include "core/ops/util/shape_util.h"
+#include "core/ops/util/tensor_util.h"
 
 namespace nc {
 

@@ -1,7 +1,7 @@
 #pragma once
 #include <memory>
 
-#include "core/op.h"
+#include "core/ops/op.h"
 
 namespace nc {
 

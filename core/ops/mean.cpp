@@ -1,6 +1,6 @@
 #include "core/ops/mean.h"
 
-#include "core/ops/variadic_elementwise.h"
+#include "core/ops/util/variadic_elementwise.h"
 
 namespace nc {
 

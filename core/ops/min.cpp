@@ -2,7 +2,7 @@
 
 #include <cmath>
 
-#include "core/ops/elementwise.h"
+#include "core/ops/util/elementwise.h"
 
 namespace nc {
 
@@ -36,6 +36,7 @@ const OpSpec& minOp() {
     s.outputs = {in("min")};
     s.infer = inferBroadcastSameType;
     s.reference = [](const AttrReader&) { return makeKernel(fold); };
+    s.blocked = BlockedForm::Pointwise;
     return s;
   }();
   return spec;

@@ -2,7 +2,7 @@
 
 #include <cmath>
 
-#include "core/ops/elementwise.h"
+#include "core/ops/util/elementwise.h"
 
 namespace nc {
 
@@ -66,6 +66,7 @@ const OpSpec& powOp() {
         return std::vector<Tensor>{powReference(in[0], in[1])};
       });
     };
+    s.blocked = BlockedForm::Pointwise;
     return s;
   }();
   return spec;

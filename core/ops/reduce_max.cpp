@@ -1,6 +1,6 @@
 #include "core/ops/reduce_max.h"
 
-#include "core/ops/reduce.h"
+#include "core/ops/util/reduce.h"
 
 namespace nc {
 

@@ -1,6 +1,6 @@
 #include "core/ops/reduce_mean.h"
 
-#include "core/ops/reduce.h"
+#include "core/ops/util/reduce.h"
 
 namespace nc {
 

@@ -3,7 +3,7 @@
 #include <string_view>
 #include <vector>
 
-#include "core/op.h"
+#include "core/ops/op.h"
 
 namespace nc {
 

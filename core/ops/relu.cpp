@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <cmath>
 
-#include "core/ops/elementwise.h"
+#include "core/ops/util/elementwise.h"
 
 namespace nc {
 

@@ -1,6 +1,6 @@
 #include "core/ops/reshape.h"
 
-#include "core/ops/int_inputs.h"
+#include "core/ops/util/int_inputs.h"
 
 namespace nc {
 

@@ -4,7 +4,7 @@
 #include <cmath>
 #include <cstring>
 
-#include "core/ops/shape_util.h"
+#include "core/ops/util/shape_util.h"
 
 namespace nc {
 
@@ -714,6 +714,7 @@ const OpSpec& resizeOp() {
       check("nearest_mode", kRoundings);
       check("keep_aspect_ratio_policy", kPolicies);
     };
+    s.blocked = BlockedForm::SpatialResize;
     return s;
   }();
   return spec;

@@ -5,7 +5,7 @@
 #include <optional>
 #include <vector>
 
-#include "core/op.h"
+#include "core/ops/op.h"
 
 namespace nc {
 

@@ -1,5 +1,5 @@
 #pragma once
-#include "core/op.h"
+#include "core/ops/op.h"
 
 namespace nc {
 // Shape: the dims of the input as an int64 vector (opset 15: optional start/end slice).

@@ -2,7 +2,7 @@
 
 #include <cmath>
 
-#include "core/ops/elementwise.h"
+#include "core/ops/util/elementwise.h"
 
 namespace nc {
 

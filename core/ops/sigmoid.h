@@ -3,7 +3,7 @@
 #include <cstdint>
 #include <limits>
 
-#include "core/op.h"
+#include "core/ops/op.h"
 
 namespace nc {
 const OpSpec& sigmoidOp();

@@ -1,6 +1,6 @@
 #include "core/ops/silu.h"
 
-#include "core/ops/elementwise.h"
+#include "core/ops/util/elementwise.h"
 #include "core/ops/sigmoid.h"
 
 namespace nc {

@@ -1,5 +1,5 @@
 #pragma once
-#include "core/op.h"
+#include "core/ops/op.h"
 
 namespace nc {
 // SiLU (Swish): y = x * sigmoid(x). Our own op; exported as Sigmoid -> Mul, and recognised in

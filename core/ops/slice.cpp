@@ -3,8 +3,8 @@
 #include <algorithm>
 #include <cstring>
 
-#include "core/ops/int_inputs.h"
-#include "core/ops/tensor_util.h"
+#include "core/ops/util/int_inputs.h"
+#include "core/ops/util/tensor_util.h"
 
 namespace nc {
 

@@ -6,7 +6,7 @@
 #include <xmmintrin.h>
 #endif
 
-#include "core/ops/shape_util.h"
+#include "core/ops/util/shape_util.h"
 
 namespace nc {
 

@@ -2,8 +2,8 @@
 
 #include <cstring>
 
-#include "core/ops/int_inputs.h"
-#include "core/ops/shape_util.h"
+#include "core/ops/util/int_inputs.h"
+#include "core/ops/util/shape_util.h"
 
 namespace nc {
 
@@ -167,6 +167,7 @@ const OpSpec& splitOp() {
       if (!split.empty()) ins.push_back(split);
       ctx.addNode("Split", ins, outs, attrs);
     };
+    s.blocked = BlockedForm::ChannelSplit;
     return s;
   }();
   return spec;

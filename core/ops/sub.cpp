@@ -1,6 +1,6 @@
 #include "core/ops/sub.h"
 
-#include "core/ops/elementwise.h"
+#include "core/ops/util/elementwise.h"
 
 namespace nc {
 

@@ -1,5 +1,5 @@
 #pragma once
-#include "core/op.h"
+#include "core/ops/op.h"
 
 namespace nc {
 const OpSpec& subOp();

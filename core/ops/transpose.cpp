@@ -2,7 +2,7 @@
 
 #include <set>
 
-#include "core/ops/tensor_util.h"
+#include "core/ops/util/tensor_util.h"
 
 namespace nc {
 

@@ -2,7 +2,7 @@
 
 #include <set>
 
-#include "core/ops/int_inputs.h"
+#include "core/ops/util/int_inputs.h"
 
 namespace nc {
 

@@ -109,6 +109,7 @@ const OpSpec& upsampleOp() {
                       "' is not supported (nearest, linear)");
       }
     };
+    s.blocked = BlockedForm::SpatialResize;
     return s;
   }();
   return spec;

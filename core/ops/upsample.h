@@ -3,7 +3,7 @@
 // show what they contain; it evaluates through the Resize engine (asymmetric coordinates,
 // nearest rounding down) and exports as the equivalent Resize node, since opsets 17/18 reject
 // Upsample.
-#include "core/op.h"
+#include "core/ops/op.h"
 
 namespace nc {
 

@@ -5,8 +5,8 @@
 #include <QtTest>
 #include <cmath>
 
-#include "core/evaluator.h"
-#include "core/shape_inference.h"
+#include "core/eval/evaluator.h"
+#include "core/eval/shape_inference.h"
 #include "tests/support/op_case.h"
 #include "tests/support/ort.h"
 

@@ -6,13 +6,13 @@
 #include <QtTest>
 #include <cmath>
 
-#include "core/blocked_layout.h"
+#include "core/eval/blocked_layout.h"
 #include "core/blocks/yolo11.h"
-#include "core/evaluator.h"
-#include "core/fusion.h"
-#include "core/onnx_io.h"
+#include "core/eval/evaluator.h"
+#include "core/eval/fusion.h"
+#include "core/onnx/onnx_io.h"
 #include "core/ops/registry.h"
-#include "core/ort_bridge.h"
+#include "tools/ort/ort_bridge.h"
 #include "tests/support/op_case.h"
 #include "tests/support/ort.h"
 
@@ -32,7 +32,7 @@ struct OneNode {
   }
   std::unique_ptr<Kernel> kernel(bool reference) const {
     const OpSpec& spec = *findOp(g.node(id).op);
-    AttrReader r(spec, g.node(id));
+    AttrReader r(spec, nodeInfo(g.node(id)));
     return (reference || !spec.fast) ? spec.reference(r) : spec.fast(r);
   }
 };

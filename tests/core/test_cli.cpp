@@ -5,10 +5,10 @@
 #include <filesystem>
 #include <fstream>
 
-#include "core/evaluator.h"
-#include "core/onnx_io.h"
-#include "core/ort_bridge.h"
-#include "core/project.h"
+#include "core/eval/evaluator.h"
+#include "core/onnx/onnx_io.h"
+#include "tools/ort/ort_bridge.h"
+#include "core/project/project.h"
 #include "tests/support/cli_run.h"
 #include "tests/support/op_case.h"
 #include "tests/support/ort.h"

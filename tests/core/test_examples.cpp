@@ -4,9 +4,9 @@
 #include <cmath>
 #include <filesystem>
 
-#include "core/evaluator.h"
-#include "core/project.h"
-#include "core/shape_inference.h"
+#include "core/eval/evaluator.h"
+#include "core/project/project.h"
+#include "core/eval/shape_inference.h"
 #include "tests/support/op_case.h"
 #include "tests/support/ort.h"
 

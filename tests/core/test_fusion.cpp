@@ -4,8 +4,8 @@
 #include <cmath>
 
 #include "core/blocks/yolo11.h"
-#include "core/evaluator.h"
-#include "core/fusion.h"
+#include "core/eval/evaluator.h"
+#include "core/eval/fusion.h"
 #include "tests/support/op_case.h"
 #include "tests/support/ort.h"
 

@@ -3,10 +3,10 @@
 #include <algorithm>
 #include <cmath>
 
-#include "core/evaluator.h"
-#include "core/graph.h"
+#include "core/eval/evaluator.h"
+#include "core/graph/graph.h"
 #include "core/ops/registry.h"
-#include "core/shape_inference.h"
+#include "core/eval/shape_inference.h"
 #include "tests/support/op_case.h"
 
 using namespace nc;

@@ -2,8 +2,8 @@
 // drawn in, the ports a collapsed block shows, ungrouping, and that blocks never touch computation.
 #include <QtTest>
 
-#include "core/error.h"
-#include "core/graph.h"
+#include "core/base/error.h"
+#include "core/graph/graph.h"
 
 using namespace nc;
 

@@ -3,8 +3,8 @@
 #include <QtTest>
 #include <chrono>
 
-#include "core/error.h"
-#include "core/graph.h"
+#include "core/base/error.h"
+#include "core/graph/graph.h"
 
 using namespace nc;
 

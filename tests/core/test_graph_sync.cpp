@@ -5,9 +5,9 @@
 
 #include "core/blocks/library.h"
 #include "core/blocks/yolo11.h"
-#include "core/evaluator.h"
-#include "core/graph_sync.h"
-#include "core/project.h"
+#include "core/eval/evaluator.h"
+#include "core/graph/graph_sync.h"
+#include "core/project/project.h"
 
 using namespace nc;
 

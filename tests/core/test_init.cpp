@@ -2,8 +2,8 @@
 #include <QtTest>
 #include <cmath>
 
-#include "core/error.h"
-#include "core/init.h"
+#include "core/base/error.h"
+#include "core/tensor/init.h"
 
 using namespace nc;
 

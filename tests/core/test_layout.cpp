@@ -6,7 +6,7 @@
 #include <map>
 #include <random>
 
-#include "core/layout.h"
+#include "core/layout/layout.h"
 
 using namespace nc;
 

@@ -3,8 +3,8 @@
 #include <cstring>
 #include <fstream>
 
-#include "core/error.h"
-#include "core/npy.h"
+#include "core/base/error.h"
+#include "core/tensor/npy.h"
 
 using namespace nc;
 

@@ -14,11 +14,11 @@
 #include <set>
 
 #include "core/blocks/yolo11.h"
-#include "core/error.h"
-#include "core/evaluator.h"
-#include "core/fusion.h"
-#include "core/onnx_io.h"
-#include "core/ort_bridge.h"
+#include "core/base/error.h"
+#include "core/eval/evaluator.h"
+#include "core/eval/fusion.h"
+#include "core/onnx/onnx_io.h"
+#include "tools/ort/ort_bridge.h"
 #include "tests/support/op_case.h"
 #include "tests/support/ort.h"
 

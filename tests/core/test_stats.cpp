@@ -4,7 +4,7 @@
 
 #include "core/blocks/yolo11.h"
 #include "core/ops/registry.h"
-#include "core/stats.h"
+#include "core/eval/stats.h"
 
 using namespace nc;
 

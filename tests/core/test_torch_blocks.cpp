@@ -11,8 +11,8 @@
 #include <regex>
 
 #include "core/blocks/yolo11.h"
-#include "core/evaluator.h"
-#include "core/onnx_io.h"
+#include "core/eval/evaluator.h"
+#include "core/onnx/onnx_io.h"
 #include "tests/support/op_case.h"
 #include "tests/support/ort.h"
 

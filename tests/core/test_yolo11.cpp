@@ -4,9 +4,9 @@
 #include <cmath>
 
 #include "core/blocks/yolo11.h"
-#include "core/evaluator.h"
+#include "core/eval/evaluator.h"
 #include "core/ops/graph_io.h"
-#include "core/shape_inference.h"
+#include "core/eval/shape_inference.h"
 #include "tests/support/op_case.h"
 #include "tests/support/ort.h"
 

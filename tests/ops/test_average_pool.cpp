@@ -7,7 +7,7 @@
 #include <QtTest>
 
 #include "core/ops/average_pool.h"
-#include "core/shape_inference.h"
+#include "core/eval/shape_inference.h"
 #include "tests/support/op_case.h"
 #include "tests/support/pool_oracle.h"
 #include "tests/support/properties.h"

@@ -3,7 +3,7 @@
 // and shape inference (equal ranks, equal non-axis dims, errors naming the input and both shapes).
 #include <QtTest>
 
-#include "core/evaluator.h"
+#include "core/eval/evaluator.h"
 #include "tests/support/elementwise_oracle.h"
 #include "tests/support/op_case.h"
 #include "tests/support/properties.h"

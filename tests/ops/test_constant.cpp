@@ -6,9 +6,9 @@
 #include <QtTest>
 #include <functional>
 
-#include "core/evaluator.h"
-#include "core/onnx_io.h"
-#include "core/op.h"
+#include "core/eval/evaluator.h"
+#include "core/onnx/onnx_io.h"
+#include "core/ops/op.h"
 #include "core/ops/registry.h"
 #include "tests/support/elementwise_oracle.h"
 #include "tests/support/op_case.h"

@@ -7,10 +7,10 @@
 #include <QtTest>
 #include <cmath>
 
-#include "core/evaluator.h"
+#include "core/eval/evaluator.h"
 #include "core/ops/conv.h"
-#include "core/ops/dnnl_context.h"
-#include "core/shape_inference.h"
+#include "core/ops/util/dnnl_context.h"
+#include "core/eval/shape_inference.h"
 #include "tests/support/op_case.h"
 #include "tests/support/ort.h"
 #include "tests/support/properties.h"
@@ -393,7 +393,7 @@ class TestConv : public QObject {
     ShapeInfo info = inferShapes(g);
     QVERIFY(info.diagnostics.empty());
     // A kernel given bad data directly throws instead of crashing.
-    AttrReader reader(convOp(), g.node(g.findByName("op")->id));
+    AttrReader reader(convOp(), nodeInfo(g.node(g.findByName("op")->id)));
     std::vector<Tensor> bad = {x, uniform({2, 3, 3, 3}, -1, 1, 36), Tensor()};
     QVERIFY_THROWS_EXCEPTION(Error, convOp().fast(reader)->compute(bad));
     QVERIFY_THROWS_EXCEPTION(Error, convOp().reference(reader)->compute(bad));
@@ -405,7 +405,7 @@ class TestConv : public QObject {
                    .graph();
     msg = firstDiagnostic(g0);
     QVERIFY2(msg.find("'group' must be >= 1") != std::string::npos, msg.c_str());
-    AttrReader reader0(convOp(), g0.node(g0.findByName("op")->id));
+    AttrReader reader0(convOp(), nodeInfo(g0.node(g0.findByName("op")->id)));
     std::vector<Tensor> good = {x, uniform({2, 4, 3, 3}, -1, 1, 38), Tensor()};
     QVERIFY_THROWS_EXCEPTION(Error, convOp().reference(reader0)->compute(good));
     QVERIFY_THROWS_EXCEPTION(Error, convOp().fast(reader0)->compute(good));

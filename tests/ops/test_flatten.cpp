@@ -4,7 +4,7 @@
 
 #include <QtTest>
 
-#include "core/shape_inference.h"
+#include "core/eval/shape_inference.h"
 #include "tests/support/op_case.h"
 #include "tests/support/properties.h"
 

@@ -2,7 +2,7 @@
 #include <QtTest>
 #include <rapidcheck.h>
 
-#include "core/shape_inference.h"
+#include "core/eval/shape_inference.h"
 #include "tests/support/op_case.h"
 #include "tests/support/properties.h"
 

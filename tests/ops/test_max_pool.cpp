@@ -5,10 +5,10 @@
 
 #include <QtTest>
 
-#include "core/evaluator.h"
-#include "core/onnx_io.h"
+#include "core/eval/evaluator.h"
+#include "core/onnx/onnx_io.h"
 #include "core/ops/max_pool.h"
-#include "core/shape_inference.h"
+#include "core/eval/shape_inference.h"
 #include "tests/support/op_case.h"
 #include "tests/support/pool_oracle.h"
 #include "tests/support/properties.h"

@@ -4,8 +4,8 @@
 
 #include <QtTest>
 
-#include "core/evaluator.h"
-#include "core/shape_inference.h"
+#include "core/eval/evaluator.h"
+#include "core/eval/shape_inference.h"
 #include "tests/support/op_case.h"
 #include "tests/support/ort.h"
 #include "tests/support/properties.h"

@@ -7,11 +7,11 @@
 #include <chrono>
 #include <cmath>
 
-#include "core/evaluator.h"
-#include "core/onnx_io.h"
+#include "core/eval/evaluator.h"
+#include "core/onnx/onnx_io.h"
 #include "core/ops/resize.h"
-#include "core/ort_bridge.h"
-#include "core/shape_inference.h"
+#include "tools/ort/ort_bridge.h"
+#include "core/eval/shape_inference.h"
 #include "tests/support/op_case.h"
 #include "tests/support/ort.h"
 #include "tests/support/properties.h"
@@ -433,7 +433,7 @@ class TestResize : public QObject {
     // Bad data at run time: the kernels throw a clear error instead of crashing.
     Graph g;
     NodeId id = g.addNode("Resize");
-    AttrReader reader(resizeOp(), g.node(id));
+    AttrReader reader(resizeOp(), nodeInfo(g.node(id)));
     for (const KernelFactory& make : {resizeOp().reference, resizeOp().fast}) {
       auto kernel = make(reader);
       for (const std::vector<Tensor>& bad :
@@ -545,7 +545,7 @@ class TestResize : public QObject {
         {"bilinear 2x 1x64x40x40", byScales(xl, {1, 1, 2, 2}, "linear"), xl, {1, 1, 2, 2}}};
     for (Bench& b : benches) {
       Graph g = b.c.graph();
-      AttrReader reader(resizeOp(), g.node(g.findByName("op")->id));
+      AttrReader reader(resizeOp(), nodeInfo(g.node(g.findByName("op")->id)));
       const ResizeParams p = parseResizeParams(reader);
       const Tensor s = scalesOf(b.scales);
       ResizeInputs ins;

@@ -3,7 +3,7 @@
 #include <cmath>
 #include <rapidcheck.h>
 
-#include "core/evaluator.h"
+#include "core/eval/evaluator.h"
 #include "core/ops/sigmoid.h"
 #include "tests/support/op_case.h"
 #include "tests/support/ort.h"

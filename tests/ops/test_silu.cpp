@@ -6,8 +6,8 @@
 #include <QtTest>
 #include <cmath>
 
-#include "core/evaluator.h"
-#include "core/onnx_io.h"
+#include "core/eval/evaluator.h"
+#include "core/onnx/onnx_io.h"
 #include "core/ops/silu.h"
 #include "tests/support/elementwise_oracle.h"
 #include "tests/support/op_case.h"

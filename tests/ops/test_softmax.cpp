@@ -6,8 +6,8 @@
 #include <QtTest>
 #include <cmath>
 
-#include "core/onnx_io.h"
-#include "core/shape_inference.h"
+#include "core/onnx/onnx_io.h"
+#include "core/eval/shape_inference.h"
 #include "tests/support/op_case.h"
 #include "tests/support/properties.h"
 

@@ -5,9 +5,9 @@
 
 #include <QtTest>
 
-#include "core/evaluator.h"
-#include "core/onnx_io.h"
-#include "core/shape_inference.h"
+#include "core/eval/evaluator.h"
+#include "core/onnx/onnx_io.h"
+#include "core/eval/shape_inference.h"
 #include "tests/support/op_case.h"
 #include "tests/support/ort.h"
 #include "tests/support/properties.h"

@@ -4,7 +4,7 @@
 #include <QtTest>
 #include <cmath>
 
-#include "core/evaluator.h"
+#include "core/eval/evaluator.h"
 #include "tests/support/elementwise_oracle.h"
 #include "tests/support/op_case.h"
 #include "tests/support/properties.h"

@@ -8,7 +8,7 @@
 #include <QObject>
 #include <string>
 
-#include "core/tensor.h"
+#include "core/tensor/tensor.h"
 
 // One op's hand-computed cases and operand range.
 struct ArithmeticCase {

@@ -6,8 +6,8 @@
 #include <filesystem>
 #include <set>
 
-#include "core/evaluator.h"
-#include "core/onnx_io.h"
+#include "core/eval/evaluator.h"
+#include "core/onnx/onnx_io.h"
 #include "core/ops/registry.h"
 #include "tests/support/op_case.h"
 

@@ -8,9 +8,9 @@
 #include <string>
 #include <vector>
 
-#include "core/graph.h"
-#include "core/shape_inference.h"
-#include "core/tensor.h"
+#include "core/graph/graph.h"
+#include "core/eval/shape_inference.h"
+#include "core/tensor/tensor.h"
 
 namespace nctest {
 

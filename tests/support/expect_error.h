@@ -5,7 +5,7 @@
 #include <exception>
 #include <string>
 
-#include "core/error.h"
+#include "core/base/error.h"
 
 namespace nctest {
 

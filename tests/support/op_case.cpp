@@ -5,8 +5,9 @@
 #include <random>
 #include <sstream>
 
-#include "core/evaluator.h"
+#include "core/eval/evaluator.h"
 #include "core/ops/graph_io.h"
+#include "core/tensor/init.h"
 #include "core/ops/registry.h"
 #include "tests/support/ort.h"
 

@@ -9,8 +9,8 @@
 #include <string>
 #include <vector>
 
-#include "core/graph.h"
-#include "core/tensor.h"
+#include "core/graph/graph.h"
+#include "core/tensor/tensor.h"
 
 namespace nctest {
 

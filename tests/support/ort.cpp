@@ -4,9 +4,9 @@
 #include <filesystem>
 #include <unistd.h>
 
-#include "core/evaluator.h"
-#include "core/onnx_io.h"
-#include "core/ort_bridge.h"
+#include "core/eval/evaluator.h"
+#include "core/onnx/onnx_io.h"
+#include "tools/ort/ort_bridge.h"
 
 namespace nctest {
 

@@ -3,7 +3,7 @@
 #include <map>
 #include <string>
 
-#include "core/graph.h"
+#include "core/graph/graph.h"
 #include "tests/support/op_case.h"
 
 namespace nctest {

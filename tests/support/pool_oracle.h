@@ -4,7 +4,7 @@
 // with no bounds arithmetic. Output sizes are counted window by window.
 #include <vector>
 
-#include "core/tensor.h"
+#include "core/tensor/tensor.h"
 
 namespace nctest {
 

@@ -2,7 +2,7 @@
 // RapidCheck generators: random rank-1..4 shapes with small odd sizes, and float tensors.
 #include <rapidcheck.h>
 
-#include "core/tensor.h"
+#include "core/tensor/tensor.h"
 
 namespace nctest {
 

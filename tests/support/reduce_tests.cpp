@@ -8,8 +8,8 @@
 #include <algorithm>
 #include <cmath>
 
-#include "core/onnx_io.h"
-#include "core/shape_inference.h"
+#include "core/onnx/onnx_io.h"
+#include "core/eval/shape_inference.h"
 #include "tests/support/op_case.h"
 #include "tests/support/ort.h"
 #include "tests/support/properties.h"

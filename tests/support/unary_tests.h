@@ -10,8 +10,8 @@
 #include <map>
 #include <string>
 
-#include "core/attr.h"
-#include "core/tensor.h"
+#include "core/tensor/attr.h"
+#include "core/tensor/tensor.h"
 #include "tests/support/op_case.h"
 
 struct UnaryCase {

@@ -7,8 +7,8 @@
 #include <algorithm>
 #include <cmath>
 
-#include "core/evaluator.h"
-#include "core/shape_inference.h"
+#include "core/eval/evaluator.h"
+#include "core/eval/shape_inference.h"
 #include "tests/support/elementwise_oracle.h"
 #include "tests/support/op_case.h"
 #include "tests/support/properties.h"

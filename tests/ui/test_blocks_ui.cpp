@@ -19,8 +19,8 @@
 
 #include "app/main_window.h"
 #include "core/blocks/library.h"
-#include "core/onnx_io.h"
-#include "core/project.h"
+#include "core/onnx/onnx_io.h"
+#include "core/project/project.h"
 #include "ui/block_inspector.h"
 #include "ui/block_item.h"
 #include "ui/document.h"

@@ -24,9 +24,9 @@
 #include <cstdio>
 
 #include "app/main_window.h"
-#include "core/onnx_io.h"
-#include "core/project.h"
-#include "core/stats.h"
+#include "core/onnx/onnx_io.h"
+#include "core/project/project.h"
+#include "core/eval/stats.h"
 #include "ui/document.h"
 #include "ui/edge_item.h"
 #include "ui/export_check.h"

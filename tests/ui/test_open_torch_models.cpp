@@ -9,7 +9,7 @@
 #include <filesystem>
 
 #include "app/main_window.h"
-#include "core/onnx_io.h"
+#include "core/onnx/onnx_io.h"
 #include "tests/support/torch_data.h"
 #include "ui/document.h"
 #include "ui/eval_service.h"

@@ -15,11 +15,11 @@
 #include <QTreeWidget>
 #include <cmath>
 
-#include "core/error.h"
-#include "core/init.h"
+#include "core/base/error.h"
+#include "core/tensor/init.h"
 #include "core/ops/graph_io.h"
 #include "core/ops/registry.h"
-#include "core/shape_inference.h"
+#include "core/eval/shape_inference.h"
 #include "ui/image_input.h"
 #include "ui/inspector_widget.h"
 #include "ui/metatypes.h"
