@@ -9,14 +9,13 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <queue>
 #include <set>
 #include <sstream>
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "core/blocks/library.h"
-#include "core/blocks/recognize.h"
 #include "core/base/error.h"
 #include "core/ops/op.h"
 #include "core/ops/registry.h"
@@ -602,22 +601,13 @@ struct FlatNode {
   BlockId block = kNoBlock;
 };
 
-// The block type a function stands for: its name without our "_<n>" disambiguator ("C3k2_2")
-// when that names a block library type (whatever the domain: PyTorch names a module's function
-// after its class), else none: a plain group.
-std::string blockTypeOf(const onnx::FunctionProto& f) {
-  std::string t = f.name();
-  size_t us = t.find_last_of('_');
-  if (!blocks::findBlockType(t) && us != std::string::npos && us > 0 && us + 1 < t.size() &&
-      t.find_first_not_of("0123456789", us + 1) == std::string::npos)
-    t.resize(us);
-  return blocks::findBlockType(t) ? t : std::string();
-}
-
 class Inliner {
  public:
-  // Blocks go into `g`; without a graph (validation) only the nodes are produced.
-  Inliner(const onnx::ModelProto& m, Graph* g) : g_(g) {
+  // Blocks go into `g`, typed by `blockTypeOf` (none: plain groups); without a graph
+  // (validation) only the nodes are produced.
+  Inliner(const onnx::ModelProto& m, Graph* g,
+          std::function<std::string(const std::string&)> blockTypeOf = {})
+      : g_(g), blockTypeOf_(std::move(blockTypeOf)) {
     for (auto& f : m.functions()) functions_[{f.domain(), f.name()}] = &f;
   }
   bool hasDomain(const std::string& domain) const {
@@ -664,7 +654,7 @@ class Inliner {
 
     Block b;
     b.name = callName.empty() ? f.name() : callName;
-    b.type = blockTypeOf(f);
+    b.type = blockTypeOf_ && g_ ? blockTypeOf_(f.name()) : std::string();
     b.parent = parent;
     // The call's attributes are the block's params, except those the body passes down to nested
     // calls (see ExportOptions::functions).
@@ -738,6 +728,7 @@ class Inliner {
   }
 
   Graph* g_;
+  std::function<std::string(const std::string&)> blockTypeOf_;
   std::map<std::pair<std::string, std::string>, const onnx::FunctionProto*> functions_;
   std::vector<std::string> stack_;
   size_t counter_ = 0;
@@ -832,41 +823,6 @@ TensorType typeFromValueInfo(const onnx::ValueInfoProto& vi) {
   return t;
 }
 
-// Sigmoid -> Mul on the same input becomes one SiLU node in the Mul's place: its id (so the
-// graph's order is kept), block and position; named like the node our export wrote as
-// "<name>_sigmoid" + "<name>_mul", else like the Mul.
-void recognizeSilu(Graph& g) {
-  for (NodeId sid : g.nodeIds()) {
-    if (!g.contains(sid)) continue;
-    const Node& s = g.node(sid);
-    if (s.op != "Sigmoid" || !s.inputs[0].source) continue;
-    PortRef x = *s.inputs[0].source;
-    auto uses = g.consumers({sid, 0});
-    if (uses.size() != 1) continue;
-    const Node& m = g.node(uses[0].node);
-    if (m.op != "Mul" || m.inputs.size() != 2 || !m.inputs[0].source || !m.inputs[1].source) continue;
-    int other = 1 - uses[0].port;
-    if (*m.inputs[size_t(other)].source != x || m.block != s.block) continue;
-    Node silu = m;
-    std::string stem = m.name.size() > 4 ? m.name.substr(0, m.name.size() - 4) : std::string();
-    if (m.name.ends_with("_mul") && s.name == stem + "_sigmoid") silu.name = stem;
-    auto downstream = g.consumers({m.id, 0});
-    g.removeNode(m.id);
-    g.removeNode(sid);
-    NodeId tmp = g.addNode("SiLU", silu.name);  // a SiLU node as the spec sizes it
-    Node fresh = g.node(tmp);
-    g.removeNode(tmp);
-    fresh.id = silu.id;
-    fresh.name = g.uniqueName(silu.name);
-    fresh.block = silu.block;
-    fresh.x = silu.x;
-    fresh.y = silu.y;
-    fresh.inputs[0].source = x;
-    g.restoreNode(fresh);
-    for (PortRef d : downstream) g.connect({fresh.id, 0}, d);
-  }
-}
-
 }  // namespace
 
 // ---------------------------------------------------------------- public API
@@ -894,7 +850,7 @@ ValidationReport validateModelBytes(const std::string& bytes) {
 Graph importModelBytes(const std::string& bytes, const ImportOptions& opt) {
   onnx::ModelProto m = parseModel(bytes);
   Graph g;
-  Inliner inliner(m, &g);
+  Inliner inliner(m, &g, opt.blockTypeOf);
   int opset = -1;
   for (auto& o : m.opset_import()) {
     if (o.domain().empty() || o.domain() == "ai.onnx") opset = int(o.version());
@@ -1008,8 +964,6 @@ Graph importModelBytes(const std::string& bytes, const ImportOptions& opt) {
     }
     g.connect(it->second, {outs[i], 0});
   }
-  if (opt.recognizeSilu && findOp("SiLU")) recognizeSilu(g);
-  if (opt.recognizeBlocks) blocks::recognizeBlocks(g);
   return g;
 }
 

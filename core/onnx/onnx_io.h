@@ -2,6 +2,7 @@
 // ONNX export and import. Export is validated before anything is written (the ONNX checker and
 // strict shape inference) and written atomically. Import turns any model whose ops we support
 // into an editable graph; anything else is refused with a message naming the node and op.
+#include <functional>
 #include <map>
 #include <string>
 #include <vector>
@@ -58,15 +59,14 @@ ValidationReport validateModelBytes(const std::string& bytes);
 
 // Import inlines model-local functions into the flat graph: each call becomes a Block named after
 // the call node, holding the function's nodes (nested calls: nested blocks) and the call node's
-// attributes as params (except those passed down to nested calls). The block type is the function
-// name without a trailing "_<n>" disambiguator ("C3k2_2": "C3k2") when that names a block library
-// type (core/blocks/library.h), whatever the domain; otherwise the block is a plain group (type "").
-// Recursive functions and undefined values are refused.
+// attributes as params (except those passed down to nested calls). Recursive functions and
+// undefined values are refused. Import gives the model as it is written (a Sigmoid -> Mul stays
+// two nodes, PyTorch's scoped node names are not grouped): recognising SiLU and blocks is a pass
+// of its own (core/blocks/recognize.h), which the editor and the CLI run.
 struct ImportOptions {
-  bool recognizeSilu = true;  // Sigmoid -> Mul on the same input becomes one SiLU node
-  // Nodes named by PyTorch module scope ("/model.2/cv1/conv/Conv") are grouped into blocks, typed
-  // where they are exactly a library block (core/blocks/recognize.h).
-  bool recognizeBlocks = true;
+  // The block type of a function's calls, given the function's name ("C3k2_2"); "" (or no
+  // lookup, the default) makes them plain groups. core/blocks/recognize.h has the block library's.
+  std::function<std::string(const std::string& functionName)> blockTypeOf;
 };
 
 Graph importModelBytes(const std::string& bytes, const ImportOptions& opt = {});

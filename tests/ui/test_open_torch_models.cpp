@@ -9,6 +9,7 @@
 #include <filesystem>
 
 #include "app/main_window.h"
+#include "core/blocks/recognize.h"
 #include "core/onnx/onnx_io.h"
 #include "tests/support/torch_data.h"
 #include "ui/document.h"
@@ -19,9 +20,9 @@ namespace fs = std::filesystem;
 class TestOpenTorchModels : public QObject {
   Q_OBJECT
 
-  // Opens `path` in a fresh editor window and checks it against importModel's graph.
+  // Opens `path` in a fresh editor window and checks it against openModel's graph.
   void openAndCheck(const std::string& path) {
-    nc::Graph imported = nc::importModel(path);
+    nc::Graph imported = nc::blocks::openModel(path);
     MainWindow w;
     w.resize(1200, 800);
     w.show();
@@ -59,7 +60,7 @@ class TestOpenTorchModels : public QObject {
     openAndCheck(model);
     QTemporaryDir tmp;
     const std::string again = (tmp.path() + "/reexported.onnx").toStdString();
-    nc::exportModel(nc::importModel(model), again);
+    nc::exportModel(nc::blocks::openModel(model), again);
     openAndCheck(again);
   }
 
