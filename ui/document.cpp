@@ -14,7 +14,6 @@
 #include "core/blocks/yolo11.h"
 #include "core/base/error.h"
 #include "core/layout/layout.h"
-#include "core/onnx/onnx_io.h"
 #include "core/ops/registry.h"
 #include "core/project/project.h"
 #include "ui/block_item.h"

@@ -12,7 +12,7 @@
 #include "core/blocks/yolo11.h"
 #include "core/base/error.h"
 #include "core/eval/shape_inference.h"
-#include "core/onnx/onnx_io.h"
+#include "core/onnx/import.h"
 
 namespace nc::blocks {
 

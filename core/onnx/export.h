@@ -8,15 +8,12 @@
 
 namespace nc {
 
-// Domain of the model-local functions that blocks are exported as.
-inline constexpr const char* kBlockFunctionDomain = "netcanvas.blocks";
-
 struct ExportOptions {
   int opset = 17;  // 17 (default) or 18
   std::string graphName = "netcanvas";
   // false (default): flat, every block inlined (the widest runtime support).
   // true: every composite block becomes an ONNX model-local function (domain
-  // kBlockFunctionDomain), nested blocks calling their children's functions. Weights stay graph
+  // kBlockFunctionDomain, core/onnx/functions.h), nested blocks calling their children's functions. Weights stay graph
   // initializers passed in as function inputs, so blocks of one type with the same body (ops,
   // attributes, wiring, node names relative to the block) share one function, named after the
   // block type ("C3k2", then "C3k2_2", ...; a plain group: "Group_<name>"). The call node is named

@@ -1,5 +1,6 @@
 #pragma once
-// Internal to core/onnx: blocks as ONNX model-local functions (ExportOptions::functions).
+// Blocks as ONNX model-local functions (ExportOptions::functions, core/onnx/export.h): the
+// domain of those functions, and the export step that builds them.
 #include <onnx/onnx_pb.h>
 
 #include <vector>
@@ -7,6 +8,9 @@
 #include "core/graph/graph.h"
 
 namespace nc {
+
+// Domain of the model-local functions that blocks are exported as.
+inline constexpr const char* kBlockFunctionDomain = "netcanvas.blocks";
 
 // Rewrites `model`, a flat export of `g`, so that every block of the graph becomes a call of a
 // model-local function (see ExportOptions::functions). `origins` gives, for each node of the

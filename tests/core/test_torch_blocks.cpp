@@ -13,7 +13,7 @@
 #include "core/blocks/recognize.h"
 #include "core/blocks/yolo11.h"
 #include "core/eval/evaluator.h"
-#include "core/onnx/onnx_io.h"
+#include "core/onnx/tensor_proto.h"
 #include "tests/support/op_case.h"
 #include "tests/support/ort.h"
 

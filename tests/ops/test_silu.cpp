@@ -8,7 +8,8 @@
 
 #include "core/blocks/recognize.h"
 #include "core/eval/evaluator.h"
-#include "core/onnx/onnx_io.h"
+#include "core/onnx/export.h"
+#include "core/onnx/import.h"
 #include "core/ops/silu.h"
 #include "tests/support/elementwise_oracle.h"
 #include "tests/support/op_case.h"

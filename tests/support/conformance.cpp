@@ -8,7 +8,8 @@
 
 #include "core/blocks/recognize.h"
 #include "core/eval/evaluator.h"
-#include "core/onnx/onnx_io.h"
+#include "core/base/file_io.h"
+#include "core/onnx/tensor_proto.h"
 #include "core/ops/registry.h"
 #include "tests/support/op_case.h"
 

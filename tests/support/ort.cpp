@@ -6,7 +6,7 @@
 
 #include "core/blocks/recognize.h"
 #include "core/eval/evaluator.h"
-#include "core/onnx/onnx_io.h"
+#include "core/onnx/export.h"
 #include "tools/ort/ort_bridge.h"
 
 namespace nctest {

@@ -25,7 +25,6 @@
 
 #include "app/main_window.h"
 #include "core/blocks/recognize.h"
-#include "core/onnx/onnx_io.h"
 #include "core/project/project.h"
 #include "core/eval/stats.h"
 #include "ui/document.h"

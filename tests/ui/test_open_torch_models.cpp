@@ -1,6 +1,7 @@
 // The editor opens PyTorch exports: the generated YOLO11n (tests/support/torch_data.h) and its
 // NetCanvas re-export, and a shipped single-block export. Each opens as the imported graph with
-// its blocks (the same as importModel gives), infers every shape and evaluates without errors.
+// its blocks (the same as blocks::openModel gives), infers every shape and evaluates without
+// errors.
 #include <QApplication>
 #include <QStandardPaths>
 #include <QTemporaryDir>
@@ -10,7 +11,7 @@
 
 #include "app/main_window.h"
 #include "core/blocks/recognize.h"
-#include "core/onnx/onnx_io.h"
+#include "core/onnx/export.h"
 #include "tests/support/torch_data.h"
 #include "ui/document.h"
 #include "ui/eval_service.h"

@@ -9,7 +9,6 @@
 #include <utility>
 
 #include "core/base/error.h"
-#include "core/onnx/export.h"
 #include "core/onnx/proto_util.h"
 
 namespace nc {
