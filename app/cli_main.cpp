@@ -19,10 +19,14 @@
 #include <vector>
 
 #include "core/base/error.h"
+#include "core/blocks/recognize.h"
 #include "core/blocks/yolo11.h"
 #include "core/eval/evaluator.h"
 #include "core/eval/fusion.h"
-#include "core/onnx/onnx_io.h"
+#include "core/base/file_io.h"
+#include "core/onnx/export.h"
+#include "core/onnx/tensor_proto.h"
+#include "core/onnx/validate.h"
 #include "core/ops/graph_io.h"
 #include "core/tensor/init.h"
 #include "core/ops/registry.h"
@@ -243,7 +247,7 @@ std::vector<Tensor> evaluateOnce(Evaluator& ev, const Graph& g, const EvalOption
 }
 
 Graph loadRunnable(const std::string& path) {
-  Graph g = loadGraphFile(path);
+  Graph g = isOnnxPath(path) ? blocks::openModel(path) : loadProject(path);
   if (g.outputNodes().empty()) throw Error(path + ": the graph has no Output node");
   ShapeInfo info = inferShapes(g);
   if (!info.diagnostics.empty()) throw Error(path + ": " + info.diagnostics.front().message);
@@ -259,7 +263,7 @@ int cmdExport(const Args& a) {
   ExportOptions opt;
   if (auto o = a.get("--opset")) opt.opset = parseInt(*o, "--opset", 1, 1000);
   opt.functions = a.flag("--functions");
-  Graph g = loadGraphFile(in);
+  Graph g = isOnnxPath(in) ? blocks::openModel(in) : loadProject(in);
   if (a.flag("--fold-batchnorm")) {
     FoldReport folded;
     g = foldBatchNorms(g, &folded);
@@ -282,9 +286,7 @@ int cmdValidate(const Args& a) {
   Graph g;
   try {
     report = validateModelBytes(bytes);
-    ImportOptions io;
-    io.recognizeSilu = false;  // count the model's own ONNX ops
-    g = importModelBytes(bytes, io);
+    g = blocks::openModelBytes(bytes, {.silu = false});  // count the model's own ONNX ops
   } catch (const Error& e) {
     throw Error(path + ": " + e.what());
   }

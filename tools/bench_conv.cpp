@@ -13,7 +13,7 @@
 #include <vector>
 
 #include "core/eval/evaluator.h"
-#include "core/onnx/onnx_io.h"
+#include "core/onnx/export.h"
 #include "core/ops/conv.h"
 #include "core/ops/graph_io.h"
 #include "core/tensor/init.h"

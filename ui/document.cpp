@@ -10,10 +10,10 @@
 #include <set>
 
 #include "core/blocks/library.h"
+#include "core/blocks/recognize.h"
 #include "core/blocks/yolo11.h"
 #include "core/base/error.h"
 #include "core/layout/layout.h"
-#include "core/onnx/onnx_io.h"
 #include "core/ops/registry.h"
 #include "core/project/project.h"
 #include "ui/block_item.h"
@@ -718,13 +718,16 @@ void Document::newFromTemplate(const QString& name) {
 }
 
 void Document::load(const QString& path) {
-  nc::Graph g = nc::loadGraphFile(path.toStdString());  // throws before anything changes
+  const std::string file = path.toStdString();
+  const bool model = nc::isOnnxPath(file);
+  // Throws before anything changes. A model opens with its blocks recognised.
+  nc::Graph g = model ? nc::blocks::openModel(file) : nc::loadProject(file);
   // An imported model has no project file yet: keep it untitled so Save asks where.
-  setGraph(g, nc::isOnnxPath(path.toStdString()) ? QString() : path);
+  setGraph(g, model ? QString() : path);
 }
 
 void Document::importOnnx(const QString& path) {
-  nc::Graph g = nc::importModel(path.toStdString());
+  nc::Graph g = nc::blocks::openModel(path.toStdString());
   setGraph(g, QString());
 }
 

@@ -2,6 +2,7 @@
 
 #include <cmath>
 
+#include "core/blocks/recognize.h"
 #include "core/eval/evaluator.h"
 #include "ui/eval_service.h"
 
@@ -56,7 +57,7 @@ ExportCheck exportAndVerify(const nc::Graph& g, const std::string& path, const n
   }
   nc::Graph back;
   try {
-    back = nc::importModel(path);
+    back = nc::blocks::openModel(path);  // as the editor opens it
     r.reimported = true;
   } catch (const std::exception& e) {
     r.problems << QObject::tr("Re-import failed: %1").arg(e.what());

@@ -9,7 +9,7 @@
 #include <vector>
 
 #include "core/graph/graph.h"
-#include "core/onnx/onnx_io.h"
+#include "core/onnx/export.h"
 
 namespace ncui {
 

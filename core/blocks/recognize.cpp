@@ -7,9 +7,12 @@
 #include <set>
 #include <vector>
 
+#include "core/blocks/library.h"
+#include "core/blocks/silu.h"
 #include "core/blocks/yolo11.h"
 #include "core/base/error.h"
 #include "core/eval/shape_inference.h"
+#include "core/onnx/import.h"
 
 namespace nc::blocks {
 
@@ -567,6 +570,34 @@ RecognizeReport recognizeBlocks(Graph& g) {
     // Grouping is a convenience of import: never fail an import over it.
     return {};
   }
+}
+
+// ------------------------------------------------------------------ the pass after import
+
+RecognizeReport recognizeImported(Graph& g, const RecognizeOptions& opt) {
+  if (opt.silu) recognizeSilu(g);
+  return opt.blocks ? recognizeBlocks(g) : RecognizeReport{};
+}
+
+std::string libraryBlockTypeOf(const std::string& functionName) {
+  std::string t = functionName;
+  size_t us = t.find_last_of('_');
+  if (!findBlockType(t) && us != std::string::npos && us > 0 && us + 1 < t.size() &&
+      t.find_first_not_of("0123456789", us + 1) == std::string::npos)
+    t.resize(us);
+  return findBlockType(t) ? t : std::string();
+}
+
+Graph openModelBytes(const std::string& bytes, const RecognizeOptions& opt) {
+  Graph g = importModelBytes(bytes, ImportOptions{libraryBlockTypeOf});
+  recognizeImported(g, opt);
+  return g;
+}
+
+Graph openModel(const std::string& path, const RecognizeOptions& opt) {
+  Graph g = importModel(path, ImportOptions{libraryBlockTypeOf});
+  recognizeImported(g, opt);
+  return g;
 }
 
 }  // namespace nc::blocks

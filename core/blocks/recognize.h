@@ -9,9 +9,9 @@
 // inputs of the block's input shapes, and its computation (every data-dependent float value: op,
 // output shape, and for convolutions weight shape, strides, pads, dilations, group) must equal the
 // block's, modulo what the exporter rewrites: BatchNormalization folded into the Conv's bias,
-// SiLU written as Sigmoid -> Mul (read back as SiLU by the importer), chunk() written as Slices fed
-// by Shape/Gather/Div arithmetic (int64 values, ignored), and constant subgraphs (anchors, Reshape
-// targets) that carry no data. Each value is compared with the ops and shapes of its data inputs,
+// SiLU written as Sigmoid -> Mul (read back as SiLU by recognizeSilu, which recognizeImported runs
+// first), chunk() written as Slices fed by Shape/Gather/Div arithmetic (int64 values, ignored), and
+// constant subgraphs (anchors, Reshape targets) that carry no data. Each value is compared with the ops and shapes of its data inputs,
 // so the same ops wired differently do not match. Inputs must have static 4-D shapes with batch 1
 // (as exported for inference). A scope that does not match stays a plain block (type "").
 //
@@ -38,5 +38,27 @@ struct RecognizeReport {
 // Never throws for a model that does not match: it stays ungrouped or
 // plain-grouped.
 RecognizeReport recognizeBlocks(Graph& g);
+
+// ------------------------------------------------------------------ the pass after import
+// Import (core/onnx/import.h) gives a model as it is written. The editor and the CLI open a model
+// with its blocks: function calls typed by the block library, then recognizeImported.
+
+struct RecognizeOptions {
+  bool silu = true;    // Sigmoid -> Mul on the same input becomes one SiLU node (core/blocks/silu.h)
+  bool blocks = true;  // recognizeBlocks
+};
+
+// The SiLU rewrite, then recognizeBlocks (whose report it returns; none: zeros).
+RecognizeReport recognizeImported(Graph& g, const RecognizeOptions& opt = {});
+
+// The block library type of a model-local function's calls (ImportOptions::blockTypeOf): the
+// function's name without our "_<n>" disambiguator ("C3k2_2": "C3k2") when that names a library
+// type (core/blocks/library.h), whatever the domain (PyTorch names a module's function after its
+// class); otherwise "" (a plain group).
+std::string libraryBlockTypeOf(const std::string& functionName);
+
+// Import with libraryBlockTypeOf, then recognizeImported. Errors name the path (openModel).
+Graph openModelBytes(const std::string& bytes, const RecognizeOptions& opt = {});
+Graph openModel(const std::string& path, const RecognizeOptions& opt = {});
 
 }  // namespace nc::blocks

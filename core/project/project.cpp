@@ -11,7 +11,8 @@
 #include <set>
 
 #include "core/base/error.h"
-#include "core/onnx/onnx_io.h"
+#include "core/base/file_io.h"
+#include "core/onnx/import.h"
 #include "core/ops/op.h"
 #include "core/ops/registry.h"
 

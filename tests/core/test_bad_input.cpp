@@ -8,7 +8,11 @@
 #include <fstream>
 
 #include "core/eval/evaluator.h"
-#include "core/onnx/onnx_io.h"
+#include "core/base/file_io.h"
+#include "core/onnx/export.h"
+#include "core/onnx/import.h"
+#include "core/onnx/tensor_proto.h"
+#include "core/onnx/validate.h"
 #include "core/eval/shape_inference.h"
 #include "tests/support/expect_error.h"
 #include "tests/support/op_case.h"

@@ -10,7 +10,7 @@
 #include "core/blocks/yolo11.h"
 #include "core/eval/evaluator.h"
 #include "core/eval/fusion.h"
-#include "core/onnx/onnx_io.h"
+#include "core/onnx/export.h"
 #include "core/ops/registry.h"
 #include "tools/ort/ort_bridge.h"
 #include "tests/support/op_case.h"

@@ -6,7 +6,10 @@
 #include <fstream>
 
 #include "core/eval/evaluator.h"
-#include "core/onnx/onnx_io.h"
+#include "core/base/file_io.h"
+#include "core/onnx/export.h"
+#include "core/onnx/import.h"
+#include "core/onnx/tensor_proto.h"
 #include "tools/ort/ort_bridge.h"
 #include "core/project/project.h"
 #include "tests/support/cli_run.h"

@@ -11,7 +11,8 @@
 #include <nlohmann/json.hpp>
 
 #include "core/eval/evaluator.h"
-#include "core/onnx/onnx_io.h"
+#include "core/base/file_io.h"
+#include "core/onnx/export.h"
 #include "core/ops/registry.h"
 #include "core/project/project.h"
 #include "tests/support/expect_error.h"

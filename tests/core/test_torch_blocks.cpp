@@ -10,9 +10,10 @@
 #include <fstream>
 #include <regex>
 
+#include "core/blocks/recognize.h"
 #include "core/blocks/yolo11.h"
 #include "core/eval/evaluator.h"
-#include "core/onnx/onnx_io.h"
+#include "core/onnx/tensor_proto.h"
 #include "tests/support/op_case.h"
 #include "tests/support/ort.h"
 
@@ -75,7 +76,7 @@ class TestTorchBlocks : public QObject {
   void blocks() {
     QFETCH(QString, block);
     const fs::path dir = kDir / block.toStdString();
-    Graph g = importModel((dir / "model.onnx").string());
+    Graph g = nc::blocks::openModel((dir / "model.onnx").string());
     Tensor x = readTensorFile((dir / "test_data_set_0" / "input_0.pb").string());
     Tensor expected = readTensorFile((dir / "test_data_set_0" / "output_0.pb").string());
     const std::string in = g.node(g.inputNodes().at(0)).name;

@@ -17,7 +17,9 @@
 #include "core/blocks/recognize.h"
 #include "core/blocks/yolo11.h"
 #include "core/eval/evaluator.h"
-#include "core/onnx/onnx_io.h"
+#include "core/base/file_io.h"
+#include "core/onnx/export.h"
+#include "core/onnx/tensor_proto.h"
 #include "tools/ort/ort_bridge.h"
 #include "tests/support/cli_run.h"
 #include "tests/support/op_case.h"
@@ -82,7 +84,7 @@ class TestTorchYolo11 : public QObject {
     kDir = dir;
     const fs::path model = kDir / "model.onnx";
     auto t0 = std::chrono::steady_clock::now();
-    g_ = importModel(model.string());
+    g_ = blocks::openModel(model.string());
     qInfo("imported %zu nodes, %zu blocks in %.2f s", g_.size(), g_.blocks().size(),
           std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
     x_ = readTensorFile((kDir / "test_data_set_0" / "input_0.pb").string());
@@ -181,7 +183,7 @@ class TestTorchYolo11 : public QObject {
 
   void reexportKeepsBlocks() {
     // Export keeps the node names, so the re-imported model reads as the same blocks.
-    Graph again = importModelBytes(exportModelBytes(g_));
+    Graph again = blocks::openModelBytes(exportModelBytes(g_));
     QCOMPARE(again.blocks().size(), g_.blocks().size());
     for (auto& [id, b] : g_.blocks()) QCOMPARE(describe(again, b.name), describe(g_, b.name));
   }
@@ -200,7 +202,7 @@ class TestTorchYolo11 : public QObject {
     OrtResult r = runOrt(path, {{"images", x_}});
     fs::remove(path);
     NC_CHECK(compareTensors(r.outputs.at(0), expected_, {tol_, 1e-4}));
-    Graph again = importModelBytes(bytes);
+    Graph again = blocks::openModelBytes(bytes);
     QCOMPARE(again.blocks().size(), g_.blocks().size());
     for (auto& [id, b] : g_.blocks()) QCOMPARE(describe(again, b.name), describe(g_, b.name));
     NC_CHECK(compareTensors(evaluate(again, {{"images", x_}}).at(0), expected_, {tol_, 1e-4}));
@@ -269,7 +271,7 @@ class TestTorchYolo11 : public QObject {
     QFETCH(QString, block);
     QFETCH(QString, name);
     QFETCH(QString, expected);
-    Graph g = importModel((kSource / "torch_blocks" / block.toStdString() / "model.onnx").string());
+    Graph g = blocks::openModel((kSource / "torch_blocks" / block.toStdString() / "model.onnx").string());
     QCOMPARE(describe(g, name.toStdString()), expected.toStdString());
     const Block* b = g.findBlockByName(name.toStdString());
     if (block == "detect") {
@@ -293,9 +295,7 @@ class TestTorchYolo11 : public QObject {
   // Bottleneck has lost its second activation, "m.0" is grouped but untyped (as is the whole, so
   // the top-level scopes become the blocks), while every intact Conv is still recognised.
   void inexactScopeStaysPlain() {
-    ImportOptions raw;
-    raw.recognizeBlocks = false;
-    Graph g = importModel((kSource / "torch_blocks" / "c3k2" / "model.onnx").string(), raw);
+    Graph g = blocks::openModel((kSource / "torch_blocks" / "c3k2" / "model.onnx").string(), {.blocks = false});
     QVERIFY(g.blocks().empty());
     const Node* act = g.findByName("/m.0/cv2/act/Mul");  // the SiLU read back from Sigmoid -> Mul
     QVERIFY(act);
@@ -321,9 +321,7 @@ class TestTorchYolo11 : public QObject {
   // Same ops, same shapes, different wiring is no match either: in a C3k whose first Bottleneck
   // adds its cv1 output instead of its input, m.0 is untyped and m.1 still a Bottleneck.
   void rewiredScopeStaysPlain() {
-    ImportOptions raw;
-    raw.recognizeBlocks = false;
-    Graph g = importModel((kSource / "torch_blocks" / "c3k" / "model.onnx").string(), raw);
+    Graph g = blocks::openModel((kSource / "torch_blocks" / "c3k" / "model.onnx").string(), {.blocks = false});
     const Node* add = g.findByName("/m/m.0/Add");
     const Node* cv1 = g.findByName("/m/m.0/cv1/act/Mul");
     QVERIFY(add && cv1);
@@ -359,7 +357,7 @@ class TestTorchYolo11 : public QObject {
       }
       built.setName(id, scoped + "/" + n.op);
     }
-    Graph g = importModelBytes(exportModelBytes(built));
+    Graph g = blocks::openModelBytes(exportModelBytes(built));
     int bn = 0;
     for (NodeId id : g.nodeIds()) bn += g.node(id).op == "BatchNormalization";
     QVERIFY(bn > 0);
@@ -372,7 +370,7 @@ class TestTorchYolo11 : public QObject {
   // Graphs without PyTorch scope names (our own exports, hand-made models) are left as they are.
   void unscopedGraphUnchanged() {
     Graph built = yolo::buildYolo11({.imageSize = 64});
-    Graph g = importModelBytes(exportModelBytes(built));
+    Graph g = blocks::openModelBytes(exportModelBytes(built));
     QVERIFY(g.blocks().empty());
     QCOMPARE(blocks::recognizeBlocks(g).blocks, 0);
   }

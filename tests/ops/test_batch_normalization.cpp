@@ -7,7 +7,8 @@
 #include <cmath>
 
 #include "core/eval/evaluator.h"
-#include "core/onnx/onnx_io.h"
+#include "core/onnx/export.h"
+#include "core/onnx/import.h"
 #include "core/eval/shape_inference.h"
 #include "tests/support/op_case.h"
 #include "tests/support/ort.h"

@@ -8,7 +8,7 @@
 #include <cmath>
 #include <limits>
 
-#include "core/onnx/onnx_io.h"
+#include "core/onnx/import.h"
 #include "tests/support/elementwise_oracle.h"
 #include "tests/support/op_case.h"
 #include "tests/support/properties.h"

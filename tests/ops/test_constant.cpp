@@ -7,7 +7,7 @@
 #include <functional>
 
 #include "core/eval/evaluator.h"
-#include "core/onnx/onnx_io.h"
+#include "core/onnx/import.h"
 #include "core/ops/op.h"
 #include "core/ops/registry.h"
 #include "tests/support/elementwise_oracle.h"

@@ -8,7 +8,10 @@
 #include <cmath>
 
 #include "core/eval/evaluator.h"
-#include "core/onnx/onnx_io.h"
+#include "core/base/file_io.h"
+#include "core/onnx/export.h"
+#include "core/onnx/import.h"
+#include "core/onnx/tensor_proto.h"
 #include "core/ops/resize.h"
 #include "tools/ort/ort_bridge.h"
 #include "core/eval/shape_inference.h"

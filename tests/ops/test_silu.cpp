@@ -6,8 +6,10 @@
 #include <QtTest>
 #include <cmath>
 
+#include "core/blocks/recognize.h"
 #include "core/eval/evaluator.h"
-#include "core/onnx/onnx_io.h"
+#include "core/onnx/export.h"
+#include "core/onnx/import.h"
 #include "core/ops/silu.h"
 #include "tests/support/elementwise_oracle.h"
 #include "tests/support/op_case.h"
@@ -64,9 +66,9 @@ void exportCase(const Tensor& x) {
   const std::string bytes = exportModelBytes(g);
   NC_CHECK(checkDecomposition(bytes));
   NC_CHECK(checkGraphWithOrt(g, {{"x", x}}));
-  Graph raw = importModelBytes(bytes, ImportOptions{false});
+  Graph raw = importModelBytes(bytes);
   QCOMPARE(opsOf(raw), (std::vector<std::string>{"Sigmoid", "Mul"}));
-  Graph recognised = importModelBytes(bytes);
+  Graph recognised = blocks::openModelBytes(bytes);
   QCOMPARE(opsOf(recognised), std::vector<std::string>{"SiLU"});
   NC_CHECK(compareTensors(evaluate(raw, {{"x", x}})[0], unaryOracle(x, siluD)));
 }
@@ -201,8 +203,8 @@ class TestSilu : public QObject {
     QVERIFY(std::isnan(siluFast(specials).f32()[0]));
     QCOMPARE(siluFast(specials).f32()[1], INFINITY);
   }
-  // Import turns Sigmoid -> Mul on the same input into one SiLU; on different inputs it is a gate
-  // (x * sigmoid(s)) and must stay Sigmoid + Mul.
+  // Opening a model turns Sigmoid -> Mul on the same input into one SiLU; on different inputs it
+  // is a gate (x * sigmoid(s)) and must stay Sigmoid + Mul.
   void importRecognition() {
     Graph same;
     {
@@ -214,7 +216,7 @@ class TestSilu : public QObject {
       same.connect({x, 0}, {m, 1});
       same.connect({m, 0}, {y, 0});
     }
-    Graph imported = importModelBytes(exportModelBytes(same));
+    Graph imported = blocks::openModelBytes(exportModelBytes(same));
     QCOMPARE(opsOf(imported), std::vector<std::string>{"SiLU"});
     Tensor xv = randn({2, 3}, 14);
     NC_CHECK(compareTensors(evaluate(imported, {{"x", xv}})[0], unaryOracle(xv, siluD)));
@@ -229,7 +231,7 @@ class TestSilu : public QObject {
       gate.connect({sig, 0}, {m, 1});
       gate.connect({m, 0}, {y, 0});
     }
-    Graph importedGate = importModelBytes(exportModelBytes(gate));
+    Graph importedGate = blocks::openModelBytes(exportModelBytes(gate));
     QCOMPARE(opsOf(importedGate), (std::vector<std::string>{"Sigmoid", "Mul"}));
     Tensor sv = randn({2, 3}, 15);
     NC_CHECK(compareTensors(

@@ -6,7 +6,8 @@
 #include <QtTest>
 #include <cmath>
 
-#include "core/onnx/onnx_io.h"
+#include "core/onnx/export.h"
+#include "core/onnx/import.h"
 #include "core/eval/shape_inference.h"
 #include "tests/support/op_case.h"
 #include "tests/support/properties.h"

@@ -6,8 +6,10 @@
 #include <filesystem>
 #include <set>
 
+#include "core/blocks/recognize.h"
 #include "core/eval/evaluator.h"
-#include "core/onnx/onnx_io.h"
+#include "core/base/file_io.h"
+#include "core/onnx/tensor_proto.h"
 #include "core/ops/registry.h"
 #include "tests/support/op_case.h"
 
@@ -50,7 +52,7 @@ std::vector<ConformanceCase> listConformanceCases(const std::string& root) {
 
 std::string runConformanceCase(const ConformanceCase& c, bool reference) {
   try {
-    Graph g = importModel((fs::path(c.dir) / "model.onnx").string());
+    Graph g = blocks::openModel((fs::path(c.dir) / "model.onnx").string());
     std::vector<NodeId> ins = g.inputNodes();
     int sets = 0;
     for (int s = 0;; ++s) {

@@ -4,8 +4,9 @@
 #include <filesystem>
 #include <unistd.h>
 
+#include "core/blocks/recognize.h"
 #include "core/eval/evaluator.h"
-#include "core/onnx/onnx_io.h"
+#include "core/onnx/export.h"
 #include "tools/ort/ort_bridge.h"
 
 namespace nctest {
@@ -53,7 +54,7 @@ std::string checkGraphWithOrt(const Graph& g, const std::map<std::string, Tensor
   for (size_t i = 0; i < ours.size(); ++i)
     if (auto m = compareTensors(ours[i], ort.outputs[i], tol); !m.empty())
       return "ours vs ONNX Runtime, output '" + ort.names[i] + "': " + m;
-  Graph back = importModel(path);
+  Graph back = blocks::openModel(path);
   std::vector<Tensor> again = evaluate(back, feeds);
   if (again.size() != ours.size()) return "re-imported model has a different number of outputs";
   for (size_t i = 0; i < ours.size(); ++i)

@@ -8,7 +8,7 @@
 #include <algorithm>
 #include <cmath>
 
-#include "core/onnx/onnx_io.h"
+#include "core/onnx/export.h"
 #include "core/eval/shape_inference.h"
 #include "tests/support/op_case.h"
 #include "tests/support/ort.h"

@@ -19,7 +19,10 @@
 
 #include "app/main_window.h"
 #include "core/blocks/library.h"
-#include "core/onnx/onnx_io.h"
+#include "core/base/file_io.h"
+#include "core/onnx/export.h"
+#include "core/onnx/import.h"
+#include "core/onnx/validate.h"
 #include "core/project/project.h"
 #include "ui/block_inspector.h"
 #include "ui/block_item.h"

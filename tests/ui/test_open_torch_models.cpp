@@ -1,6 +1,7 @@
 // The editor opens PyTorch exports: the generated YOLO11n (tests/support/torch_data.h) and its
 // NetCanvas re-export, and a shipped single-block export. Each opens as the imported graph with
-// its blocks (the same as importModel gives), infers every shape and evaluates without errors.
+// its blocks (the same as blocks::openModel gives), infers every shape and evaluates without
+// errors.
 #include <QApplication>
 #include <QStandardPaths>
 #include <QTemporaryDir>
@@ -9,7 +10,8 @@
 #include <filesystem>
 
 #include "app/main_window.h"
-#include "core/onnx/onnx_io.h"
+#include "core/blocks/recognize.h"
+#include "core/onnx/export.h"
 #include "tests/support/torch_data.h"
 #include "ui/document.h"
 #include "ui/eval_service.h"
@@ -19,9 +21,9 @@ namespace fs = std::filesystem;
 class TestOpenTorchModels : public QObject {
   Q_OBJECT
 
-  // Opens `path` in a fresh editor window and checks it against importModel's graph.
+  // Opens `path` in a fresh editor window and checks it against openModel's graph.
   void openAndCheck(const std::string& path) {
-    nc::Graph imported = nc::importModel(path);
+    nc::Graph imported = nc::blocks::openModel(path);
     MainWindow w;
     w.resize(1200, 800);
     w.show();
@@ -59,7 +61,7 @@ class TestOpenTorchModels : public QObject {
     openAndCheck(model);
     QTemporaryDir tmp;
     const std::string again = (tmp.path() + "/reexported.onnx").toStdString();
-    nc::exportModel(nc::importModel(model), again);
+    nc::exportModel(nc::blocks::openModel(model), again);
     openAndCheck(again);
   }
 

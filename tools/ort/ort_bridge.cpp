@@ -13,7 +13,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/base/error.h"
-#include "core/onnx/onnx_io.h"
+#include "core/base/file_io.h"
 
 #ifndef NC_DEFAULT_ORT_DIR
 #define NC_DEFAULT_ORT_DIR ""

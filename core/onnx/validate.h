@@ -1,0 +1,27 @@
+#pragma once
+// Validation of serialized ONNX models with libonnx: the ONNX checker and strict shape
+// inference. Export runs it on every model it writes; `netcanvas-cli validate` on any model.
+#include <string>
+#include <vector>
+
+namespace nc {
+
+struct FunctionInfo {
+  std::string domain, name;
+  int nodes = 0;  // nodes of its body (a call of another function counts as one)
+  int calls = 0;  // call sites in the graph and in other functions
+};
+
+struct ValidationReport {
+  bool checkerRun = false;         // the ONNX checker ran (libonnx knows opsets up to 17)
+  bool shapeInferenceRun = false;  // strict ONNX shape inference ran
+  std::vector<std::string> notes;  // what was skipped and why
+  std::vector<FunctionInfo> functions;  // the model-local functions, in model order
+};
+
+// Runs the ONNX checker and strict shape inference on serialized model bytes; throws nc::Error
+// naming the failing stage. A model with model-local functions is also checked with every
+// function inlined (core/onnx/inline.h), which refuses recursive functions and undefined values.
+ValidationReport validateModelBytes(const std::string& bytes);
+
+}  // namespace nc
