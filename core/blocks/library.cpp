@@ -500,6 +500,83 @@ Graph extractBlock(const Graph& g, BlockId id) {
   return out;
 }
 
+namespace {
+
+// Names inside an adopted saved block move under the new block's name ("old.m.0" -> "new.m.0");
+// a wrapped graph keeps its names.
+struct Renamer {
+  bool adopt = false;
+  std::string oldName, newName;
+
+  std::string operator()(const std::string& s) const {
+    if (!adopt) return s;
+    if (s == oldName) return newName;
+    if (s.size() > oldName.size() && s.compare(0, oldName.size() + 1, oldName + ".") == 0)
+      return newName + s.substr(oldName.size());
+    return s;
+  }
+};
+
+// Copies the saved blocks into h under `id` (an adopted top block is `id` itself); returns the
+// saved -> new block ids.
+std::map<BlockId, BlockId> copyBlocks(Graph& h, const Graph& saved, const std::vector<BlockId>& tops, BlockId id,
+                                      const Renamer& rename) {
+  std::map<BlockId, BlockId> blockMap;
+  if (rename.adopt) blockMap[tops[0]] = id;
+  std::vector<BlockId> order;
+  for (BlockId t : tops) {
+    if (!rename.adopt) order.push_back(t);
+    for (BlockId d : saved.descendantBlocks(t)) order.push_back(d);
+  }
+  for (BlockId b : order) {
+    Block c = saved.block(b);
+    c.id = kNoBlock;
+    c.name = rename(c.name);
+    c.parent = c.parent == kNoBlock ? id : blockMap.at(c.parent);
+    blockMap[b] = h.addBlock(std::move(c));
+  }
+  return blockMap;
+}
+
+// Copies the body nodes (in topological order) into their copied blocks, or `id`, connected as
+// saved; an input from a saved Input becomes an unbound block input. Returns saved -> new ids.
+std::map<NodeId, NodeId> copyNodes(Graph& h, const Graph& saved, const std::vector<NodeId>& body,
+                                   const std::map<BlockId, BlockId>& blockMap, BlockId id, const Renamer& rename) {
+  std::map<NodeId, NodeId> nodeMap;
+  for (NodeId nid : body) {
+    Node n = saved.node(nid);
+    n.id = h.nextId();
+    n.name = h.uniqueName(rename(n.name));
+    n.block = n.block == kNoBlock ? id : blockMap.at(n.block);
+    for (InputBinding& in : n.inputs)
+      if (in.source) {
+        auto it = nodeMap.find(in.source->node);
+        if (it == nodeMap.end()) in.source.reset();  // from a saved Input: an unbound block input
+        else in.source->node = it->second;
+      }
+    h.restoreNode(n);
+    nodeMap[nid] = n.id;
+  }
+  return nodeMap;
+}
+
+// A saved Input feeding several inside ports enters through one Identity, so the collapsed
+// block shows one port for it.
+void addInputEntries(Graph& h, const Graph& saved, const std::map<NodeId, NodeId>& nodeMap, BlockId id,
+                     const std::string& blockName) {
+  for (NodeId in : saved.inputNodes()) {
+    std::vector<PortRef> targets;
+    for (const PortRef& c : saved.consumers({in, 0}))
+      if (nodeMap.count(c.node)) targets.push_back({nodeMap.at(c.node), c.port});
+    if (targets.size() < 2) continue;
+    NodeId entry = h.addNode("Identity", h.uniqueName(blockName + ".in"));
+    h.setNodeBlock(entry, id);
+    for (const PortRef& t : targets) h.connect({entry, 0}, t);
+  }
+}
+
+}  // namespace
+
 BlockId instantiateBlock(Graph& g, const Graph& saved, const std::string& name, double x, double y) {
   std::vector<NodeId> body;
   for (NodeId nid : saved.topologicalOrder())
@@ -513,63 +590,19 @@ BlockId instantiateBlock(Graph& g, const Graph& saved, const std::string& name, 
                      });
   const std::string oldName = adopt ? saved.block(tops[0]).name : std::string();
   return transact(g, [&](Graph& h) {
-    const std::string newName = h.uniqueBlockName(!name.empty() ? name : adopt ? oldName : "block");
-    auto rename = [&](const std::string& s) {
-      if (!adopt) return s;
-      if (s == oldName) return newName;
-      if (s.size() > oldName.size() && s.compare(0, oldName.size() + 1, oldName + ".") == 0)
-        return newName + s.substr(oldName.size());
-      return s;
-    };
+    const Renamer rename{adopt, oldName, h.uniqueBlockName(!name.empty() ? name : adopt ? oldName : "block")};
     Block outer;
     if (adopt) outer = saved.block(tops[0]);
     outer.id = kNoBlock;
-    outer.name = newName;
+    outer.name = rename.newName;
     outer.parent = kNoBlock;
     outer.collapsed = true;
     outer.x = x;
     outer.y = y;
     const BlockId id = h.addBlock(outer);
-    std::map<BlockId, BlockId> blockMap;
-    if (adopt) blockMap[tops[0]] = id;
-    std::vector<BlockId> order;
-    for (BlockId t : tops) {
-      if (!adopt) order.push_back(t);
-      for (BlockId d : saved.descendantBlocks(t)) order.push_back(d);
-    }
-    for (BlockId b : order) {
-      Block c = saved.block(b);
-      c.id = kNoBlock;
-      c.name = rename(c.name);
-      c.parent = c.parent == kNoBlock ? id : blockMap.at(c.parent);
-      blockMap[b] = h.addBlock(std::move(c));
-    }
-    std::map<NodeId, NodeId> nodeMap;
-    for (NodeId nid : body) {
-      Node n = saved.node(nid);
-      n.id = h.nextId();
-      n.name = h.uniqueName(rename(n.name));
-      n.block = n.block == kNoBlock ? id : blockMap.at(n.block);
-      for (InputBinding& in : n.inputs)
-        if (in.source) {
-          auto it = nodeMap.find(in.source->node);
-          if (it == nodeMap.end()) in.source.reset();  // from a saved Input: an unbound block input
-          else in.source->node = it->second;
-        }
-      h.restoreNode(n);
-      nodeMap[nid] = n.id;
-    }
-    // A saved Input feeding several inside ports enters through one Identity, so the collapsed
-    // block shows one port for it.
-    for (NodeId in : saved.inputNodes()) {
-      std::vector<PortRef> targets;
-      for (const PortRef& c : saved.consumers({in, 0}))
-        if (nodeMap.count(c.node)) targets.push_back({nodeMap.at(c.node), c.port});
-      if (targets.size() < 2) continue;
-      NodeId entry = h.addNode("Identity", h.uniqueName(newName + ".in"));
-      h.setNodeBlock(entry, id);
-      for (const PortRef& t : targets) h.connect({entry, 0}, t);
-    }
+    const std::map<BlockId, BlockId> blockMap = copyBlocks(h, saved, tops, id, rename);
+    const std::map<NodeId, NodeId> nodeMap = copyNodes(h, saved, body, blockMap, id, rename);
+    addInputEntries(h, saved, nodeMap, id, rename.newName);
     layoutBlockInside(h, id);
     return id;
   });

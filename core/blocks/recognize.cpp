@@ -192,45 +192,239 @@ struct Shape4 {
   int64_t c = 0, h = 0, w = 0;
 };
 
-// Builds `type` with `params` into a scratch graph from inputs of the given shapes.
-Graph buildCandidate(const std::string& type, const Params& p, const std::vector<Shape4>& ins) {
+// A 1 x C x H x W float value of known shape.
+std::optional<Shape4> shape4(const Facts& f, PortRef p) {
+  const TensorType* t = f.type(p);
+  if (!t || !t->fullyKnown() || t->dims.size() != 4 || t->dims[0] != 1 || t->dtype != DType::Float32) return std::nullopt;
+  return Shape4{t->dims[1], t->dims[2], t->dims[3]};
+}
+
+// ------------------------------------------------------------------ matchers
+
+// What matching sees of one block: its (already typed) child blocks, the data nodes directly
+// inside it, and the shapes of its data inputs.
+struct BlockView {
+  const Facts& f;
+  std::map<std::string, const Block*> kids;  // child blocks by path relative to the block's scope
+  std::map<std::string, int> ops;            // data ops directly inside, counted
+  std::vector<const Node*> direct;           // those data nodes
+  std::vector<const Block*> ms;              // the children m.0, m.1, ...
+  std::vector<PortRef> outputs;              // the block's outputs
+  std::vector<Shape4> ins;                   // data inputs: outside, non-static, 1 x C x H x W
+
+  int count(const std::string& op) const {
+    auto it = ops.find(op);
+    return it == ops.end() ? 0 : it->second;
+  }
+  // The child at `name` if it has library type `type`.
+  const Block* kid(const std::string& name, const std::string& type) const {
+    auto it = kids.find(name);
+    return it != kids.end() && it->second->type == type ? it->second : nullptr;
+  }
+  // The first data node directly inside with this op (the caller knows there is one).
+  const Node* first(const std::string& op) const {
+    return *std::find_if(direct.begin(), direct.end(), [&](const Node* n) { return n->op == op; });
+  }
+};
+
+// One library type: `applies` tells from the block's structure whether it is this type's shape;
+// `params` derives the type's parameters (and may put the inputs in the type's order), or
+// returns nullopt when the block cannot be this type after all; `build` builds the type into a
+// scratch graph. Matchers are tried in table order and the first that applies decides.
+struct Matcher {
+  const char* type;
+  bool (*applies)(const BlockView& v);
+  std::optional<Params> (*params)(BlockView& v);
+  void (*build)(yolo::Builder& b, const std::vector<yolo::Value>& xs, const Params& p);
+};
+
+const Matcher kMatchers[] = {
+    {"Upsample",  // a lone Resize; the scale from the output size
+     [](const BlockView& v) { return v.kids.empty() && v.ops.size() == 1 && v.count("Resize") && v.ins.size() == 1; },
+     [](BlockView& v) -> std::optional<Params> {
+       auto out = shape4(v.f, {v.direct[0]->id, 0});
+       const Shape4& x = v.ins[0];
+       if (!out || x.h == 0 || out->h % x.h) return std::nullopt;
+       return Params{{"scale", out->h / x.h}};
+     },
+     [](yolo::Builder& b, const std::vector<yolo::Value>& xs, const Params& p) {
+       b.upsample("m", xs.at(0), int(getInt(p, "scale")));
+     }},
+    {"Concat",  // one Concat; the inputs in its input order
+     [](const BlockView& v) { return v.kids.empty() && v.ops.size() == 1 && v.count("Concat") == 1; },
+     [](BlockView& v) -> std::optional<Params> {
+       v.ins.clear();
+       for (const InputBinding& in : v.direct[0]->inputs) {
+         if (!in.source) return std::nullopt;
+         auto s = shape4(v.f, *in.source);
+         if (!s) return std::nullopt;
+         v.ins.push_back(*s);
+       }
+       return Params{};
+     },
+     [](yolo::Builder& b, const std::vector<yolo::Value>& xs, const Params&) { b.concat("m", xs); }},
+    {"Conv",  // one Conv (BatchNormalization folded), SiLU or not
+     [](const BlockView& v) { return v.kids.empty() && v.count("Conv") == 1; },
+     [](BlockView& v) -> std::optional<Params> {
+       const Node* conv = v.first("Conv");
+       std::optional<Tensor> w = v.f.value(*conv, 1);
+       if (!w || w->rank() != 4) return std::nullopt;
+       return Params{{"c2", w->dim(0)},
+                     {"k", w->dim(2)},
+                     {"s", intsAttr(*conv, "strides", {1, 1}).at(0)},
+                     {"g", intAttr(*conv, "group", 1)},
+                     {"act", int64_t(v.count("SiLU") ? 1 : 0)}};
+     },
+     [](yolo::Builder& b, const std::vector<yolo::Value>& xs, const Params& p) {
+       b.conv("m", xs.at(0), getInt(p, "c2"), int(getInt(p, "k")), int(getInt(p, "s")), int(getInt(p, "g")),
+              getInt(p, "act") != 0);
+     }},
+    {"Attention",  // qkv, proj, pe; the heads from the Softmax's shape
+     [](const BlockView& v) { return v.kid("qkv", "Conv") && v.kid("proj", "Conv") && v.kid("pe", "Conv"); },
+     [](BlockView& v) -> std::optional<Params> {
+       const int64_t h = getInt(v.kid("qkv", "Conv")->params, "c2");
+       const Node* sm = nullptr;
+       for (const Node* n : v.direct)
+         if (n->op == "Softmax") sm = n;
+       const TensorType* st = sm ? v.f.type({sm->id, 0}) : nullptr;
+       const Shape4& x = v.ins[0];
+       if (!st || !st->fullyKnown() || st->dims.size() != 4 || x.c <= 0) return std::nullopt;
+       return Params{{"num_heads", st->dims[1]}, {"attn_ratio", float(double(h - x.c) / double(2 * x.c))}};
+     },
+     [](yolo::Builder& b, const std::vector<yolo::Value>& xs, const Params& p) {
+       b.attention("m", xs.at(0), int(getInt(p, "num_heads")), getFloat(p, "attn_ratio"));
+     }},
+    {"PSABlock",  // attn and a two-Conv ffn; a shortcut adds twice
+     [](const BlockView& v) { return v.kid("attn", "Attention") && v.kid("ffn.0", "Conv") && v.kid("ffn.1", "Conv"); },
+     [](BlockView& v) -> std::optional<Params> {
+       const Block* attn = v.kid("attn", "Attention");
+       return Params{{"attn_ratio", attn->params.at("attn_ratio")},
+                     {"num_heads", attn->params.at("num_heads")},
+                     {"shortcut", int64_t(v.count("Add") == 2 ? 1 : 0)}};
+     },
+     [](yolo::Builder& b, const std::vector<yolo::Value>& xs, const Params& p) {
+       b.psaBlock("m", xs.at(0), getFloat(p, "attn_ratio"), int(getInt(p, "num_heads")), getInt(p, "shortcut") != 0);
+     }},
+    {"C3k",  // cv1, cv2, cv3 and Bottlenecks m.i
+     [](const BlockView& v) {
+       return v.kid("cv1", "Conv") && v.kid("cv2", "Conv") && v.kid("cv3", "Conv") && !v.ms.empty() &&
+              v.ms[0]->type == "Bottleneck";
+     },
+     [](BlockView& v) -> std::optional<Params> {
+       const int64_t c2 = getInt(v.kid("cv3", "Conv")->params, "c2");
+       return Params{{"c2", c2},
+                     {"n", int64_t(v.ms.size())},
+                     {"shortcut", v.ms[0]->params.at("shortcut")},
+                     {"e", float(double(getInt(v.kid("cv1", "Conv")->params, "c2")) / double(c2))},
+                     {"k", std::get<std::vector<int64_t>>(v.ms[0]->params.at("k")).at(0)}};
+     },
+     [](yolo::Builder& b, const std::vector<yolo::Value>& xs, const Params& p) {
+       b.c3k("m", xs.at(0), getInt(p, "c2"), int(getInt(p, "n")), getInt(p, "shortcut") != 0, getFloat(p, "e"),
+             int(getInt(p, "k")));
+     }},
+    {"C2PSA",  // cv1, cv2 and PSABlocks m.i
+     [](const BlockView& v) {
+       return v.kid("cv1", "Conv") && v.kid("cv2", "Conv") && !v.ms.empty() && v.ms[0]->type == "PSABlock";
+     },
+     [](BlockView& v) -> std::optional<Params> {
+       const int64_t c2 = getInt(v.kid("cv2", "Conv")->params, "c2"), c = getInt(v.kid("cv1", "Conv")->params, "c2") / 2;
+       return Params{{"c2", c2}, {"n", int64_t(v.ms.size())}, {"e", float(double(c) / double(v.ins[0].c))}};
+     },
+     [](yolo::Builder& b, const std::vector<yolo::Value>& xs, const Params& p) {
+       b.c2psa("m", xs.at(0), getInt(p, "c2"), int(getInt(p, "n")), getFloat(p, "e"));
+     }},
+    {"C3k2",  // cv1, cv2 and Bottlenecks or C3ks m.i (nothing else has cv1, cv2 and m.i)
+     [](const BlockView& v) { return v.kid("cv1", "Conv") && v.kid("cv2", "Conv") && !v.ms.empty(); },
+     [](BlockView& v) -> std::optional<Params> {
+       if (v.ms[0]->type != "Bottleneck" && v.ms[0]->type != "C3k") return std::nullopt;
+       const int64_t c2 = getInt(v.kid("cv2", "Conv")->params, "c2"), c = getInt(v.kid("cv1", "Conv")->params, "c2") / 2;
+       return Params{{"c2", c2},
+                     {"n", int64_t(v.ms.size())},
+                     {"c3k", int64_t(v.ms[0]->type == "C3k" ? 1 : 0)},
+                     {"e", float(double(c) / double(c2))},
+                     {"shortcut", v.ms[0]->params.at("shortcut")}};
+     },
+     [](yolo::Builder& b, const std::vector<yolo::Value>& xs, const Params& p) {
+       b.c3k2("m", xs.at(0), getInt(p, "c2"), int(getInt(p, "n")), getInt(p, "c3k") != 0, getFloat(p, "e"),
+              getInt(p, "shortcut") != 0);
+     }},
+    {"SPPF",  // cv1, cv2 and three MaxPools
+     [](const BlockView& v) {
+       return v.kid("cv1", "Conv") && v.kid("cv2", "Conv") && v.kids.size() == 2 && v.count("MaxPool") == 3;
+     },
+     [](BlockView& v) -> std::optional<Params> {
+       return Params{{"c2", getInt(v.kid("cv2", "Conv")->params, "c2")},
+                     {"k", intsAttr(*v.first("MaxPool"), "kernel_shape", {0}).at(0)}};
+     },
+     [](yolo::Builder& b, const std::vector<yolo::Value>& xs, const Params& p) {
+       b.sppf("m", xs.at(0), getInt(p, "c2"), int(getInt(p, "k")));
+     }},
+    {"Bottleneck",  // just cv1 and cv2; a shortcut adds
+     [](const BlockView& v) { return v.kid("cv1", "Conv") && v.kid("cv2", "Conv") && v.kids.size() == 2; },
+     [](BlockView& v) -> std::optional<Params> {
+       const Block *cv1 = v.kid("cv1", "Conv"), *cv2 = v.kid("cv2", "Conv");
+       const int64_t c2 = getInt(cv2->params, "c2");
+       return Params{{"c2", c2},
+                     {"shortcut", int64_t(v.count("Add") == 1 ? 1 : 0)},
+                     {"k", std::vector<int64_t>{getInt(cv1->params, "k"), getInt(cv2->params, "k")}},
+                     {"e", float(double(getInt(cv1->params, "c2")) / double(c2))}};
+     },
+     [](yolo::Builder& b, const std::vector<yolo::Value>& xs, const Params& p) {
+       auto k = std::get<std::vector<int64_t>>(p.at("k"));
+       b.bottleneck("m", xs.at(0), getInt(p, "c2"), getInt(p, "shortcut") != 0, int(k.at(0)), int(k.at(1)),
+                    getFloat(p, "e"));
+     }},
+    {"Detect",  // dfl and the box branches cv2.i
+     [](const BlockView& v) { return v.kids.count("dfl") && v.kids.count("cv2.0.0"); },
+     [](BlockView& v) -> std::optional<Params> {
+       // Levels from the largest feature map down; nc from the output (4 box values + classes).
+       std::sort(v.ins.begin(), v.ins.end(), [](const Shape4& a, const Shape4& b) { return a.h > b.h; });
+       const TensorType* ot = v.outputs.size() == 1 ? v.f.type(v.outputs[0]) : nullptr;
+       if (!ot || !ot->fullyKnown() || ot->dims.size() != 3) return std::nullopt;
+       int64_t anchors = 0;
+       for (const Shape4& s : v.ins) anchors += s.h * s.w;
+       // Strides: the per-anchor constant that scales the boxes, read at each level's first anchor.
+       std::vector<int64_t> strides;
+       for (const Node* n : v.direct) {
+         if (n->op != "Mul" || !strides.empty()) continue;
+         for (int i = 0; i < 2; ++i) {
+           std::optional<Tensor> t = v.f.value(*n, i);
+           if (!t || t->dtype() != DType::Float32 || t->numel() != anchors) continue;
+           int64_t at = 0;
+           for (const Shape4& s : v.ins) strides.push_back(int64_t(std::lround(t->f32()[at]))), at += s.h * s.w;
+           break;
+         }
+       }
+       if (strides.size() != v.ins.size()) return std::nullopt;
+       return Params{{"nc", ot->dims[1] - 4}, {"strides", strides}};
+     },
+     [](yolo::Builder& b, const std::vector<yolo::Value>& xs, const Params& p) {
+       std::vector<int> strides;
+       for (int64_t s : std::get<std::vector<int64_t>>(p.at("strides"))) strides.push_back(int(s));
+       b.detect("m", xs, int(getInt(p, "nc")), strides);
+     }},
+};
+
+// Builds `m`'s type with `params` into a scratch graph from inputs of the given shapes.
+Graph buildCandidate(const Matcher& m, const Params& p, const std::vector<Shape4>& ins) {
+  if (ins.empty()) throw Error(std::string("no inputs for a candidate ") + m.type);
   Graph g;
   yolo::Builder b(g, 1);
   std::vector<yolo::Value> xs;
-  for (size_t i = 0; i < ins.size(); ++i) xs.push_back(b.input("x" + std::to_string(i), ins[i].c, ins[i].h, ins[i].w));
-  const yolo::Value& x = xs.at(0);
-  const std::string m = "m";
-  if (type == "Conv") {
-    b.conv(m, x, getInt(p, "c2"), int(getInt(p, "k")), int(getInt(p, "s")), int(getInt(p, "g")), getInt(p, "act") != 0);
-  } else if (type == "Bottleneck") {
-    auto k = std::get<std::vector<int64_t>>(p.at("k"));
-    b.bottleneck(m, x, getInt(p, "c2"), getInt(p, "shortcut") != 0, int(k.at(0)), int(k.at(1)), getFloat(p, "e"));
-  } else if (type == "C3k") {
-    b.c3k(m, x, getInt(p, "c2"), int(getInt(p, "n")), getInt(p, "shortcut") != 0, getFloat(p, "e"), int(getInt(p, "k")));
-  } else if (type == "C3k2") {
-    b.c3k2(m, x, getInt(p, "c2"), int(getInt(p, "n")), getInt(p, "c3k") != 0, getFloat(p, "e"), getInt(p, "shortcut") != 0);
-  } else if (type == "SPPF") {
-    b.sppf(m, x, getInt(p, "c2"), int(getInt(p, "k")));
-  } else if (type == "Attention") {
-    b.attention(m, x, int(getInt(p, "num_heads")), getFloat(p, "attn_ratio"));
-  } else if (type == "PSABlock") {
-    b.psaBlock(m, x, getFloat(p, "attn_ratio"), int(getInt(p, "num_heads")), getInt(p, "shortcut") != 0);
-  } else if (type == "C2PSA") {
-    b.c2psa(m, x, getInt(p, "c2"), int(getInt(p, "n")), getFloat(p, "e"));
-  } else if (type == "Upsample") {
-    b.upsample(m, x, int(getInt(p, "scale")));
-  } else if (type == "Concat") {
-    b.concat(m, xs);
-  } else if (type == "Detect") {
-    std::vector<int> strides;
-    for (int64_t s : std::get<std::vector<int64_t>>(p.at("strides"))) strides.push_back(int(s));
-    b.detect(m, xs, int(getInt(p, "nc")), strides);
-  } else {
-    throw Error("no builder for block type '" + type + "'");
+  for (size_t i = 0; i < ins.size(); ++i) {
+    std::string name = "x";  // not "x" + to_string(i): GCC 12 -O3 warns falsely (-Wrestrict) on that
+    name += std::to_string(i);
+    xs.push_back(b.input(name, ins[i].c, ins[i].h, ins[i].w));
   }
+  m.build(b, xs, p);
   return g;
 }
 
+// ------------------------------------------------------------------ the recognizer
+
+// Groups nodes by scope into blocks (parseScopes, createBlocks, adoptUnscoped, regroupTopLevel),
+// then types each block bottom-up: a view of its structure, the first matcher that applies, and
+// a rebuilt candidate whose computation must equal the block's.
 class Recognizer {
  public:
   explicit Recognizer(Graph& g) : g_(g) {}
@@ -247,7 +441,8 @@ class Recognizer {
   void regroupTopLevel(BlockId root);
   void recognizeTree(const Facts& f, BlockId id);
   bool recognize(const Facts& f, BlockId id);
-  std::optional<Shape4> shape4(const Facts& f, PortRef p) const;
+  std::optional<BlockView> view(const Facts& f, BlockId id) const;
+  bool sameComputation(const Facts& f, BlockId id, const Graph& candidate) const;
 
   Graph& g_;
   std::map<std::string, Scope> scopes_;                   // by full path; "" is the root
@@ -352,12 +547,6 @@ void Recognizer::adoptUnscoped() {
   }
 }
 
-std::optional<Shape4> Recognizer::shape4(const Facts& f, PortRef p) const {
-  const TensorType* t = f.type(p);
-  if (!t || !t->fullyKnown() || t->dims.size() != 4 || t->dims[0] != 1 || t->dtype != DType::Float32) return std::nullopt;
-  return Shape4{t->dims[1], t->dims[2], t->dims[3]};
-}
-
 void Recognizer::recognizeTree(const Facts& f, BlockId id) {
   for (BlockId c : g_.childBlocks(id)) recognizeTree(f, c);
   try {
@@ -367,150 +556,52 @@ void Recognizer::recognizeTree(const Facts& f, BlockId id) {
   }
 }
 
-// Derives a candidate type and parameters from the block's structure and its (already typed)
-// children, rebuilds it, and types the block if the computation is the same.
-bool Recognizer::recognize(const Facts& f, BlockId id) {
+// The block as matching sees it; nullopt when its data inputs are not all bound, static 4-D.
+std::optional<BlockView> Recognizer::view(const Facts& f, BlockId id) const {
+  BlockView v{f, {}, {}, {}, {}, {}, {}};
   const std::string& scope = scopeOf_.at(id);
-  std::map<std::string, const Block*> kids;  // by path relative to this block's scope
   for (BlockId c : g_.childBlocks(id)) {
     const std::string& cs = scopeOf_.at(c);
-    kids[scope.empty() ? cs : cs.substr(scope.size() + 1)] = &g_.block(c);
+    v.kids[scope.empty() ? cs : cs.substr(scope.size() + 1)] = &g_.block(c);
   }
-  std::map<std::string, int> ops;  // data ops directly inside
-  std::vector<const Node*> direct;
   for (NodeId n : g_.blockNodes(id, false))
-    if (f.isData(g_.node(n))) ++ops[g_.node(n).op], direct.push_back(&g_.node(n));
-  auto kid = [&](const std::string& name, const std::string& type) -> const Block* {
-    auto it = kids.find(name);
-    return it != kids.end() && it->second->type == type ? it->second : nullptr;
-  };
-  std::vector<const Block*> ms;  // m.0, m.1, ...
-  for (size_t i = 0; kids.count("m." + std::to_string(i)); ++i) ms.push_back(kids["m." + std::to_string(i)]);
+    if (f.isData(g_.node(n))) ++v.ops[g_.node(n).op], v.direct.push_back(&g_.node(n));
+  for (size_t i = 0; v.kids.count("m." + std::to_string(i)); ++i) v.ms.push_back(v.kids.at("m." + std::to_string(i)));
 
-  // Data inputs: outside, non-static sources of known 4-D shape.
+  const BlockPorts ports = g_.blockPorts(id);
   std::vector<PortRef> inPorts;
-  for (const BlockPorts::In& in : g_.blockPorts(id).inputs) {
-    if (!in.source) return false;
+  for (const BlockPorts::In& in : ports.inputs) {
+    if (!in.source) return std::nullopt;
     if (f.isStatic(g_.node(in.source->node))) continue;
     inPorts.push_back(*in.source);
   }
-  if (inPorts.empty()) return false;
-  std::vector<Shape4> ins;
+  if (inPorts.empty()) return std::nullopt;
   for (PortRef p : inPorts) {
     auto s = shape4(f, p);
-    if (!s) return false;
-    ins.push_back(*s);
+    if (!s) return std::nullopt;
+    v.ins.push_back(*s);
   }
-  const Shape4 x = ins[0];
+  v.outputs = ports.outputs;
+  return v;
+}
 
-  std::string type;
-  Params p;
-  if (kids.empty() && ops.size() == 1 && ops.count("Resize") && ins.size() == 1) {
-    const Node* r = direct[0];
-    auto out = shape4(f, {r->id, 0});
-    if (!out || x.h == 0 || out->h % x.h) return false;
-    type = "Upsample";
-    p = {{"scale", out->h / x.h}};
-  } else if (kids.empty() && ops.size() == 1 && ops.count("Concat") && ops["Concat"] == 1) {
-    const Node* c = direct[0];
-    ins.clear();  // in the Concat's input order
-    for (const InputBinding& b : c->inputs) {
-      if (!b.source) return false;
-      auto s = shape4(f, *b.source);
-      if (!s) return false;
-      ins.push_back(*s);
-    }
-    type = "Concat";
-  } else if (kids.empty() && ops.count("Conv") && ops["Conv"] == 1) {
-    const Node* conv = *std::find_if(direct.begin(), direct.end(), [](const Node* n) { return n->op == "Conv"; });
-    std::optional<Tensor> w = f.value(*conv, 1);
-    if (!w || w->rank() != 4) return false;
-    type = "Conv";
-    p = {{"c2", w->dim(0)},
-         {"k", w->dim(2)},
-         {"s", intsAttr(*conv, "strides", {1, 1}).at(0)},
-         {"g", intAttr(*conv, "group", 1)},
-         {"act", int64_t(ops.count("SiLU") ? 1 : 0)}};
-  } else if (kid("qkv", "Conv") && kid("proj", "Conv") && kid("pe", "Conv")) {
-    const int64_t h = getInt(kid("qkv", "Conv")->params, "c2");
-    const Node* sm = nullptr;
-    for (const Node* n : direct)
-      if (n->op == "Softmax") sm = n;
-    const TensorType* st = sm ? f.type({sm->id, 0}) : nullptr;
-    if (!st || !st->fullyKnown() || st->dims.size() != 4 || x.c <= 0) return false;
-    type = "Attention";
-    p = {{"num_heads", st->dims[1]}, {"attn_ratio", float(double(h - x.c) / double(2 * x.c))}};
-  } else if (const Block* attn = kid("attn", "Attention"); attn && kid("ffn.0", "Conv") && kid("ffn.1", "Conv")) {
-    type = "PSABlock";
-    p = {{"attn_ratio", attn->params.at("attn_ratio")},
-         {"num_heads", attn->params.at("num_heads")},
-         {"shortcut", int64_t(ops["Add"] == 2 ? 1 : 0)}};
-  } else if (kid("cv1", "Conv") && kid("cv2", "Conv") && kid("cv3", "Conv") && !ms.empty() &&
-             ms[0]->type == "Bottleneck") {
-    const int64_t c2 = getInt(kid("cv3", "Conv")->params, "c2");
-    type = "C3k";
-    p = {{"c2", c2},
-         {"n", int64_t(ms.size())},
-         {"shortcut", ms[0]->params.at("shortcut")},
-         {"e", float(double(getInt(kid("cv1", "Conv")->params, "c2")) / double(c2))},
-         {"k", std::get<std::vector<int64_t>>(ms[0]->params.at("k")).at(0)}};
-  } else if (kid("cv1", "Conv") && kid("cv2", "Conv") && !ms.empty()) {
-    const int64_t c2 = getInt(kid("cv2", "Conv")->params, "c2"), c = getInt(kid("cv1", "Conv")->params, "c2") / 2;
-    if (ms[0]->type == "PSABlock") {
-      type = "C2PSA";
-      p = {{"c2", c2}, {"n", int64_t(ms.size())}, {"e", float(double(c) / double(x.c))}};
-    } else if (ms[0]->type == "Bottleneck" || ms[0]->type == "C3k") {
-      type = "C3k2";
-      p = {{"c2", c2},
-           {"n", int64_t(ms.size())},
-           {"c3k", int64_t(ms[0]->type == "C3k" ? 1 : 0)},
-           {"e", float(double(c) / double(c2))},
-           {"shortcut", ms[0]->params.at("shortcut")}};
-    } else {
-      return false;
-    }
-  } else if (kid("cv1", "Conv") && kid("cv2", "Conv") && kids.size() == 2 && ops["MaxPool"] == 3) {
-    const Node* mp = *std::find_if(direct.begin(), direct.end(), [](const Node* n) { return n->op == "MaxPool"; });
-    type = "SPPF";
-    p = {{"c2", getInt(kid("cv2", "Conv")->params, "c2")}, {"k", intsAttr(*mp, "kernel_shape", {0}).at(0)}};
-  } else if (const Block *cv1 = kid("cv1", "Conv"), *cv2 = kid("cv2", "Conv"); cv1 && cv2 && kids.size() == 2) {
-    const int64_t c2 = getInt(cv2->params, "c2");
-    type = "Bottleneck";
-    p = {{"c2", c2},
-         {"shortcut", int64_t(ops["Add"] == 1 ? 1 : 0)},
-         {"k", std::vector<int64_t>{getInt(cv1->params, "k"), getInt(cv2->params, "k")}},
-         {"e", float(double(getInt(cv1->params, "c2")) / double(c2))}};
-  } else if (kids.count("dfl") && kids.count("cv2.0.0")) {
-    // Levels from the largest feature map down; nc from the output (4 box values + classes).
-    std::sort(ins.begin(), ins.end(), [](const Shape4& a, const Shape4& b) { return a.h > b.h; });
-    const std::vector<PortRef> outs = g_.blockPorts(id).outputs;
-    const TensorType* ot = outs.size() == 1 ? f.type(outs[0]) : nullptr;
-    if (!ot || !ot->fullyKnown() || ot->dims.size() != 3) return false;
-    int64_t anchors = 0;
-    for (const Shape4& s : ins) anchors += s.h * s.w;
-    // Strides: the per-anchor constant that scales the boxes, read at each level's first anchor.
-    std::vector<int64_t> strides;
-    for (const Node* n : direct) {
-      if (n->op != "Mul" || !strides.empty()) continue;
-      for (int i = 0; i < 2; ++i) {
-        std::optional<Tensor> v = f.value(*n, i);
-        if (!v || v->dtype() != DType::Float32 || v->numel() != anchors) continue;
-        int64_t at = 0;
-        for (const Shape4& s : ins) strides.push_back(int64_t(std::lround(v->f32()[at]))), at += s.h * s.w;
-        break;
-      }
-    }
-    if (strides.size() != ins.size()) return false;
-    type = "Detect";
-    p = {{"nc", ot->dims[1] - 4}, {"strides", strides}};
-  } else {
-    return false;
-  }
+// Whether the candidate computes what the block does (see signature()).
+bool Recognizer::sameComputation(const Facts& f, BlockId id, const Graph& candidate) const {
+  Facts cf(candidate);
+  return signature(cf, candidate.nodeIds()) == signature(f, g_.blockNodes(id, true));
+}
 
-  Graph cand = buildCandidate(type, p, ins);
-  Facts cf(cand);
-  if (signature(cf, cand.nodeIds()) != signature(f, g_.blockNodes(id, true))) return false;
-  g_.setBlockType(id, type, p);
+// Finds the block's candidate type and parameters from its structure and its (already typed)
+// children, rebuilds it, and types the block if the computation is the same.
+bool Recognizer::recognize(const Facts& f, BlockId id) {
+  std::optional<BlockView> v = view(f, id);
+  if (!v) return false;
+  const Matcher* m = std::find_if(std::begin(kMatchers), std::end(kMatchers),
+                                  [&](const Matcher& candidate) { return candidate.applies(*v); });
+  if (m == std::end(kMatchers)) return false;
+  std::optional<Params> p = m->params(*v);
+  if (!p || !sameComputation(f, id, buildCandidate(*m, *p, v->ins))) return false;
+  g_.setBlockType(id, m->type, *p);
   return true;
 }
 

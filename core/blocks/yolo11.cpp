@@ -39,6 +39,22 @@ void need(bool ok, const std::string& block, const std::string& what) {
 
 std::string str(int64_t v) { return std::to_string(v); }
 
+// Detect's anchor points (cell centres, 1 x 2 x anchors) and per-anchor strides (1 x anchors) over
+// all levels, as ultralytics make_anchors(offset=0.5).
+std::pair<Tensor, Tensor> anchorsAndStrides(const std::vector<Value>& xs, const std::vector<int>& strides,
+                                            int64_t anchors) {
+  std::vector<float> ap(static_cast<size_t>(2 * anchors)), st(static_cast<size_t>(anchors));
+  int64_t k = 0;
+  for (size_t i = 0; i < xs.size(); ++i)
+    for (int64_t y = 0; y < xs[i].height; ++y)
+      for (int64_t x = 0; x < xs[i].width; ++x, ++k) {
+        ap[size_t(k)] = float(x) + 0.5f;
+        ap[size_t(anchors + k)] = float(y) + 0.5f;
+        st[size_t(k)] = float(strides[i]);
+      }
+  return {Tensor::fromFloats({1, 2, anchors}, ap), Tensor::fromFloats({1, anchors}, st)};
+}
+
 }  // namespace
 
 Builder::Scope::Scope(Builder& b, const std::string& name, const std::string& type,
@@ -353,17 +369,7 @@ Value Builder::detect(const std::string& name, const std::vector<Value>& xs, int
   g_.connect({sm, 0}, {dconv, 0});
   PortRef dist = reshape(name + ".dfl.out", {dconv, 0}, {1, 4, anchors});
   dflScope.reset();
-  // Anchor points (cell centres) and strides, as ultralytics make_anchors(offset=0.5).
-  std::vector<float> ap(static_cast<size_t>(2 * anchors)), st(static_cast<size_t>(anchors));
-  int64_t k = 0;
-  for (size_t i = 0; i < xs.size(); ++i)
-    for (int64_t y = 0; y < xs[i].height; ++y)
-      for (int64_t x = 0; x < xs[i].width; ++x, ++k) {
-        ap[size_t(k)] = float(x) + 0.5f;
-        ap[size_t(anchors + k)] = float(y) + 0.5f;
-        st[size_t(k)] = float(strides[i]);
-      }
-  Tensor anchorT = Tensor::fromFloats({1, 2, anchors}, ap), strideT = Tensor::fromFloats({1, anchors}, st);
+  const auto [anchorT, strideT] = anchorsAndStrides(xs, strides, anchors);
   std::vector<PortRef> ltrb = split(name + ".dist_split", dist, 1, {2, 2});
   PortRef x1y1 = binaryConst("Sub", name + ".x1y1", ltrb[0], anchorT, true);
   PortRef x2y2 = binaryConst("Add", name + ".x2y2", ltrb[1], anchorT, true);

@@ -17,188 +17,237 @@ struct LNode {
   double y = 0;
 };
 
-}  // namespace
+// The state the phases below share. Nodes are referred to by index into `nodes`.
+struct LayoutState {
+  const Graph& g;
+  const LayoutOptions& opt;
+  std::vector<NodeId> ids;                 // the real nodes, ascending
+  int n = 0;                               // number of real nodes
+  std::vector<LNode> nodes;                // real nodes, then virtual ones
+  std::vector<std::pair<int, int>> edges;  // between real nodes, sorted, without duplicates
+  int maxLayer = 0;
+  std::vector<std::vector<int>> layers;  // node indices of each layer, in order
+  std::vector<double> extent;            // the room a node takes below its top
 
-std::vector<NodePosition> layeredLayout(const Graph& g, const LayoutOptions& opt) {
-  std::vector<NodeId> ids = g.nodeIds();
-  const int n = int(ids.size());
+  LayoutState(const Graph& graph, const LayoutOptions& options)
+      : g(graph), opt(options), ids(graph.nodeIds()), n(int(ids.size())) {}
+
+  LNode& node(int i) { return nodes[size_t(i)]; }
+  const LNode& node(int i) const { return nodes[size_t(i)]; }
+  const std::string& op(int i) const { return g.node(ids[size_t(i)]).op; }
+};
+
+// The real nodes and the edges between them (self-loops and parallel edges dropped).
+void collectEdges(LayoutState& s) {
   std::unordered_map<NodeId, int> index;
-  index.reserve(size_t(n) * 2);
-  for (int i = 0; i < n; ++i) index[ids[size_t(i)]] = i;
+  index.reserve(size_t(s.n) * 2);
+  for (int i = 0; i < s.n; ++i) index[s.ids[size_t(i)]] = i;
 
-  std::vector<LNode> nodes(static_cast<size_t>(n));
-  std::vector<std::pair<int, int>> edges;
-  for (const ConnectionId& c : g.connections()) {
+  s.nodes.assign(size_t(s.n), LNode{});
+  for (const ConnectionId& c : s.g.connections()) {
     auto a = index.find(c.from.node), b = index.find(c.to.node);
     if (a == index.end() || b == index.end() || a->second == b->second) continue;
-    edges.push_back({a->second, b->second});
+    s.edges.push_back({a->second, b->second});
   }
-  std::sort(edges.begin(), edges.end());
-  edges.erase(std::unique(edges.begin(), edges.end()), edges.end());
-  for (auto [a, b] : edges) {
-    nodes[size_t(a)].succs.push_back(b);
-    nodes[size_t(b)].preds.push_back(a);
+  std::sort(s.edges.begin(), s.edges.end());
+  s.edges.erase(std::unique(s.edges.begin(), s.edges.end()), s.edges.end());
+  for (auto [a, b] : s.edges) {
+    s.node(a).succs.push_back(b);
+    s.node(b).preds.push_back(a);
   }
+}
 
-  // Longest-path layering in topological order (Kahn; the graph is a DAG by construction).
-  {
-    std::vector<int> indeg(size_t(n), 0), queue;
-    queue.reserve(size_t(n));
-    for (int i = 0; i < n; ++i) indeg[size_t(i)] = int(nodes[size_t(i)].preds.size());
-    for (int i = 0; i < n; ++i)
-      if (indeg[size_t(i)] == 0) queue.push_back(i);
-    for (size_t q = 0; q < queue.size(); ++q) {
-      int v = queue[q];
-      for (int s : nodes[size_t(v)].succs) {
-        nodes[size_t(s)].layer = std::max(nodes[size_t(s)].layer, nodes[size_t(v)].layer + 1);
-        if (--indeg[size_t(s)] == 0) queue.push_back(s);
-      }
+// Longest-path layering in topological order (Kahn; the graph is a DAG by construction).
+void longestPathLayers(LayoutState& s) {
+  std::vector<int> indeg(size_t(s.n), 0), queue;
+  queue.reserve(size_t(s.n));
+  for (int i = 0; i < s.n; ++i) indeg[size_t(i)] = int(s.node(i).preds.size());
+  for (int i = 0; i < s.n; ++i)
+    if (indeg[size_t(i)] == 0) queue.push_back(i);
+  for (size_t q = 0; q < queue.size(); ++q) {
+    int v = queue[q];
+    for (int w : s.node(v).succs) {
+      s.node(w).layer = std::max(s.node(w).layer, s.node(v).layer + 1);
+      if (--indeg[size_t(w)] == 0) queue.push_back(w);
     }
   }
-  int maxLayer = 0;
-  for (auto& v : nodes) maxLayer = std::max(maxLayer, v.layer);
-  // Graph outputs go to the rightmost column; sources other than graph inputs (constants) move
-  // right to just before their first consumer, next to where they are used.
-  for (int i = 0; i < n; ++i) {
-    const Node& nd = g.node(ids[size_t(i)]);
-    LNode& v = nodes[size_t(i)];
-    if (nd.op == "Output") {
-      v.layer = maxLayer;
-    } else if (v.preds.empty() && !v.succs.empty() && nd.op != "Input") {
-      int first = maxLayer;
-      for (int s : v.succs) first = std::min(first, nodes[size_t(s)].layer);
+  s.maxLayer = 0;
+  for (auto& v : s.nodes) s.maxLayer = std::max(s.maxLayer, v.layer);
+}
+
+// Graph outputs go to the rightmost column; sources other than graph inputs (constants) move
+// right to just before their first consumer, next to where they are used.
+void placeOutputsAndConstants(LayoutState& s) {
+  for (int i = 0; i < s.n; ++i) {
+    const std::string& op = s.op(i);
+    LNode& v = s.node(i);
+    if (op == "Output") {
+      v.layer = s.maxLayer;
+    } else if (v.preds.empty() && !v.succs.empty() && op != "Input") {
+      int first = s.maxLayer;
+      for (int w : v.succs) first = std::min(first, s.node(w).layer);
       v.layer = std::max(v.layer, first - 1);
     }
   }
-  if (g.size() > 0 && !g.outputNodes().empty()) {
-    // An Output may now share a layer with its producer when the producer sits in the last
-    // layer too; give outputs a column of their own in that case.
-    bool clash = false;
-    for (int i = 0; i < n; ++i)
-      if (g.node(ids[size_t(i)]).op != "Output" && nodes[size_t(i)].layer == maxLayer &&
-          !nodes[size_t(i)].succs.empty())
-        clash = true;
-    if (clash) {
-      ++maxLayer;
-      for (int i = 0; i < n; ++i)
-        if (g.node(ids[size_t(i)]).op == "Output") nodes[size_t(i)].layer = maxLayer;
-    }
+  if (s.g.size() == 0 || s.g.outputNodes().empty()) return;
+  // An Output may now share a layer with its producer when the producer sits in the last
+  // layer too; give outputs a column of their own in that case.
+  bool clash = false;
+  for (int i = 0; i < s.n; ++i)
+    if (s.op(i) != "Output" && s.node(i).layer == s.maxLayer && !s.node(i).succs.empty())
+      clash = true;
+  if (clash) {
+    ++s.maxLayer;
+    for (int i = 0; i < s.n; ++i)
+      if (s.op(i) == "Output") s.node(i).layer = s.maxLayer;
   }
+}
 
-  // Split edges spanning several layers with virtual nodes so ordering sees the whole route.
-  for (auto& v : nodes) v.succs.clear(), v.preds.clear();
-  for (auto [a, b] : edges) {
+// Splits edges spanning several layers with virtual nodes so ordering sees the whole route,
+// and lists each layer's nodes.
+void addVirtualNodes(LayoutState& s) {
+  for (auto& v : s.nodes) v.succs.clear(), v.preds.clear();
+  for (auto [a, b] : s.edges) {
     int prev = a;
-    for (int l = nodes[size_t(a)].layer + 1; l < nodes[size_t(b)].layer; ++l) {
+    for (int l = s.node(a).layer + 1; l < s.node(b).layer; ++l) {
       LNode d;
       d.layer = l;
-      nodes.push_back(d);
-      int di = int(nodes.size()) - 1;
-      nodes[size_t(prev)].succs.push_back(di);
-      nodes[size_t(di)].preds.push_back(prev);
+      s.nodes.push_back(d);
+      int di = int(s.nodes.size()) - 1;
+      s.node(prev).succs.push_back(di);
+      s.node(di).preds.push_back(prev);
       prev = di;
     }
-    nodes[size_t(prev)].succs.push_back(b);
-    nodes[size_t(b)].preds.push_back(prev);
+    s.node(prev).succs.push_back(b);
+    s.node(b).preds.push_back(prev);
   }
+  s.layers.assign(size_t(s.maxLayer) + 1, {});
+  for (int i = 0; i < int(s.nodes.size()); ++i) s.layers[size_t(s.node(i).layer)].push_back(i);
+}
 
-  std::vector<std::vector<int>> layers(size_t(maxLayer) + 1);
-  for (int i = 0; i < int(nodes.size()); ++i) layers[size_t(nodes[size_t(i)].layer)].push_back(i);
-  auto renumber = [&](std::vector<int>& layer) {
-    for (size_t k = 0; k < layer.size(); ++k) nodes[size_t(layer[k])].order = double(k);
-  };
-  for (auto& l : layers) renumber(l);
+void renumber(LayoutState& s, const std::vector<int>& layer) {
+  for (size_t k = 0; k < layer.size(); ++k) s.node(layer[k]).order = double(k);
+}
 
-  // Barycentre sweeps: order each layer by the mean position of its neighbours in the layer
-  // just fixed; nodes without such neighbours keep their place.
-  auto sweep = [&](bool down) {
-    for (size_t li = 1; li < layers.size(); ++li) {
-      std::vector<int>& layer = layers[down ? li : layers.size() - 1 - li];
-      std::vector<std::pair<double, int>> keyed;
-      keyed.reserve(layer.size());
-      for (int v : layer) {
-        const auto& nb = down ? nodes[size_t(v)].preds : nodes[size_t(v)].succs;
-        double key = nodes[size_t(v)].order;
-        if (!nb.empty()) {
-          double s = 0;
-          for (int u : nb) s += nodes[size_t(u)].order;
-          key = s / double(nb.size());
-        }
-        keyed.push_back({key, v});
+// One barycentre sweep: orders each layer by the mean position of its neighbours in the layer
+// just fixed; nodes without such neighbours keep their place.
+void barycentreSweep(LayoutState& s, bool down) {
+  for (size_t li = 1; li < s.layers.size(); ++li) {
+    std::vector<int>& layer = s.layers[down ? li : s.layers.size() - 1 - li];
+    std::vector<std::pair<double, int>> keyed;
+    keyed.reserve(layer.size());
+    for (int v : layer) {
+      const auto& nb = down ? s.node(v).preds : s.node(v).succs;
+      double key = s.node(v).order;
+      if (!nb.empty()) {
+        double sum = 0;
+        for (int u : nb) sum += s.node(u).order;
+        key = sum / double(nb.size());
       }
-      std::stable_sort(keyed.begin(), keyed.end(),
-                       [](const auto& a, const auto& b) { return a.first < b.first; });
-      for (size_t k = 0; k < layer.size(); ++k) layer[k] = keyed[k].second;
-      renumber(layer);
+      keyed.push_back({key, v});
     }
-  };
-  for (int s = 0; s < opt.sweeps; ++s) {
-    sweep(true);
-    sweep(false);
+    std::stable_sort(keyed.begin(), keyed.end(),
+                     [](const auto& a, const auto& b) { return a.first < b.first; });
+    for (size_t k = 0; k < layer.size(); ++k) layer[k] = keyed[k].second;
+    renumber(s, layer);
   }
+}
 
-  // Vertical placement: start stacked, then alternately pull nodes to the mean y of their
-  // neighbours and resolve overlaps in order (keeps chains straight).
-  // extent: the room a node takes below its top; edges' virtual nodes take a quarter slot.
+void orderLayers(LayoutState& s) {
+  for (auto& l : s.layers) renumber(s, l);
+  for (int i = 0; i < s.opt.sweeps; ++i) {
+    barycentreSweep(s, true);
+    barycentreSweep(s, false);
+  }
+}
+
+// Each layer stacked from the top in order, centred on y = 0. A node's extent is the room it
+// takes below its top; edges' virtual nodes take a quarter slot.
+void stackLayers(LayoutState& s) {
+  const LayoutOptions& opt = s.opt;
   const double virtualGap = opt.nodeSpacing * 0.25;
-  std::vector<double> extent(nodes.size(), 0.0);
-  for (int v = 0; v < int(nodes.size()); ++v)
-    extent[size_t(v)] = v >= n           ? virtualGap
-                        : opt.nodeHeight ? opt.nodeHeight(ids[size_t(v)]) + opt.verticalGap
-                                         : opt.nodeSpacing;
-  auto spacingOf = [&](int v) { return extent[size_t(v)]; };
-  for (auto& layer : layers) {
+  s.extent.assign(s.nodes.size(), 0.0);
+  for (int v = 0; v < int(s.nodes.size()); ++v)
+    s.extent[size_t(v)] = v >= s.n         ? virtualGap
+                          : opt.nodeHeight ? opt.nodeHeight(s.ids[size_t(v)]) + opt.verticalGap
+                                           : opt.nodeSpacing;
+  for (auto& layer : s.layers) {
     double y = 0;
     for (int v : layer) {
-      nodes[size_t(v)].y = y;
-      y += spacingOf(v);
+      s.node(v).y = y;
+      y += s.extent[size_t(v)];
     }
     double shift = y / 2;
-    for (int v : layer) nodes[size_t(v)].y -= shift;
+    for (int v : layer) s.node(v).y -= shift;
   }
-  auto place = [&](std::vector<int>& layer, bool usePreds) {
-    if (layer.empty()) return;
-    std::vector<double> want(layer.size());
-    for (size_t k = 0; k < layer.size(); ++k) {
-      const LNode& v = nodes[size_t(layer[k])];
-      const auto& nb = usePreds ? v.preds : v.succs;
-      if (nb.empty()) {
-        want[k] = v.y;
-        continue;
-      }
-      double s = 0;
-      for (int u : nb) s += nodes[size_t(u)].y;
-      want[k] = s / double(nb.size());
-    }
-    // Forward pass enforcing minimum separation, then a backward pass balancing the push.
-    std::vector<double> y(want);
-    for (size_t k = 1; k < y.size(); ++k) {
-      double minSep = spacingOf(layer[k - 1]);
-      y[k] = std::max(y[k], y[k - 1] + minSep);
-    }
-    // Shift the block so that its mean displacement from `want` is zero.
-    double d = 0;
-    for (size_t k = 0; k < y.size(); ++k) d += y[k] - want[k];
-    d /= double(y.size());
-    for (size_t k = 0; k < layer.size(); ++k) nodes[size_t(layer[k])].y = y[k] - d;
-  };
-  for (int it = 0; it < 3; ++it) {
-    for (size_t li = 1; li < layers.size(); ++li) place(layers[li], true);
-    for (size_t li = layers.size() - 1; li-- > 0;) place(layers[li], false);
-  }
+}
 
+// Pulls the nodes of one layer to the mean y of their predecessors (or successors), keeping
+// their order and minimum separation.
+void pullLayer(LayoutState& s, const std::vector<int>& layer, bool usePreds) {
+  if (layer.empty()) return;
+  std::vector<double> want(layer.size());
+  for (size_t k = 0; k < layer.size(); ++k) {
+    const LNode& v = s.node(layer[k]);
+    const auto& nb = usePreds ? v.preds : v.succs;
+    if (nb.empty()) {
+      want[k] = v.y;
+      continue;
+    }
+    double sum = 0;
+    for (int u : nb) sum += s.node(u).y;
+    want[k] = sum / double(nb.size());
+  }
+  // Forward pass enforcing minimum separation, then a backward pass balancing the push.
+  std::vector<double> y(want);
+  for (size_t k = 1; k < y.size(); ++k) {
+    double minSep = s.extent[size_t(layer[k - 1])];
+    y[k] = std::max(y[k], y[k - 1] + minSep);
+  }
+  // Shift the block so that its mean displacement from `want` is zero.
+  double d = 0;
+  for (size_t k = 0; k < y.size(); ++k) d += y[k] - want[k];
+  d /= double(y.size());
+  for (size_t k = 0; k < layer.size(); ++k) s.node(layer[k]).y = y[k] - d;
+}
+
+// Vertical placement: start stacked, then alternately pull nodes to the mean y of their
+// neighbours and resolve overlaps in order (keeps chains straight).
+void placeVertically(LayoutState& s) {
+  stackLayers(s);
+  for (int it = 0; it < 3; ++it) {
+    for (size_t li = 1; li < s.layers.size(); ++li) pullLayer(s, s.layers[li], true);
+    for (size_t li = s.layers.size() - 1; li-- > 0;) pullLayer(s, s.layers[li], false);
+  }
+}
+
+// The real nodes' positions, the topmost at originY.
+std::vector<NodePosition> positions(const LayoutState& s) {
   double minY = 0;
   bool first = true;
-  for (int i = 0; i < n; ++i)
-    if (first || nodes[size_t(i)].y < minY) minY = nodes[size_t(i)].y, first = false;
+  for (int i = 0; i < s.n; ++i)
+    if (first || s.node(i).y < minY) minY = s.node(i).y, first = false;
   std::vector<NodePosition> out;
-  out.reserve(size_t(n));
-  for (int i = 0; i < n; ++i) {
-    const LNode& v = nodes[size_t(i)];
-    out.push_back({ids[size_t(i)], opt.originX + v.layer * opt.layerSpacing,
-                   opt.originY + v.y - minY, v.layer});
+  out.reserve(size_t(s.n));
+  for (int i = 0; i < s.n; ++i) {
+    const LNode& v = s.node(i);
+    out.push_back({s.ids[size_t(i)], s.opt.originX + v.layer * s.opt.layerSpacing,
+                   s.opt.originY + v.y - minY, v.layer});
   }
   return out;
+}
+
+}  // namespace
+
+std::vector<NodePosition> layeredLayout(const Graph& g, const LayoutOptions& opt) {
+  LayoutState s(g, opt);
+  collectEdges(s);
+  longestPathLayers(s);
+  placeOutputsAndConstants(s);
+  addVirtualNodes(s);
+  orderLayers(s);
+  placeVertically(s);
+  return positions(s);
 }
 
 }  // namespace nc
