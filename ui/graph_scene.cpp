@@ -242,7 +242,7 @@ void GraphScene::syncBlocks() {
   for (nc::BlockId id : wantItem) {
     BlockItem*& item = blockItems_[id];
     if (!item) {
-      item = new BlockItem(*doc_, id);
+      item = new BlockItem(*doc_, *this, id);
       if (itemCaching_) item->setCacheMode(QGraphicsItem::DeviceCoordinateCache);
       addItem(item);
     } else {
@@ -254,7 +254,7 @@ void GraphScene::syncBlocks() {
   for (nc::BlockId id : wantFrame) {
     BlockFrame*& f = frames_[id];
     if (!f) {
-      f = new BlockFrame(*doc_, id);
+      f = new BlockFrame(*doc_, *this, id);
       addItem(f);
     } else {
       f->refresh();
@@ -352,7 +352,7 @@ void GraphScene::setItemCaching(bool on) {
 
 void GraphScene::addNodeItem(nc::NodeId id) {
   if (nodes_.count(id)) return;
-  auto* item = new NodeItem(*doc_, id);
+  auto* item = new NodeItem(*doc_, *this, id);
   if (itemCaching_) item->setCacheMode(QGraphicsItem::DeviceCoordinateCache);
   const nc::Node& n = doc_->graph().node(id);
   item->setPos(n.x, n.y);
@@ -380,7 +380,7 @@ void GraphScene::removeNodeItem(nc::NodeId id) {
 
 void GraphScene::addEdgeItem(const nc::ConnectionId& c) {
   if (edges_.count(c)) return;
-  auto* e = new EdgeItem(c);
+  auto* e = new EdgeItem(c, *this);
   addItem(e);
   edges_[c] = e;
   edgesOf_[c.from.node].push_back(e);
