@@ -5,6 +5,10 @@
 // port to an input port (connect; dragging a connected input re-routes or detaches it),
 // dropping a palette op. Paints the background grid; exports itself as PNG or SVG. Items see it
 // as their CanvasContext.
+//
+// graph_scene.cpp: items bookkeeping and model notifications, selection, export;
+// graph_scene_blocks.cpp: block items and frames, block edits; graph_scene_interaction.cpp:
+// mouse gestures and palette drops; graph_scene_menus.cpp: the context menu.
 #include <QCache>
 #include <QGraphicsScene>
 #include <QImage>
@@ -20,6 +24,7 @@
 #include "ui/canvas_theme.h"
 
 class QGraphicsPathItem;
+class QMenu;
 
 namespace ncui {
 
@@ -152,6 +157,14 @@ class GraphScene : public QGraphicsScene, public CanvasContext {
   void updateFrames();
   void updateCurrentBlock();
   void scheduleBlockSync();
+  // Mouse presses: start a wire at a port (false: no port there), or a drag of the selection.
+  bool beginWire(QGraphicsSceneMouseEvent* e);
+  void beginBlockDrag(QGraphicsItem* item, nc::BlockId id, bool additive);
+  void beginNodeDrag(NodeItem* n, QGraphicsSceneMouseEvent* e);
+  // Context menu entries for a block, a node, and empty canvas at `at`.
+  void addBlockActions(QMenu& menu, nc::BlockId id);
+  void addNodeActions(QMenu& menu, NodeItem* n);
+  void addCreateActions(QMenu& menu, QPointF at);
   // Nearest port of a given direction within `radius` of scenePos.
   std::optional<nc::PortRef> portNear(QPointF scenePos, bool input, double radius) const;
 
