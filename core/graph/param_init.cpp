@@ -46,7 +46,7 @@ std::optional<Shape> suggestParamShape(const OpSpec& spec, const Node& node, int
   if (port < 0 || port >= int(spec.inputs.size())) return std::nullopt;
   const std::string& pname = spec.inputs[size_t(port)].name;
   const Tensor* existing = constantOf(node, port);
-  const std::optional<TensorType> x = inputTypes.empty() ? std::nullopt : inputTypes[0];
+  const TensorType* x = !inputTypes.empty() && inputTypes[0] ? &*inputTypes[0] : nullptr;
   auto xdim = [&](size_t i) -> int64_t {
     return x && x->rankKnown && i < x->dims.size() ? x->dims[i] : -1;
   };
