@@ -15,7 +15,7 @@
 #include "core/eval/stats.h"
 #include "ui/block_item.h"
 #include "ui/card_style.h"
-#include "ui/inspector_widget.h"
+#include "ui/text_parsers.h"
 
 namespace ncui {
 

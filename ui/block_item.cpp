@@ -7,9 +7,9 @@
 
 #include "core/blocks/library.h"
 #include "core/eval/stats.h"
+#include "ui/canvas_context.h"
 #include "ui/card_style.h"
 #include "ui/document.h"
-#include "ui/graph_scene.h"
 #include "ui/tensor_image.h"
 
 namespace ncui {
@@ -24,10 +24,6 @@ using card::kThumbH;
 QColor blockColour(bool dark) {
   QColor c(0x3b, 0x4a, 0x8c);
   return dark ? c.darker(115) : c;
-}
-
-double heightFor(int portRows) {
-  return kHeader + 6 + portRows * kPortRow + 4 + kLine * 3 + kThumbH + 6 + 6;
 }
 
 QString valueText(const nc::AttrValue& v) {
@@ -45,17 +41,11 @@ QString valueText(const nc::AttrValue& v) {
 
 // ---- BlockItem ----
 
-BlockItem::BlockItem(Document& doc, nc::BlockId id) : doc_(doc), id_(id) {
+BlockItem::BlockItem(Document& doc, CanvasContext& canvas, nc::BlockId id)
+    : doc_(doc), canvas_(canvas), id_(id) {
   setFlags(ItemIsSelectable);
   setZValue(1);
   refresh();
-}
-
-GraphScene* BlockItem::graphScene() const { return static_cast<GraphScene*>(scene()); }
-
-double BlockItem::estimatedHeight(const nc::Graph& g, nc::BlockId id) {
-  nc::BlockPorts ports = g.blockPorts(id);
-  return heightFor(int(std::max(ports.inputs.size(), ports.outputs.size())));
 }
 
 QString BlockItem::paramSummary(const nc::Block& b) {
@@ -144,7 +134,7 @@ void BlockItem::refresh() {
                                         .arg(caption_, name_, summary_,
                                              shapeText_.isEmpty() ? QString() : "\n→ " + shapeText_)
                                   : errorText_);
-  double h = heightFor(int(std::max(ports_.inputs.size(), ports_.outputs.size())));
+  double h = card::blockHeight(int(std::max(ports_.inputs.size(), ports_.outputs.size())));
   if (std::abs(h - height_) > 0.01) {
     prepareGeometryChange();
     height_ = h;
@@ -180,21 +170,19 @@ QImage BlockItem::ensureThumbnail() {
   nc::PortRef out = ports_.outputs.front();
   EvalService* ev = doc_.evaluation();
   quint64 v = ev->nodeVersion(out.node);
-  GraphScene* gs = graphScene();
   // Keyed like the inside node's own preview (the node is hidden while the block is collapsed).
-  if (gs && out.port == 0)
-    if (const QImage* cached = gs->cachedThumbnail(out.node, v)) return *cached;
+  if (out.port == 0)
+    if (const QImage* cached = canvas_.cachedThumbnail(out.node, v)) return *cached;
   const nc::Tensor* t = ev->output(out);
   QImage img = t && !t->empty() && t->numel() > 0
                    ? channelGrid(*t, QSize(int(kWidth) - 20, int(kThumbH)))
                    : QImage();
-  if (gs && out.port == 0) gs->cacheThumbnail(out.node, v, img);
+  if (out.port == 0) canvas_.cacheThumbnail(out.node, v, img);
   return img;
 }
 
 void BlockItem::paint(QPainter* p, const QStyleOptionGraphicsItem* option, QWidget*) {
-  GraphScene* gs = graphScene();
-  const CanvasTheme& th = gs->theme();
+  const CanvasTheme& th = canvas_.theme();
   const bool dark = th.background.lightness() < 128;
   QColor accent = blockColour(dark);
   QRectF r(0, 0, kWidth, height_);
@@ -226,9 +214,9 @@ void BlockItem::paint(QPainter* p, const QStyleOptionGraphicsItem* option, QWidg
   p->setBrush(Qt::NoBrush);
   p->drawRoundedRect(r, 7, 7);
 
-  const QFont& f = gs->nodeFont();
-  const QFont& bold = gs->nodeFontBold();
-  const QFont& small = gs->nodeFontSmall();
+  const QFont& f = canvas_.nodeFont();
+  const QFont& bold = canvas_.nodeFontBold();
+  const QFont& small = canvas_.nodeFontSmall();
   QFontMetricsF fm(bold), fmSmall(small);
   p->setPen(Qt::white);
   p->setFont(bold);
@@ -249,7 +237,7 @@ void BlockItem::paint(QPainter* p, const QStyleOptionGraphicsItem* option, QWidg
     p->setFont(small);
   }
 
-  auto wt = gs->wireTarget();
+  auto wt = canvas_.wireTarget();
   int targetPort = wt ? inputIndexOf(*wt) : -1;
   for (int i = 0; i < inputCount(); ++i) {
     QPointF c = inputPortPos(i);
@@ -308,7 +296,8 @@ void BlockItem::paint(QPainter* p, const QStyleOptionGraphicsItem* option, QWidg
 
 // ---- BlockFrame ----
 
-BlockFrame::BlockFrame(Document& doc, nc::BlockId id) : doc_(doc), id_(id) {
+BlockFrame::BlockFrame(Document& doc, CanvasContext& canvas, nc::BlockId id)
+    : doc_(doc), canvas_(canvas), id_(id) {
   setFlags(ItemIsSelectable);
   refresh();
 }
@@ -353,8 +342,7 @@ QPainterPath BlockFrame::shape() const {
 }
 
 void BlockFrame::paint(QPainter* p, const QStyleOptionGraphicsItem*, QWidget*) {
-  auto* gs = static_cast<GraphScene*>(scene());
-  const CanvasTheme& th = gs->theme();
+  const CanvasTheme& th = canvas_.theme();
   const bool dark = th.background.lightness() < 128;
   QColor accent = blockColour(dark);
   p->setRenderHint(QPainter::Antialiasing, true);
@@ -370,8 +358,8 @@ void BlockFrame::paint(QPainter* p, const QStyleOptionGraphicsItem*, QWidget*) {
   p->setBrush(accent);
   p->drawPath(tp);
   p->setPen(Qt::white);
-  p->setFont(gs->nodeFontBold());
-  QFontMetricsF fm(gs->nodeFontBold());
+  p->setFont(canvas_.nodeFontBold());
+  QFontMetricsF fm(canvas_.nodeFontBold());
   p->drawText(title.adjusted(10, 0, -kTitle, 0), Qt::AlignVCenter | Qt::AlignLeft,
               fm.elidedText(QStringLiteral("\u25a3 ") + title_, Qt::ElideRight,
                             title.width() - kTitle - 14));

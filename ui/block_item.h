@@ -4,26 +4,26 @@
 // output shape, parameter count and a preview of its first output. An expanded block is a
 // BlockFrame drawn behind its nodes: a titled backdrop with a collapse toggle. Both hold only
 // the block id and the document; GraphScene creates, refreshes and removes them when the model
-// changes.
+// changes, and hands them its CanvasContext (colours, fonts, thumbnail cache). A block card's
+// size is ui/card_geometry's.
 #include <QGraphicsItem>
 #include <QImage>
 #include <QStringList>
 
 #include "core/graph/graph.h"
+#include "ui/card_geometry.h"
 
 namespace ncui {
 
+class CanvasContext;
 class Document;
-class GraphScene;
 
 class BlockItem : public QGraphicsItem {
  public:
   enum { Type = UserType + 3 };
-  static constexpr double kWidth = 196;
+  static constexpr double kWidth = card::kWidth;
 
-  BlockItem(Document& doc, nc::BlockId id);
-  // Height a collapsed block will have, from the model alone (layout before items exist).
-  static double estimatedHeight(const nc::Graph& g, nc::BlockId id);
+  BlockItem(Document& doc, CanvasContext& canvas, nc::BlockId id);
   // "c2=64 n=1 shortcut" (parametric blocks), or the node count of a plain group.
   static QString paramSummary(const nc::Block& b);
   int type() const override { return Type; }
@@ -46,8 +46,8 @@ class BlockItem : public QGraphicsItem {
   void paint(QPainter* p, const QStyleOptionGraphicsItem* option, QWidget* widget) override;
 
  private:
-  GraphScene* graphScene() const;
   Document& doc_;
+  CanvasContext& canvas_;
   nc::BlockId id_;
   nc::BlockPorts ports_;
   QStringList inLabels_, outLabels_;
@@ -60,7 +60,7 @@ class BlockFrame : public QGraphicsItem {
   enum { Type = UserType + 4 };
   static constexpr double kTitle = 24, kMargin = 14;
 
-  BlockFrame(Document& doc, nc::BlockId id);
+  BlockFrame(Document& doc, CanvasContext& canvas, nc::BlockId id);
   int type() const override { return Type; }
   nc::BlockId blockId() const { return id_; }
   // The frame around these scene rectangles (its members' items).
@@ -76,6 +76,7 @@ class BlockFrame : public QGraphicsItem {
 
  private:
   Document& doc_;
+  CanvasContext& canvas_;
   nc::BlockId id_;
   QRectF rect_;
   QString title_;

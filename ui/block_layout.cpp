@@ -8,8 +8,7 @@
 
 #include "core/base/error.h"
 #include "core/layout/layout.h"
-#include "ui/block_item.h"
-#include "ui/node_item.h"
+#include "ui/card_geometry.h"
 
 namespace ncui {
 
@@ -41,8 +40,8 @@ Items visibleItems(const nc::Graph& g, nc::BlockId scope) {
 }
 
 double itemHeight(const nc::Graph& g, const Item& it) {
-  return it.block != nc::kNoBlock ? BlockItem::estimatedHeight(g, it.block)
-                                  : NodeItem::estimatedHeight(g, it.node);
+  return it.block != nc::kNoBlock ? card::estimatedBlockHeight(g, it.block)
+                                  : card::estimatedNodeHeight(g, it.node);
 }
 
 QPointF itemPos(const nc::Graph& g, const Item& it) {
@@ -87,7 +86,7 @@ void layOutVisibleItems(nc::Graph& g, nc::BlockId scope, std::optional<QPointF> 
     }
   }
   nc::LayoutOptions opt;
-  opt.layerSpacing = NodeItem::kWidth + 90;
+  opt.layerSpacing = card::kWidth + 90;
   opt.nodeHeight = [&](nc::NodeId p) { return itemHeight(g, vis.items[itemOfProxy.at(p)]); };
   opt.verticalGap = 36;
   std::vector<nc::NodePosition> pos = nc::layeredLayout(proxy, opt);
@@ -137,7 +136,7 @@ bool visibleItemsOverlap(const nc::Graph& g, nc::BlockId scope) {
   Items vis = visibleItems(g, scope);
   std::vector<QRectF> rects;
   for (const Item& it : vis.items)
-    rects.emplace_back(itemPos(g, it), QSizeF(NodeItem::kWidth, itemHeight(g, it)));
+    rects.emplace_back(itemPos(g, it), QSizeF(card::kWidth, itemHeight(g, it)));
   // Sorted by x: only neighbours within one width can overlap.
   std::sort(rects.begin(), rects.end(),
             [](const QRectF& a, const QRectF& b) { return a.x() < b.x(); });

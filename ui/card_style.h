@@ -1,19 +1,12 @@
 #pragma once
-// What the canvas's node cards and block cards share: their row geometry and the way a tensor
-// type is written on them ("1×64×40×40", "?" for unknown dims or rank).
+// How node cards, block cards and the block inspector write a tensor type ("1×64×40×40", "?"
+// for unknown dims or rank). The cards' geometry is in ui/card_geometry.h.
 #include <QString>
 #include <QStringList>
 
 #include "core/ops/op.h"
 
 namespace ncui {
-
-namespace card {
-constexpr double kHeader = 36;
-constexpr double kPortRow = 15;
-constexpr double kLine = 14;
-constexpr double kThumbH = 64;
-}  // namespace card
 
 inline QString dimsText(const nc::TensorType* t) {
   if (!t || !t->rankKnown) return "?";

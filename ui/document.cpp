@@ -9,18 +9,17 @@
 #include <cmath>
 #include <set>
 
+#include "core/base/error.h"
 #include "core/blocks/library.h"
 #include "core/blocks/recognize.h"
 #include "core/blocks/yolo11.h"
-#include "core/base/error.h"
+#include "core/graph/param_init.h"
 #include "core/layout/layout.h"
 #include "core/ops/registry.h"
 #include "core/project/project.h"
-#include "ui/block_item.h"
 #include "ui/block_layout.h"
+#include "ui/card_geometry.h"
 #include "ui/commands.h"
-#include "ui/inspector_widget.h"
-#include "ui/node_item.h"
 
 namespace ncui {
 
@@ -150,24 +149,16 @@ bool Document::connectPorts(nc::PortRef from, nc::PortRef to) {
   for (int i = 0; i < int(node.inputs.size()); ++i)
     types.push_back(si.inputType(graph_, {to.node, i}));
   for (int port : missing) {
-    std::optional<nc::Shape> shape = suggestParamShape(*spec, node, port, types);
+    std::optional<nc::Shape> shape = nc::suggestParamShape(*spec, node, port, types);
     if (!shape || shape->empty()) continue;
     bool known = true;
     for (int64_t d : *shape) known = known && d > 0;
     if (!known) continue;
-    // The inspector's defaults: scales and variances one, biases and means zero, weights
-    // Kaiming-normal; seeded by node and port so that the result is reproducible.
-    std::string name =
-        QString::fromStdString(spec->inputs[size_t(port)].name).toLower().toStdString();
-    InitScheme scheme = InitScheme::Zeros;
-    if (name == "scale" || name.find("var") != std::string::npos)
-      scheme = InitScheme::Ones;
-    else if (name != "b" && name.find("bias") == std::string::npos &&
-             name.find("mean") == std::string::npos && shape->size() >= 2)
-      scheme = InitScheme::KaimingNormal;
+    // The inspector's defaults, seeded by node and port so that the result is reproducible.
+    const nc::InitScheme scheme = nc::defaultInitScheme(*spec, port, shape);
     stack_->push(new SetConstantCommand(
         graph_, to.node, port,
-        initialise(scheme, *shape, uint64_t(to.node) * 16 + uint64_t(port), 0.0f)));
+        nc::initialise(scheme, *shape, nc::defaultInitSeed(to.node, port))));
   }
   stack_->endMacro();
   return true;
@@ -358,8 +349,8 @@ namespace {
 // Layout with the heights the canvas will draw, so tall nodes never overlap.
 std::vector<nc::NodePosition> layoutFor(const nc::Graph& g) {
   nc::LayoutOptions opt;
-  opt.layerSpacing = NodeItem::kWidth + 90;
-  opt.nodeHeight = [&g](nc::NodeId id) { return NodeItem::estimatedHeight(g, id); };
+  opt.layerSpacing = card::kWidth + 90;
+  opt.nodeHeight = [&g](nc::NodeId id) { return card::estimatedNodeHeight(g, id); };
   opt.verticalGap = 36;
   return nc::layeredLayout(g, opt);
 }
@@ -649,14 +640,14 @@ bool overlapping(const nc::Graph& g) {
   std::map<std::pair<int64_t, int64_t>, std::vector<Box>> grid;
   for (nc::NodeId id : g.nodeIds()) {
     const nc::Node& n = g.node(id);
-    Box b{n.x, n.y, NodeItem::estimatedHeight(g, id)};
+    Box b{n.x, n.y, card::estimatedNodeHeight(g, id)};
     int64_t cx = int64_t(std::floor(b.x / cell)), cy = int64_t(std::floor(b.y / cell));
     for (int64_t dx = -1; dx <= 1; ++dx)
       for (int64_t dy = -2; dy <= 2; ++dy) {
         auto it = grid.find({cx + dx, cy + dy});
         if (it == grid.end()) continue;
         for (const Box& o : it->second)
-          if (std::abs(o.x - b.x) < NodeItem::kWidth + kMinGap && b.y < o.y + o.h - 1 &&
+          if (std::abs(o.x - b.x) < card::kWidth + kMinGap && b.y < o.y + o.h - 1 &&
               o.y < b.y + b.h - 1)
             return true;
       }

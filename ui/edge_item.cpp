@@ -5,12 +5,13 @@
 #include <QStyleOptionGraphicsItem>
 #include <cmath>
 
-#include "ui/graph_scene.h"
-#include "ui/node_item.h"
+#include "ui/canvas_context.h"
+#include "ui/card_geometry.h"
 
 namespace ncui {
 
-EdgeItem::EdgeItem(const nc::ConnectionId& c) : c_(c) {
+EdgeItem::EdgeItem(const nc::ConnectionId& c, const CanvasContext& canvas)
+    : canvas_(canvas), c_(c) {
   setFlags(ItemIsSelectable);
   setZValue(-1);
 }
@@ -46,11 +47,11 @@ QPainterPath EdgeItem::shape() const {
 }
 
 void EdgeItem::paint(QPainter* p, const QStyleOptionGraphicsItem* option, QWidget*) {
-  const CanvasTheme& th = static_cast<GraphScene*>(scene())->theme();
+  const CanvasTheme& th = canvas_.theme();
   double lod = option->levelOfDetailFromTransform(p->worldTransform());
   QColor c = isSelected() ? th.edgeSelected : hasError() ? th.edgeError : th.edge;
   if (lod < 0.03) return;  // the whole graph in view: edges are sub-pixel noise
-  if (lod < NodeItem::kLodThreshold) {
+  if (lod < card::kLodThreshold) {
     p->setRenderHint(QPainter::Antialiasing, false);
     p->setPen(QPen(c, 0));
     p->drawLine(from_, to_);

@@ -1,7 +1,8 @@
 #pragma once
 // A connection drawn as a cubic curve from an output port to an input port. Holds only its
-// ConnectionId; endpoints come from the node items. Drawn in the error colour (with the
-// diagnostic as tooltip) when shape inference rejects the input it feeds.
+// ConnectionId; endpoints come from the node items, colours from the scene's CanvasContext.
+// Drawn in the error colour (with the diagnostic as tooltip) when shape inference rejects the
+// input it feeds.
 #include <QGraphicsItem>
 #include <QPainterPath>
 
@@ -9,10 +10,12 @@
 
 namespace ncui {
 
+class CanvasContext;
+
 class EdgeItem : public QGraphicsItem {
  public:
   enum { Type = UserType + 2 };
-  explicit EdgeItem(const nc::ConnectionId& c);
+  EdgeItem(const nc::ConnectionId& c, const CanvasContext& canvas);
   int type() const override { return Type; }
   const nc::ConnectionId& connection() const { return c_; }
 
@@ -29,6 +32,7 @@ class EdgeItem : public QGraphicsItem {
   void paint(QPainter* p, const QStyleOptionGraphicsItem* option, QWidget* widget) override;
 
  private:
+  const CanvasContext& canvas_;
   nc::ConnectionId c_;
   QPointF from_, to_;
   QPainterPath path_;

@@ -3,7 +3,12 @@
 // destroyed only on the model's notifications (GraphSignals). User gestures become document
 // operations (commands): dragging nodes (one merged move per drag), dragging from an output
 // port to an input port (connect; dragging a connected input re-routes or detaches it),
-// dropping a palette op. Paints the background grid; exports itself as PNG or SVG.
+// dropping a palette op. Paints the background grid; exports itself as PNG or SVG. Items see it
+// as their CanvasContext.
+//
+// graph_scene.cpp: items bookkeeping and model notifications, selection, export;
+// graph_scene_blocks.cpp: block items and frames, block edits; graph_scene_interaction.cpp:
+// mouse gestures and palette drops; graph_scene_menus.cpp: the context menu.
 #include <QCache>
 #include <QGraphicsScene>
 #include <QImage>
@@ -15,9 +20,11 @@
 #include <vector>
 
 #include "core/graph/graph.h"
+#include "ui/canvas_context.h"
 #include "ui/canvas_theme.h"
 
 class QGraphicsPathItem;
+class QMenu;
 
 namespace ncui {
 
@@ -27,18 +34,18 @@ class EdgeItem;
 class BlockItem;
 class BlockFrame;
 
-class GraphScene : public QGraphicsScene {
+class GraphScene : public QGraphicsScene, public CanvasContext {
   Q_OBJECT
  public:
   explicit GraphScene(Document* doc, QObject* parent = nullptr);
   ~GraphScene() override;
 
   Document* document() const { return doc_; }
-  const CanvasTheme& theme() const { return theme_; }
+  const CanvasTheme& theme() const override { return theme_; }
   void setDarkTheme(bool dark);
-  const QFont& nodeFont() const { return nodeFont_; }
-  const QFont& nodeFontBold() const { return nodeFontBold_; }
-  const QFont& nodeFontSmall() const { return nodeFontSmall_; }
+  const QFont& nodeFont() const override { return nodeFont_; }
+  const QFont& nodeFontBold() const override { return nodeFontBold_; }
+  const QFont& nodeFontSmall() const override { return nodeFontSmall_; }
 
   NodeItem* nodeItem(nc::NodeId id) const;
   EdgeItem* edgeItem(const nc::ConnectionId& c) const;
@@ -95,11 +102,11 @@ class GraphScene : public QGraphicsScene {
   void deleteSelection();
 
   // The input port a wire being dragged would connect to (highlighted), if any.
-  std::optional<nc::PortRef> wireTarget() const { return wireTarget_; }
+  std::optional<nc::PortRef> wireTarget() const override { return wireTarget_; }
 
   // Node thumbnails by (node, output version), bounded in memory (least recently used go).
-  const QImage* cachedThumbnail(nc::NodeId id, quint64 version) const;
-  void cacheThumbnail(nc::NodeId id, quint64 version, const QImage& img);
+  const QImage* cachedThumbnail(nc::NodeId id, quint64 version) const override;
+  void cacheThumbnail(nc::NodeId id, quint64 version, const QImage& img) override;
 
   // Bounding rectangle of all nodes (empty scene: a default rectangle around the origin).
   QRectF contentRect() const;
@@ -150,6 +157,14 @@ class GraphScene : public QGraphicsScene {
   void updateFrames();
   void updateCurrentBlock();
   void scheduleBlockSync();
+  // Mouse presses: start a wire at a port (false: no port there), or a drag of the selection.
+  bool beginWire(QGraphicsSceneMouseEvent* e);
+  void beginBlockDrag(QGraphicsItem* item, nc::BlockId id, bool additive);
+  void beginNodeDrag(NodeItem* n, QGraphicsSceneMouseEvent* e);
+  // Context menu entries for a block, a node, and empty canvas at `at`.
+  void addBlockActions(QMenu& menu, nc::BlockId id);
+  void addNodeActions(QMenu& menu, NodeItem* n);
+  void addCreateActions(QMenu& menu, QPointF at);
   // Nearest port of a given direction within `radius` of scenePos.
   std::optional<nc::PortRef> portNear(QPointF scenePos, bool input, double radius) const;
 

@@ -1,8 +1,9 @@
 #pragma once
 // The node inspector: name, op, inferred input/output types, the node's diagnostic, one editor
-// per attribute generated from its AttrSpec, initialisers for parameter ports (Conv W/B,
-// BatchNorm statistics, ...) and the data of graph inputs. It never edits the graph: every
-// change is emitted as a request that the Document turns into an undoable command.
+// per attribute generated from its AttrSpec (ui/attr_editors), initialisers for parameter ports
+// (Conv W/B, BatchNorm statistics, ...; shapes and default schemes from core/graph/param_init)
+// and the data of graph inputs. It never edits the graph: every change is emitted as a request
+// that the Document turns into an undoable command.
 //
 // Spin boxes emit on every valueChanged (typing, arrows, wheel), so the Document's command
 // should merge consecutive edits of the same (node, attribute). List editors ("1, 1") and text
@@ -10,13 +11,13 @@
 // Calling showNode() again for the same node updates the editors in place (the editor being
 // typed in is left alone), so it is safe to call after every command.
 #include <QWidget>
-#include <functional>
+#include <memory>
 #include <optional>
 #include <vector>
 
+#include "core/eval/shape_inference.h"
 #include "core/graph/graph.h"
 #include "core/ops/op.h"
-#include "core/eval/shape_inference.h"
 #include "ui/metatypes.h"
 
 class QComboBox;
@@ -31,25 +32,7 @@ class QVBoxLayout;
 
 namespace ncui {
 
-enum class InitScheme { KaimingNormal, XavierUniform, Constant, Zeros, Ones };
-const char* initSchemeName(InitScheme s);
-nc::Tensor initialise(InitScheme s, const nc::Shape& shape, uint64_t seed, float value);
-
-// The shape a parameter port's tensor should have, from the op and the node's input types:
-// Conv W = [outC, inC/group, k...] (ConvTranspose W = [inC, outC/group, k...]) with
-// kernel_shape defaulting to 3 per spatial dim, Conv B = [outC], per-channel statistics of
-// Batch/InstanceNormalization = [C]; otherwise the current constant's shape. outChannels <= 0
-// keeps the current W's output channels (or the input channels for a new W). nullopt: unknown.
-std::optional<nc::Shape> suggestParamShape(const nc::OpSpec& spec, const nc::Node& node, int port,
-                                           const std::vector<std::optional<nc::TensorType>>& inputTypes,
-                                           int64_t outChannels = 0);
-// The output-channel count implied by the node's current weights (Conv-like ops), else 0.
-int64_t currentOutChannels(const nc::OpSpec& spec, const nc::Node& node,
-                           const std::vector<std::optional<nc::TensorType>>& inputTypes);
-// "1, 2, 3" / "[1 2 3]" -> values; nullopt with `error` set when invalid or out of [lo, hi].
-std::optional<std::vector<int64_t>> parseIntList(const QString& text, QString* error, double lo = -1e300,
-                                                 double hi = 1e300);
-std::optional<std::vector<float>> parseFloatList(const QString& text, QString* error);
+struct AttrEditor;
 
 class InspectorWidget : public QWidget {
   Q_OBJECT
@@ -74,24 +57,39 @@ class InspectorWidget : public QWidget {
   void loadImageRequested(nc::NodeId id);
 
  private:
-  struct AttrEditor;
-  struct ParamRow;
+  // The editor of one parameter port (ui/inspector_params.cpp).
+  struct ParamRow {
+    int port = 0;
+    QLabel* summary = nullptr;
+    QComboBox* scheme = nullptr;
+    QSpinBox* seed = nullptr;
+    QDoubleSpinBox* value = nullptr;
+    QLabel* valueLabel = nullptr;
+    QLineEdit* shape = nullptr;
+    QSpinBox* outChannels = nullptr;  // Conv-like W only
+    QPushButton* init = nullptr;
+    QPushButton* npy = nullptr;
+    QLabel* error = nullptr;
+    bool shapeEditedByUser = false;
+    QWidget* initBox = nullptr;  // hidden while the port is connected
+  };
   void rebuild();
+  void addHeader(QVBoxLayout* box);
+  void addAttributeSection(QVBoxLayout* box);
   void dropContent();
   void refresh();
-  void addAttrEditor(QFormLayout* form, const nc::AttrSpec& a);
-  // The line editor of a list (or optional single) attribute: `parse` checks the text (errors
-  // shown inline while typing, nothing emitted for invalid text), `format` writes a value back;
-  // an emptied field unsets the attribute.
-  QWidget* listAttrEditor(QWidget* row, AttrEditor* e, const QString& name, bool required,
-                          std::function<std::optional<nc::AttrValue>(const QString&, QString*)> parse,
-                          std::function<QString(const nc::AttrValue&)> format);
+  // Parameter ports (ui/inspector_params.cpp).
   void addParamRow(QVBoxLayout* box, int port);
-  void addInputDataSection(QVBoxLayout* box);
+  void addSchemeFields(ParamRow* r, QFormLayout* form, const QString& key,
+                       const std::optional<nc::Shape>& suggested);
+  void addShapeFields(ParamRow* r, QFormLayout* form, const QString& key,
+                      const std::optional<nc::Shape>& suggested);
   void refreshParamRow(ParamRow& row);
-  void refreshInputData();
   void updateParamShape(ParamRow& row);
   void initialiseParam(ParamRow& row);
+  // Graph-input data (ui/inspector_input_data.cpp).
+  void addInputDataSection(QVBoxLayout* box);
+  void refreshInputData();
   const nc::AttrValue* currentValue(const std::string& name) const;  // set or default
 
   QScrollArea* scroll_;

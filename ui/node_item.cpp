@@ -8,9 +8,9 @@
 #include "core/ops/op.h"
 #include "core/ops/registry.h"
 #include "core/eval/stats.h"
+#include "ui/canvas_context.h"
 #include "ui/card_style.h"
 #include "ui/document.h"
-#include "ui/graph_scene.h"
 #include "ui/tensor_image.h"
 
 namespace ncui {
@@ -51,29 +51,13 @@ QString attrValueText(const nc::AttrValue& v) {
 
 }  // namespace
 
-NodeItem::NodeItem(Document& doc, nc::NodeId id) : doc_(doc), id_(id) {
+NodeItem::NodeItem(Document& doc, CanvasContext& canvas, nc::NodeId id)
+    : doc_(doc), canvas_(canvas), id_(id) {
   setFlags(ItemIsSelectable);
   setAcceptHoverEvents(false);
   // Pixmap caching (DeviceCoordinateCache) is switched by the scene with the zoom level:
   // GraphScene::setItemCaching.
   refresh();
-}
-
-GraphScene* NodeItem::graphScene() const { return static_cast<GraphScene*>(scene()); }
-
-// Fonts for measuring before the item is in a scene (the scene's fonts afterwards).
-QFont NodeItem::graphSceneFont() const {
-  if (GraphScene* s = graphScene()) return s->nodeFont();
-  QFont f;
-  f.setPointSizeF(8.5);
-  return f;
-}
-
-QFont NodeItem::graphSceneFontSmall() const {
-  if (GraphScene* s = graphScene()) return s->nodeFontSmall();
-  QFont f;
-  f.setPointSizeF(8.5 * 0.85);
-  return f;
 }
 
 void NodeItem::refresh() {
@@ -171,39 +155,20 @@ void NodeItem::refresh() {
   // Eliding measures text: only when the strings changed.
   if (name_ != elidedFrom_.first || shapeText_ != elidedFrom_.second || nameElided_.isEmpty()) {
     elidedFrom_ = {name_, shapeText_};
-    QFontMetricsF fm(graphSceneFont()), fmSmall(graphSceneFontSmall());
+    QFontMetricsF fm(canvas_.nodeFont()), fmSmall(canvas_.nodeFontSmall());
     nameElided_ = fmSmall.elidedText(name_, Qt::ElideRight, kWidth - 44);
     shapeElided_ = fm.elidedText(
         shapeText_.isEmpty() ? QStringLiteral("shape ?") : QStringLiteral("→ ") + shapeText_,
         Qt::ElideRight, kWidth - 20);
   }
   hasThumbArea_ = n->numOutputs > 0;
-  double h = heightFor(int(std::max(inPorts_.size(), outPorts_.size())), int(attrLines_.size()),
-                       !statsText_.isEmpty(), hasThumbArea_);
+  double h = card::nodeHeight(int(std::max(inPorts_.size(), outPorts_.size())),
+                              int(attrLines_.size()), !statsText_.isEmpty(), hasThumbArea_);
   if (std::abs(h - height_) > 0.01) {
     prepareGeometryChange();
     height_ = h;
   }
   update();
-}
-
-double NodeItem::heightFor(int portRows, int attrLines, bool statsLine, bool thumbnail) {
-  double h = kHeader + 6 + portRows * kPortRow;
-  h += 4 + kLine * (attrLines + 1 + (statsLine ? 1 : 0));
-  if (thumbnail) h += kThumbH + 6;
-  return h + 6;
-}
-
-double NodeItem::estimatedHeight(const nc::Graph& g, nc::NodeId id) {
-  const nc::Node& n = g.node(id);
-  const nc::OpSpec* spec = nc::findOp(n.op);
-  int shownAttrs = 0;
-  for (auto& [k, v] : n.attrs)
-    if (!(n.op == "Input" && (k == "value" || k == "shape" || k == "dtype"))) ++shownAttrs;
-  int attrLines = std::min(2, (shownAttrs + 1) / 2);
-  bool stats = spec && !spec->pseudo;
-  return heightFor(std::max(int(n.inputs.size()), n.numOutputs), attrLines, stats,
-                   n.numOutputs > 0);
 }
 
 void NodeItem::outputChanged() {
@@ -233,15 +198,13 @@ std::optional<PortHit> NodeItem::portAt(QPointF pos, double radius) const {
 QImage NodeItem::ensureThumbnail() {
   EvalService* ev = doc_.evaluation();
   quint64 v = ev->nodeVersion(id_);
-  GraphScene* gs = graphScene();
-  if (gs)
-    if (const QImage* cached = gs->cachedThumbnail(id_, v)) return *cached;
+  if (const QImage* cached = canvas_.cachedThumbnail(id_, v)) return *cached;
   const nc::Tensor* t = outPorts_.empty() ? nullptr : ev->output({id_, 0});
   QImage img = t && !t->empty() && t->numel() > 0
                    ? channelGrid(*t, QSize(int(kWidth) - 20, int(kThumbH)))
                    : QImage();
   ++thumbRenders_;
-  if (gs) gs->cacheThumbnail(id_, v, img);
+  canvas_.cacheThumbnail(id_, v, img);
   return img;
 }
 
@@ -254,7 +217,7 @@ void NodeItem::paint(QPainter* p, const QStyleOptionGraphicsItem* option, QWidge
 }
 
 void NodeItem::paintSimple(QPainter* p) {
-  const CanvasTheme& th = graphScene()->theme();
+  const CanvasTheme& th = canvas_.theme();
   p->setRenderHint(QPainter::Antialiasing, false);
   QRectF r(0, 0, kWidth, height_);
   p->setPen(isSelected() ? QPen(th.nodeSelected, 0) : QPen(th.nodeBorder, 0));
@@ -285,8 +248,7 @@ const QPainterPath& headerPath() {
 }  // namespace
 
 void NodeItem::paintFull(QPainter* p) {
-  GraphScene* gs = graphScene();
-  const CanvasTheme& th = gs->theme();
+  const CanvasTheme& th = canvas_.theme();
   p->setRenderHint(QPainter::Antialiasing, true);
   QRectF r(0, 0, kWidth, height_);
   QColor accent = th.categoryColour(category_);
@@ -303,9 +265,9 @@ void NodeItem::paintFull(QPainter* p) {
   p->setBrush(Qt::NoBrush);
   p->drawRoundedRect(r, 7, 7);
 
-  const QFont& f = gs->nodeFont();
-  const QFont& bold = gs->nodeFontBold();
-  const QFont& small = gs->nodeFontSmall();
+  const QFont& f = canvas_.nodeFont();
+  const QFont& bold = canvas_.nodeFontBold();
+  const QFont& small = canvas_.nodeFontSmall();
   // Text is drawn at baselines (the fast path) from strings elided in refresh().
   p->setPen(Qt::white);
   p->setFont(bold);
@@ -335,7 +297,7 @@ void NodeItem::paintFull(QPainter* p) {
     p->setPen(QPen(col.darker(130), 1.2));
     p->setBrush(pt.bound ? col : th.nodeBody);
     p->drawEllipse(c, 4.6, 4.6);
-    if (auto t = gs->wireTarget(); t && t->node == id_ && t->port == i) {
+    if (auto t = canvas_.wireTarget(); t && t->node == id_ && t->port == i) {
       p->setPen(QPen(th.nodeSelected, 2));
       p->setBrush(Qt::NoBrush);
       p->drawEllipse(c, 8, 8);

@@ -3,18 +3,21 @@
 // it shows is read from the model: op, name, key attributes, output shape, parameters and MACs,
 // a thumbnail of its output tensor (rendered lazily when painted, cached per tensor version),
 // typed ports, and an error badge carrying the diagnostic as tooltip. Created and destroyed by
-// GraphScene on model notifications only. Zoomed out (< 0.4) it is drawn as a plain box.
+// GraphScene on model notifications only; colours, fonts and the thumbnail cache come from the
+// scene's CanvasContext. Zoomed out (< 0.4) it is drawn as a plain box. Its size is
+// ui/card_geometry's.
 #include <QGraphicsItem>
 #include <QImage>
 #include <QStringList>
 #include <optional>
 
 #include "core/graph/graph.h"
+#include "ui/card_geometry.h"
 
 namespace ncui {
 
+class CanvasContext;
 class Document;
-class GraphScene;
 
 struct PortHit {
   bool input = false;
@@ -24,15 +27,10 @@ struct PortHit {
 class NodeItem : public QGraphicsItem {
  public:
   enum { Type = UserType + 1 };
-  static constexpr double kWidth = 196;
-  static constexpr double kLodThreshold = 0.4;
+  static constexpr double kWidth = card::kWidth;
+  static constexpr double kLodThreshold = card::kLodThreshold;
 
-  NodeItem(Document& doc, nc::NodeId id);
-  // Height of a node drawn with these rows (the layout's estimate uses it too).
-  static double heightFor(int portRows, int attrLines, bool statsLine, bool thumbnail);
-  // Height a node of the graph will have, estimated from the model alone (for layout before
-  // the items exist).
-  static double estimatedHeight(const nc::Graph& g, nc::NodeId id);
+  NodeItem(Document& doc, CanvasContext& canvas, nc::NodeId id);
   int type() const override { return Type; }
   nc::NodeId nodeId() const { return id_; }
 
@@ -67,14 +65,12 @@ class NodeItem : public QGraphicsItem {
     bool intType = false;
     bool bound = false;  // input: connected or constant
   };
-  GraphScene* graphScene() const;
-  QFont graphSceneFont() const;
-  QFont graphSceneFontSmall() const;
   double bodyTop() const;
   void paintFull(QPainter* p);
   void paintSimple(QPainter* p);
 
   Document& doc_;
+  CanvasContext& canvas_;
   nc::NodeId id_;
   double height_ = 80;
   QString op_, name_, category_, shapeText_, statsText_, errorText_;

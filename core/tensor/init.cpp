@@ -63,4 +63,28 @@ Tensor constantTensor(const Shape& shape, float value) {
   return t;
 }
 
+const char* initSchemeName(InitScheme s) {
+  switch (s) {
+    case InitScheme::KaimingNormal: return "Kaiming normal";
+    case InitScheme::XavierUniform: return "Xavier uniform";
+    case InitScheme::Constant: return "Constant";
+    case InitScheme::Zeros: return "Zeros";
+    case InitScheme::Ones: return "Ones";
+  }
+  return "?";
+}
+
+bool isRandomScheme(InitScheme s) { return s == InitScheme::KaimingNormal || s == InitScheme::XavierUniform; }
+
+Tensor initialise(InitScheme s, const Shape& shape, uint64_t seed, float value) {
+  switch (s) {
+    case InitScheme::KaimingNormal: return kaimingNormal(shape, seed);
+    case InitScheme::XavierUniform: return xavierUniform(shape, seed);
+    case InitScheme::Constant: return constantTensor(shape, value);
+    case InitScheme::Zeros: return constantTensor(shape, 0.0f);
+    case InitScheme::Ones: return constantTensor(shape, 1.0f);
+  }
+  return {};
+}
+
 }  // namespace nc

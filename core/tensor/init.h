@@ -26,4 +26,12 @@ Tensor xavierUniform(const Shape& shape, uint64_t seed);
 // Every element equal to `value`.
 Tensor constantTensor(const Shape& shape, float value);
 
+// The initialisers by name, as the editor offers them for a parameter port.
+enum class InitScheme { KaimingNormal, XavierUniform, Constant, Zeros, Ones };
+const char* initSchemeName(InitScheme s);  // "Kaiming normal", ...
+// Whether the scheme draws random numbers (uses the seed).
+bool isRandomScheme(InitScheme s);
+// A tensor of `shape` by `s`: `seed` for the random schemes, `value` for Constant.
+Tensor initialise(InitScheme s, const Shape& shape, uint64_t seed, float value = 0.0f);
+
 }  // namespace nc

@@ -84,6 +84,18 @@ class TestInit : public QObject {
     QVERIFY(!sameValues(xavierUniform({9, 13}, 1), xavierUniform({9, 13}, 2)));
   }
 
+  // initialise() by scheme gives exactly the named initialisers' numbers.
+  void initialiseByScheme() {
+    const Shape s{8, 4, 3, 3};
+    QVERIFY(sameValues(initialise(InitScheme::KaimingNormal, s, 9), kaimingNormal(s, 9)));
+    QVERIFY(sameValues(initialise(InitScheme::XavierUniform, s, 9), xavierUniform(s, 9)));
+    QVERIFY(sameValues(initialise(InitScheme::Constant, s, 9, 0.5f), constantTensor(s, 0.5f)));
+    QVERIFY(sameValues(initialise(InitScheme::Zeros, s, 9), constantTensor(s, 0.0f)));
+    QVERIFY(sameValues(initialise(InitScheme::Ones, s, 9), constantTensor(s, 1.0f)));
+    QVERIFY(isRandomScheme(InitScheme::KaimingNormal) && !isRandomScheme(InitScheme::Ones));
+    QCOMPARE(QString(initSchemeName(InitScheme::XavierUniform)), QString("Xavier uniform"));
+  }
+
   void constantAndEdgeShapes() {
     Tensor c = constantTensor({2, 3}, 0.25f);
     QCOMPARE(c.shape(), (Shape{2, 3}));

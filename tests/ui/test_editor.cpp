@@ -191,7 +191,7 @@ class TestEditor : public QObject {
     // The layout's height estimate (made before items exist) covers the drawn node.
     for (nc::NodeId id : {c_.in, c_.bn, c_.act, c_.out}) {
       double drawn = scene()->nodeItem(id)->boundingRect().height() - 2;
-      double est = NodeItem::estimatedHeight(doc()->graph(), id);
+      double est = card::estimatedNodeHeight(doc()->graph(), id);
       QVERIFY2(est >= drawn && est <= drawn + 30,
                qPrintable(QString("%1 vs %2").arg(est).arg(drawn)));
     }

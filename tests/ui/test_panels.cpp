@@ -20,12 +20,14 @@
 #include "core/ops/graph_io.h"
 #include "core/ops/registry.h"
 #include "core/eval/shape_inference.h"
+#include "core/graph/param_init.h"
 #include "ui/image_input.h"
 #include "ui/inspector_widget.h"
 #include "ui/metatypes.h"
 #include "ui/palette_widget.h"
 #include "ui/problems_panel.h"
 #include "ui/tensor_view.h"
+#include "ui/text_parsers.h"
 
 using namespace nc;
 using namespace ncui;
@@ -448,7 +450,7 @@ class TestPanels : public QObject {
     // Without an explicit count: the current W's, else the input channels.
     QCOMPARE(*suggestParamShape(conv, n, 1, types), (Shape{8, 4, 5, 1}));
     n.inputs[1].constant = Tensor(DType::Float32, {32, 4, 5, 1});
-    QCOMPARE(currentOutChannels(conv, n, types), int64_t(32));
+    QCOMPARE(currentOutChannels(conv, n), int64_t(32));
     QCOMPARE(*suggestParamShape(conv, n, 2, types), (Shape{32}));
     // 1-D conv input gives a 1-D kernel.
     n.attrs.erase("kernel_shape");
@@ -464,6 +466,24 @@ class TestPanels : public QObject {
     n.attrs["group"] = int64_t(2);
     types[0] = TensorType::of({1, 8, 16, 16});
     QCOMPARE(*suggestParamShape(conv, n, 1, types, 16), (Shape{8, 8, 3, 3}));
+  }
+
+  // The default initialiser per port, shared by the inspector and Document::connectPorts.
+  void defaultInitSchemes() {
+    OpSpec bn;
+    bn.type = "BatchNormalization";
+    bn.inputs = {in("X"), param("scale"), param("B"), buffer("input_mean"), buffer("input_var")};
+    QVERIFY(defaultInitScheme(bn, 1, Shape{8}) == InitScheme::Ones);
+    QVERIFY(defaultInitScheme(bn, 2, Shape{8}) == InitScheme::Zeros);
+    QVERIFY(defaultInitScheme(bn, 3, Shape{8}) == InitScheme::Zeros);
+    QVERIFY(defaultInitScheme(bn, 4, Shape{8}) == InitScheme::Ones);
+    OpSpec conv;
+    conv.type = "Conv";
+    conv.inputs = {in("X"), param("W"), param("B", true)};
+    QVERIFY(defaultInitScheme(conv, 1, Shape({16, 8, 3, 3})) == InitScheme::KaimingNormal);
+    QVERIFY(defaultInitScheme(conv, 1, std::nullopt) == InitScheme::Zeros);  // shape unknown
+    QVERIFY(defaultInitScheme(conv, 2, Shape{16}) == InitScheme::Zeros);
+    QCOMPARE(defaultInitSeed(3, 2), uint64_t(50));
   }
 
   void parseLists() {
