@@ -15,7 +15,7 @@ export CCACHE_BASEDIR=$ROOT
 
 APT_PACKAGES=(build-essential cmake ninja-build ccache pkg-config
   qt6-base-dev qt6-svg-dev libgl-dev libeigen3-dev libdnnl-dev libprotobuf-dev protobuf-compiler
-  libonnx-dev libonnx-testdata librapidcheck-dev nlohmann-json3-dev nodejs npm
+  libonnx-dev libonnx-testdata librapidcheck-dev nlohmann-json3-dev libcli11-dev nodejs npm
   ocl-icd-opencl-dev)  # libdnnl-dev's CMake config looks for OpenCL (a Recommends, so not pulled in)
 
 # Only the tests need these: test_torch_yolo11 generates a PyTorch-exported YOLO11n at test time

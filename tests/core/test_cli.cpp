@@ -84,9 +84,82 @@ class TestCli : public QObject {
     for (const char* cmd : {"export", "validate", "run", "bench"})
       QVERIFY(r.out.find(cmd) != std::string::npos);
     QVERIFY(r.err.empty());
+    QVERIFY2(r.out.find("make-bench-model") == std::string::npos, r.out.c_str());  // hidden
+    QCOMPARE(cli({"help"}).out, r.out);
     r = cli({"--version"});
     QCOMPARE(r.code, 0);
     QVERIFY2(r.out.rfind("netcanvas-cli 0.", 0) == 0, r.out.c_str());
+  }
+
+  // Every command's generated --help: its usage line and each option with a line of its own.
+  void commandHelp_data() {
+    QTest::addColumn<QString>("command");
+    QTest::addColumn<QStringList>("options");
+    QTest::newRow("export") << "export"
+                            << QStringList{"PROJECT_OR_MODEL", "-o OUT.onnx", "--opset N",
+                                           "--fold-batchnorm", "--functions"};
+    QTest::newRow("validate") << "validate" << QStringList{"MODEL"};
+    QTest::newRow("run") << "run"
+                         << QStringList{"MODEL", "--data DIR", "--input NAME=FILE", "--out DIR"};
+    QTest::newRow("bench") << "bench"
+                           << QStringList{"MODEL", "--data DIR", "--iters N", "--threads T",
+                                          "--ort", "--no-fold",  "--keep",    "--profile"};
+    QTest::newRow("template") << "template" << QStringList{"NAME", "-o OUT"};
+    QTest::newRow("ops") << "ops" << QStringList{};
+    QTest::newRow("make-bench-model") << "make-bench-model" << QStringList{"NAME", "-o OUT"};
+  }
+  void commandHelp() {
+    QFETCH(QString, command);
+    QFETCH(QStringList, options);
+    for (const QStringList& args : {QStringList{command, "--help"}, QStringList{command, "-h"}}) {
+      Result r = cli(args);
+      QVERIFY2(r.code == 0 && r.err.empty(), r.err.c_str());
+      const std::string usage = "usage: netcanvas-cli " + command.toStdString();
+      QVERIFY2(r.out.find(usage) != std::string::npos, r.out.c_str());
+      QVERIFY2(r.out.find("-h,--help") != std::string::npos, r.out.c_str());
+      for (const QString& o : options) {
+        // "  --opset N:1..1000=17     ONNX opset to export (17 or 18)": a line of its own, then
+        // (after a gap of spaces) its description.
+        const size_t at = r.out.find("\n  " + o.toStdString());
+        QVERIFY2(at != std::string::npos, (r.out + " lacks " + o.toStdString()).c_str());
+        const std::string line = r.out.substr(at + 1, r.out.find('\n', at + 1) - at - 1);
+        const size_t gap = line.find("  ", 2);
+        QVERIFY2(gap != std::string::npos && line.find_first_not_of(' ', gap) != std::string::npos,
+                 (o.toStdString() + " has no description: " + line).c_str());
+      }
+    }
+    // Help comes first: a command line that would fail otherwise still shows it.
+    Result r = cli({command, "--help", "--bogus"});
+    QVERIFY2(r.code == 0 && r.out.find("usage: netcanvas-cli") != std::string::npos,
+             r.log().c_str());
+  }
+
+  // Wrong options and values: exit 2, one line on stderr naming the option or value.
+  void badOptions() {
+    const QString p = q(project_), o = q(dir_ + "/bad.onnx");
+    EXPECT_FAILURE((QStringList{"--bogus"}), 2, "unknown option '--bogus'");
+    EXPECT_FAILURE((QStringList{"export", p, "-o", o, "--bogus=3"}), 2,
+                   "unknown option '--bogus' for 'export'");
+    EXPECT_FAILURE((QStringList{"bench", p, "--fold-batchnorm"}), 2,
+                   "unknown option '--fold-batchnorm' for 'bench'");
+    EXPECT_FAILURE((QStringList{"validate", p, "extra"}), 2, "unexpected argument 'extra'");
+    EXPECT_FAILURE((QStringList{"ops", "extra"}), 2, "unexpected argument 'extra' for 'ops'");
+    EXPECT_FAILURE((QStringList{"run"}), 2, "'run' needs MODEL");
+    EXPECT_FAILURE((QStringList{"run", p, "--out"}), 2, "--out");
+    EXPECT_FAILURE((QStringList{"export", p, "-o", o, "--opset=abc"}), 2,
+                   "--opset: must be an integer in 1..1000, got 'abc'");
+    EXPECT_FAILURE((QStringList{"export", p, "-o", o, "--opset", "17x"}), 2, "got '17x'");
+    EXPECT_FAILURE((QStringList{"bench", p, "--threads", "0"}), 2, "--threads");
+    EXPECT_FAILURE((QStringList{"bench", p, "--iters", "-3"}), 2, "--iters");
+    EXPECT_FAILURE((QStringList{"bench", p, "--iters", "1.5"}), 2, "--iters");
+    EXPECT_FAILURE((QStringList{"make-bench-model", "nope", "-o", o}), 2,
+                   "unknown benchmark model 'nope' (c3k2, conv64, bnsilu, yolo11n)");
+    EXPECT_FAILURE((QStringList{"template", "yolo11n"}), 2, "'template' needs -o");
+    // Integers are decimal: 017 is opset 17, not octal 15; the last of a repeated option counts.
+    Result r = cli({"export", p, "-o", o, "--opset", "017"});
+    QVERIFY2(r.code == 0 && r.out.find("(opset 17,") != std::string::npos, r.log().c_str());
+    r = cli({"export", p, "-o", o, "--opset", "18", "--opset=17"});
+    QVERIFY2(r.code == 0 && r.out.find("(opset 17,") != std::string::npos, r.log().c_str());
   }
 
   void exportAndValidateProject() {
