@@ -71,6 +71,31 @@ struct Block {
   double x = 0, y = 0;  // canvas position while collapsed
 };
 
+// The graph's blocks by id, with an index of their names, kept as one value so that a copy of
+// the graph copies both. Lookup by name and uniqueName() are O(log n) (5,000 unnamed blocks used
+// to hang: every candidate name scanned every block). Names change through rename() only.
+class BlockTable {
+ public:
+  const std::map<BlockId, Block>& byId() const { return byId_; }
+  size_t count(BlockId id) const { return byId_.count(id); }
+  const Block* find(BlockId id) const;
+  Block* find(BlockId id);
+  const Block* findByName(const std::string& name) const;
+  // `base` if free, else the first free base_1, base_2, ... ("block" for an empty base).
+  std::string uniqueName(const std::string& base) const;
+  void insert(Block b);  // its id and name must be free
+  void erase(BlockId id);
+  void rename(BlockId id, const std::string& name);  // the name must be free
+
+ private:
+  void nameFreed(const std::string& name);
+  std::map<BlockId, Block> byId_;
+  std::map<std::string, BlockId> byName_;
+  // Per stem: stem_1 ... stem_(hint - 1) are all taken, so the search for a free one starts at
+  // the hint; freeing stem_i lowers it to i, keeping "the first free suffix".
+  mutable std::map<std::string, int64_t> nameHint_;
+};
+
 // The ports a block shows while collapsed, derived from the graph: an input is a value coming from
 // outside the block (one port per distinct outside source, feeding every inside port listed) or an
 // unbound data input of an inside node; an output is an inside output port consumed outside the
@@ -163,7 +188,7 @@ class Graph {
   const Block& block(BlockId id) const;
   const Block* findBlock(BlockId id) const;
   const Block* findBlockByName(const std::string& name) const;
-  const std::map<BlockId, Block>& blocks() const { return blocks_; }
+  const std::map<BlockId, Block>& blocks() const { return blocks_.byId(); }
   std::vector<BlockId> childBlocks(BlockId id) const;  // direct children (kNoBlock: top level)
   std::vector<BlockId> descendantBlocks(BlockId id) const;  // all nested blocks, outer first
   // Nodes of a block, ascending ids; recursive includes nested blocks' nodes.
@@ -197,7 +222,7 @@ class Graph {
   }
 
   std::map<NodeId, Node> nodes_;
-  std::map<BlockId, Block> blocks_;
+  BlockTable blocks_;
   BlockId nextBlockId_ = 1;
   std::map<NodeId, std::set<ConnectionId>> out_;  // outgoing connections per node
   NodeId nextId_ = 1;

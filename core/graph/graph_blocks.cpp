@@ -1,5 +1,5 @@
-// Graph: composite-block metadata (see Block in graph.h). Blocks never change computation, so
-// none of these edits touch node revisions.
+// Graph: composite-block metadata (see Block in graph.h) and the block table with its name
+// index. Blocks never change computation, so none of these edits touch node revisions.
 #include <algorithm>
 
 #include "core/base/error.h"
@@ -9,37 +9,92 @@
 
 namespace nc {
 
+// --- BlockTable ---
+
+const Block* BlockTable::find(BlockId id) const {
+  auto it = byId_.find(id);
+  return it == byId_.end() ? nullptr : &it->second;
+}
+
+Block* BlockTable::find(BlockId id) {
+  auto it = byId_.find(id);
+  return it == byId_.end() ? nullptr : &it->second;
+}
+
+const Block* BlockTable::findByName(const std::string& name) const {
+  auto it = byName_.find(name);
+  return it == byName_.end() ? nullptr : find(it->second);
+}
+
+std::string BlockTable::uniqueName(const std::string& base) const {
+  const std::string stem = base.empty() ? "block" : base;
+  if (!byName_.count(stem)) return stem;
+  int64_t& hint = nameHint_[stem];
+  for (int64_t i = std::max<int64_t>(1, hint);; ++i) {
+    std::string c = stem + "_" + std::to_string(i);
+    if (!byName_.count(c)) {
+      hint = i;  // stem_1 ... stem_(i - 1) are taken
+      return c;
+    }
+  }
+}
+
+void BlockTable::insert(Block b) {
+  const BlockId id = b.id;
+  byName_.emplace(b.name, id);
+  byId_.emplace(id, std::move(b));
+}
+
+void BlockTable::erase(BlockId id) {
+  auto it = byId_.find(id);
+  if (it == byId_.end()) return;
+  nameFreed(it->second.name);
+  byId_.erase(it);
+}
+
+void BlockTable::rename(BlockId id, const std::string& name) {
+  Block* b = find(id);
+  if (!b) return;
+  nameFreed(b->name);
+  b->name = name;
+  byName_.emplace(name, id);
+}
+
+void BlockTable::nameFreed(const std::string& name) {
+  byName_.erase(name);
+  // A freed stem_i below the stem's hint becomes the first free suffix again.
+  const size_t us = name.rfind('_');
+  if (us == std::string::npos || us + 1 == name.size() || name[us + 1] == '0' ||
+      name.size() - us - 1 > 18)
+    return;
+  int64_t i = 0;
+  for (size_t k = us + 1; k < name.size(); ++k) {
+    if (name[k] < '0' || name[k] > '9') return;
+    i = i * 10 + (name[k] - '0');
+  }
+  auto it = nameHint_.find(name.substr(0, us));
+  if (it != nameHint_.end() && i < it->second) it->second = i;
+}
+
+// --- Graph ---
+
 Block& Graph::mutBlock(BlockId id) {
-  auto it = blocks_.find(id);
-  if (it == blocks_.end()) throw Error("no block with id " + std::to_string(id));
-  return it->second;
+  Block* b = blocks_.find(id);
+  if (!b) throw Error("no block with id " + std::to_string(id));
+  return *b;
 }
 
 const Block& Graph::block(BlockId id) const {
-  auto it = blocks_.find(id);
-  if (it == blocks_.end()) throw Error("no block with id " + std::to_string(id));
-  return it->second;
+  const Block* b = blocks_.find(id);
+  if (!b) throw Error("no block with id " + std::to_string(id));
+  return *b;
 }
 
-const Block* Graph::findBlock(BlockId id) const {
-  auto it = blocks_.find(id);
-  return it == blocks_.end() ? nullptr : &it->second;
-}
+const Block* Graph::findBlock(BlockId id) const { return blocks_.find(id); }
 
-const Block* Graph::findBlockByName(const std::string& name) const {
-  for (auto& [id, b] : blocks_)
-    if (b.name == name) return &b;
-  return nullptr;
-}
+const Block* Graph::findBlockByName(const std::string& name) const { return blocks_.findByName(name); }
 
-std::string Graph::uniqueBlockName(const std::string& base) const {
-  std::string stem = base.empty() ? "block" : base;
-  if (!findBlockByName(stem)) return stem;
-  for (int i = 1;; ++i) {
-    std::string c = stem + "_" + std::to_string(i);
-    if (!findBlockByName(c)) return c;
-  }
-}
+std::string Graph::uniqueBlockName(const std::string& base) const { return blocks_.uniqueName(base); }
 
 BlockId Graph::addBlock(Block b) {
   if (b.parent != kNoBlock && !blocks_.count(b.parent))
@@ -49,7 +104,7 @@ BlockId Graph::addBlock(Block b) {
   nextBlockId_ = std::max(nextBlockId_, b.id + 1);
   b.name = uniqueBlockName(b.name);
   BlockId id = b.id;
-  blocks_.emplace(id, std::move(b));
+  blocks_.insert(std::move(b));
   notifyBlock(id);
   return id;
 }
@@ -58,8 +113,7 @@ void Graph::removeBlock(BlockId id) {
   Block b = block(id);
   for (auto& [nid, n] : nodes_)
     if (n.block == id) n.block = b.parent;
-  for (auto& [cid, c] : blocks_)
-    if (c.parent == id) c.parent = b.parent;
+  for (BlockId child : childBlocks(id)) mutBlock(child).parent = b.parent;
   blocks_.erase(id);
   notifyBlock(id);
   if (b.parent != kNoBlock) notifyBlock(b.parent);
@@ -100,7 +154,7 @@ void Graph::setBlockName(BlockId id, const std::string& name) {
   if (name == b.name) return;
   if (name.empty()) throw Error("a block name cannot be empty");
   if (findBlockByName(name)) throw Error("a block named '" + name + "' already exists");
-  b.name = name;
+  blocks_.rename(b.id, name);
   notifyBlock(id);
 }
 
@@ -127,7 +181,7 @@ void Graph::setBlockType(BlockId id, const std::string& type, std::map<std::stri
 
 std::vector<BlockId> Graph::childBlocks(BlockId id) const {
   std::vector<BlockId> r;
-  for (auto& [cid, c] : blocks_)
+  for (auto& [cid, c] : blocks_.byId())
     if (c.parent == id) r.push_back(cid);
   return r;
 }

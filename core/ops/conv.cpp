@@ -7,6 +7,7 @@
 #include <mutex>
 
 #include "core/ops/util/blocked_kernel.h"
+#include "core/ops/util/checked_size.h"
 #include "core/ops/util/dnnl_context.h"
 #include "core/ops/util/window_geometry.h"
 
@@ -88,7 +89,14 @@ std::vector<TensorType> inferConv(const InferContext& ctx) {
   } catch (const ShapeError& e) {
     ctx.fail(std::string(e.what()) + " (X shape " + shapeToString(xs) + ")", 0);
   }
+  checkInferredOutput(ctx, out, x->dtype);
   return {TensorType::of(out, x->dtype)};
+}
+
+Shape convOutputShape(const Tensor& x, const Tensor& w, const WindowGeometry& g) {
+  Shape out = {x.dim(0), w.dim(0)};
+  out.insert(out.end(), g.out.begin(), g.out.end());
+  return out;
 }
 
 // Checks the tensors a kernel receives (shape inference guarantees this for well-formed graphs;
@@ -109,13 +117,10 @@ WindowGeometry convGeometry(const WindowAttrs& a, int64_t group, std::span<const
   if (!a.kernelShape.empty() && a.kernelShape != spatialDims(w.shape()))
     throw Error("Conv: kernel_shape " + shapeToString(a.kernelShape) + " does not match W " +
                 shapeToString(w.shape()));
-  return computeWindowGeometry(a, spatialDims(x.shape()), spatialDims(w.shape()));
-}
-
-Shape convOutputShape(const Tensor& x, const Tensor& w, const WindowGeometry& g) {
-  Shape out = {x.dim(0), w.dim(0)};
-  out.insert(out.end(), g.out.begin(), g.out.end());
-  return out;
+  WindowGeometry g = computeWindowGeometry(a, spatialDims(x.shape()), spatialDims(w.shape()));
+  // Before any output, oneDNN primitive or loop: pads of 1e9 must not cost minutes first.
+  checkOutputAllocation("Conv", convOutputShape(x, w, g), DType::Float32);
+  return g;
 }
 
 // The activation fused into a Conv by fuseConvActivations (internal attribute "activation").

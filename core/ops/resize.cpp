@@ -4,6 +4,7 @@
 #include <cmath>
 #include <cstring>
 
+#include "core/ops/util/checked_size.h"
 #include "core/ops/util/shape_util.h"
 
 namespace nc {
@@ -321,6 +322,22 @@ ResizePlan planResize(const ResizeParams& p, const Shape& in, const ResizeInputs
   return plan;
 }
 
+void checkResizeSize(const std::string& op, const ResizeParams& p, const ResizePlan& plan, bool fast) {
+  double tableBytes = 0;  // in double: a hostile plan must not overflow the estimate
+  if (fast)
+    for (size_t a = 0; a < plan.out.size(); ++a) {
+      // Taps per output coordinate (buildTable keeps the non-zero ones), see coefficients().
+      const double s = plan.scale[a];
+      double taps = p.mode == Mode::Nearest ? 1 : p.mode == Mode::Linear ? 2 : 4;
+      if (p.antialias && s < 1.0 && p.mode != Mode::Nearest) taps = taps / s + 2;
+      // begin (8 bytes) and outside (1) per coordinate, index (8) and weight (4) per tap, and
+      // nearest's map (8).
+      tableBytes += double(std::max<int64_t>(plan.out[a], 0)) * (17.0 + 12.0 * taps);
+    }
+  const int64_t extra = tableBytes < 9e18 ? int64_t(tableBytes) : INT64_MAX;
+  checkOutputAllocation(op, plan.out, DType::Float32, extra);
+}
+
 Tensor resizeReference(const ResizeParams& p, const ResizePlan& plan, const Tensor& x) {
   checkGeometry(plan);
   Tensor y(DType::Float32, plan.out);
@@ -531,6 +548,7 @@ class ResizeKernel : public Kernel {
     const Tensor& x = in[0];
     auto opt = [&](size_t i) { return i < in.size() ? &in[i] : nullptr; };
     ResizePlan plan = planResize(params_, x.shape(), {opt(kRoi), opt(kScales), opt(kSizes)});
+    checkResizeSize("Resize", params_, plan, fast_);
     return {fast_ ? resizeFast(params_, plan, x) : resizeReference(params_, plan, x)};
   }
 
@@ -610,7 +628,9 @@ std::vector<TensorType> inferResize(const InferContext& ctx) {
   try {
     ResizeInputs ins;
     (scalesAbsent ? ins.sizes : ins.scales) = value;
-    return {TensorType::of(planResize(p, x->dims, ins).out)};
+    const Shape out = planResize(p, x->dims, ins).out;
+    checkInferredOutput(ctx, out, DType::Float32);
+    return {TensorType::of(out)};
   } catch (const ShapeError& e) {
     ctx.fail(e.what(), e.input());
   }

@@ -58,6 +58,11 @@ struct ResizeInputs {
 // the offending input (X=0, roi=1, scales=2, sizes=3) and both shapes.
 ResizePlan planResize(const ResizeParams& p, const Shape& in, const ResizeInputs& inputs);
 
+// Throws nc::Error naming `op`'s output and its size when the output of `plan` (and, for the fast
+// kernel, its per-output-coordinate tables) would exceed the memory budget. Kernels call it before
+// building anything: a scale of 1e9 must fail at once, not after gigabytes of tables.
+void checkResizeSize(const std::string& op, const ResizeParams& p, const ResizePlan& plan, bool fast);
+
 // The naive oracle: every output element computed on its own, in double, following the ONNX
 // reference interpolation (edge-padded neighbourhoods, per-axis coefficients).
 Tensor resizeReference(const ResizeParams& p, const ResizePlan& plan, const Tensor& x);

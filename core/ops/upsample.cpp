@@ -3,6 +3,7 @@
 #include <cmath>
 
 #include "core/ops/resize.h"
+#include "core/ops/util/checked_size.h"
 
 namespace nc {
 
@@ -30,6 +31,7 @@ class UpsampleKernel : public Kernel {
     ResizeInputs ins;
     ins.scales = &in[1];
     ResizePlan plan = planResize(params_, x.shape(), ins);
+    checkResizeSize("Upsample", params_, plan, fast_);
     return {fast_ ? resizeFast(params_, plan, x) : resizeReference(params_, plan, x)};
   }
 
@@ -65,7 +67,9 @@ std::vector<TensorType> inferUpsample(const InferContext& ctx) {
   ResizeInputs ins;
   ins.scales = v;
   try {
-    return {TensorType::of(planResize(upsampleParams(ctx.attrs.s("mode")), x->dims, ins).out)};
+    const Shape out = planResize(upsampleParams(ctx.attrs.s("mode")), x->dims, ins).out;
+    checkInferredOutput(ctx, out, DType::Float32);
+    return {TensorType::of(out)};
   } catch (const ShapeError& e) {
     ctx.fail(e.what(), e.input() == 2 ? 1 : e.input());
   }

@@ -6,6 +6,7 @@
 #include <sstream>
 
 #include "core/base/error.h"
+#include "core/tensor/memory_budget.h"
 
 namespace nc {
 
@@ -38,6 +39,9 @@ Tensor Tensor::uninitialized(DType dtype, Shape shape) { return Tensor(dtype, st
 
 Tensor::Tensor(DType dtype, Shape shape, bool zero) : dtype_(dtype), shape_(std::move(shape)) {
   numel_ = shapeNumel(shape_);
+  // The memory budget (core/tensor/memory_budget.h), before anything is allocated.
+  if (numel_ * int64_t(dtypeSize(dtype_)) > memoryBudget())  // no overflow: numel_ <= 2^32
+    checkAllocation(numel_, int64_t(dtypeSize(dtype_)), "tensor of shape " + shapeToString(shape_));
   size_t bytes = std::max<size_t>(64, (size_t(numel_) * dtypeSize(dtype_) + 63) / 64 * 64);
   void* p = std::aligned_alloc(64, bytes);
   if (!p) throw Error("out of memory allocating a tensor of shape " + shapeToString(shape_));

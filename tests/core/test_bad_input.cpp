@@ -1,5 +1,6 @@
 // Bad input never crashes: garbage and truncated ONNX bytes and files, unsupported ops and
-// domains, future opsets, huge tensor shapes; and a failing export leaves an existing file alone.
+// domains, future opsets, huge tensor shapes, the memory budget, hostile window attributes; and a
+// failing export leaves an existing file alone.
 #include <onnx/onnx_pb.h>
 #include <rapidcheck.h>
 
@@ -14,6 +15,7 @@
 #include "core/onnx/tensor_proto.h"
 #include "core/onnx/validate.h"
 #include "core/eval/shape_inference.h"
+#include "core/tensor/memory_budget.h"
 #include "tests/support/expect_error.h"
 #include "tests/support/op_case.h"
 #include "tests/support/ort.h"
@@ -193,6 +195,85 @@ class TestBadInput : public QObject {
     QVERIFY(!r.ok());
     QVERIFY2(r.errors[0].message.find("too large") != std::string::npos,
              r.errors[0].message.c_str());
+  }
+
+  // The process-wide memory budget (issue #12): a tensor whose bytes exceed it fails before
+  // anything is allocated, naming the shape and the size.
+  void memoryBudget() {
+    QVERIFY(nc::memoryBudget() > 0);
+    QCOMPARE(nc::memoryBudget(), defaultMemoryBudget());
+    {
+      ScopedMemoryBudget budget(int64_t(1) << 20);
+      EXPECT_ERROR(Tensor(DType::Float32, Shape{1024, 1024}),
+                   "tensor of shape [1024, 1024]: 1048576 elements (4.0 MiB) exceed the memory budget of 1.0 MiB");
+      QCOMPARE(Tensor(DType::Float32, Shape{256, 256}).numel(), int64_t(65536));
+      EXPECT_ERROR(checkAllocation(int64_t(1) << 20, 8, "initializer 'w'"), "initializer 'w': 1048576 elements (8.0 MiB)");
+      EXPECT_ERROR(checkAllocation(INT64_MAX, 8, "x"), "more than 8 EiB");
+      // A graph input declared bigger than the budget: an error value naming the node.
+      Graph g = sigmoidGraph();
+      g.setAttr(g.findByName("x")->id, "shape", Shape{1024, 1024});
+      Evaluator ev;
+      EvalReport r = ev.run(g);
+      QVERIFY(!r.ok());
+      QVERIFY2(r.errors[0].message.find("node 'x'") != std::string::npos &&
+                   r.errors[0].message.find("memory budget") != std::string::npos,
+               r.errors[0].message.c_str());
+    }
+    QCOMPARE(nc::memoryBudget(), defaultMemoryBudget());
+  }
+
+  // Window geometry with hostile attributes (issue #12): overflow-checked, one clear error.
+  void hostileWindows() {
+    // A model file with a Conv whose pads are 1e9: import works, shape inference and `run`
+    // refuse it at once (it used to spend minutes in oneDNN, then bad_alloc).
+    onnx::ModelProto m = sigmoidModel("Conv", "conv");
+    auto* g = m.mutable_graph();
+    for (auto* vi : {g->mutable_input(0), g->mutable_output(0)}) {
+      auto* shape = vi->mutable_type()->mutable_tensor_type()->mutable_shape();
+      shape->clear_dim();
+      for (int i = 0; i < 4; ++i) shape->add_dim()->set_dim_value(i < 2 ? 1 : 3);
+    }
+    auto* w = g->add_initializer();
+    w->set_name("w");
+    w->set_data_type(onnx::TensorProto::FLOAT);
+    for (int i = 0; i < 4; ++i) w->add_dims(i < 2 ? 1 : 3);
+    for (int i = 0; i < 9; ++i) w->add_float_data(1.0f);
+    auto* conv = g->mutable_node(0);
+    conv->add_input(std::string("w"));
+    auto* pads = conv->add_attribute();
+    pads->set_name("pads");
+    pads->set_type(onnx::AttributeProto::INTS);
+    for (int i = 0; i < 4; ++i) pads->add_ints(1000000000);
+    Graph graph = importModelBytes(bytesOf(m));
+    ShapeInfo info = inferShapes(graph);
+    QVERIFY(!info.diagnostics.empty());
+    QVERIFY2(info.diagnostics[0].message.find("node 'conv' (Conv)") != std::string::npos &&
+                 info.diagnostics[0].message.find("memory budget") != std::string::npos,
+             info.diagnostics[0].message.c_str());
+    EXPECT_ERROR(evaluate(graph, {{"x", Tensor(DType::Float32, Shape{1, 1, 3, 3})}}), "Conv output of shape");
+    // Pools: a dilation whose window size overflows int64, in shape inference and the kernels.
+    for (const char* op : {"MaxPool", "AveragePool"}) {
+      Graph p;
+      NodeId x = p.addNode("Input", "x");
+      p.setAttr(x, "shape", Shape{1, 1, 3, 3});
+      NodeId pool = p.addNode(op, "pool");
+      p.setAttr(pool, "kernel_shape", std::vector<int64_t>{3, 3});
+      if (std::string(op) == "MaxPool") p.setAttr(pool, "dilations", std::vector<int64_t>{INT64_MAX, 1});
+      else p.setAttr(pool, "strides", std::vector<int64_t>{INT64_MAX, INT64_MAX});
+      p.connect({x, 0}, {pool, 0});
+      NodeId o = p.addNode("Output", "y");
+      p.connect({pool, 0}, {o, 0});
+      const std::string needle = std::string(op) == "MaxPool" ? "overflows int64" : "";
+      ShapeInfo pi = inferShapes(p);
+      if (!needle.empty()) {
+        QVERIFY(!pi.diagnostics.empty());
+        QVERIFY2(pi.diagnostics[0].message.find(needle) != std::string::npos, pi.diagnostics[0].message.c_str());
+        EXPECT_ERROR(evaluate(p, {{"x", Tensor(DType::Float32, Shape{1, 1, 3, 3})}}), needle);
+      } else {  // huge strides are fine: one window
+        QVERIFY(pi.diagnostics.empty());
+        QCOMPARE(evaluate(p, {{"x", Tensor(DType::Float32, Shape{1, 1, 3, 3})}})[0].shape(), (Shape{1, 1, 1, 1}));
+      }
+    }
   }
 
   void failingExportLeavesFileUntouched() {

@@ -323,7 +323,7 @@ class TestCli : public QObject {
     QVERIFY2(r.out.find("ours:   median") != std::string::npos &&
                  r.out.find("RESULT threads=1") != std::string::npos,
              r.out.c_str());
-    if (!ortAvailable()) QSKIP("ONNX Runtime is not installed");
+    QVERIFY2(ortAvailable(), "ONNX Runtime (tests/ort/node_modules) is missing; `bash tools/dev.sh test` installs it");
     r = cli({"bench", q(project_), "--iters", "3", "--threads", "2", "--ort"});
     QVERIFY2(r.code == 0, r.err.c_str());
     QVERIFY2(r.out.find("ratio ours/ORT") != std::string::npos &&

@@ -1,6 +1,8 @@
 // Runs every ONNX backend node test (libonnx-testdata) whose ops we all support, through our
 // fast kernels and our reference kernels, against the stored outputs. Prints a per-op table of
-// cases run / passed / skipped. NC_CONFORMANCE_FILTER=substring restricts the cases.
+// cases run / passed / skipped. NC_CONFORMANCE_FILTER=substring restricts the cases. Fails when
+// no case ran at all, and (unfiltered) when an op listed as covered ran none: a broken listing or
+// lost test data must not pass as "0 failed".
 #include <QtTest>
 #include <cstdlib>
 #include <iostream>
@@ -10,6 +12,19 @@
 #include "tests/support/conformance.h"
 
 using namespace nctest;
+
+namespace {
+// The ops the README's conformance table reports: each must run at least one case.
+const char* const kCoveredOps[] = {
+    "Abs",       "Add",         "AveragePool", "BatchNormalization", "Clip",    "Concat",
+    "Constant",  "Conv",        "Div",         "Exp",                "Expand",  "Flatten",
+    "Gather",    "Gemm",        "GlobalAveragePool", "GlobalMaxPool", "HardSigmoid", "HardSwish",
+    "Identity",  "LeakyRelu",   "Log",         "MatMul",             "Max",     "MaxPool",
+    "Mean",      "Min",         "Mul",         "Neg",                "Pow",     "Reciprocal",
+    "ReduceMax", "ReduceMean",  "Relu",        "Reshape",            "Resize",  "Shape",
+    "Sigmoid",   "Slice",       "Softmax",     "Split",              "Sqrt",    "Squeeze",
+    "Sub",       "Sum",         "Tanh",        "Transpose",          "Unsqueeze", "Upsample"};
+}  // namespace
 
 class TestConformance : public QObject {
   Q_OBJECT
@@ -54,6 +69,14 @@ class TestConformance : public QObject {
     std::cout << "cases run: " << run << ", failed: " << failures.size() << std::endl;
     QVERIFY2(failures.empty(), (std::to_string(failures.size()) + " conformance case(s) failed, first: " +
                                 (failures.empty() ? std::string() : failures.front())).c_str());
+    QVERIFY2(run > 0, (std::string("no conformance case ran") +
+                       (filter ? std::string(" (NC_CONFORMANCE_FILTER='") + filter + "')" : std::string()))
+                          .c_str());
+    if (filter) return;  // a filtered run covers what it selects
+    std::string missing;
+    for (const char* op : kCoveredOps)
+      if (table[op].run == 0) missing += (missing.empty() ? "" : ", ") + std::string(op);
+    QVERIFY2(missing.empty(), ("ops listed as covered ran no conformance case: " + missing).c_str());
   }
 };
 

@@ -85,14 +85,19 @@ class TestTorchBlocks : public QObject {
       std::vector<Tensor> ours = evaluate(g, {{in, x}}, reference);
       NC_CHECK(compareTensors(ours[0], expected, {tol, 1e-4}));
     }
-    // PyTorch writes SiLU as Sigmoid -> Mul; the import reads it back as SiLU nodes.
+    // PyTorch writes SiLU as Sigmoid -> Mul; the import reads it back as SiLU nodes. The only
+    // Sigmoid left is Detect's class-score activation (no Mul after it).
     int sig = 0, silu = 0;
     for (NodeId id : g.nodeIds()) sig += g.node(id).op == "Sigmoid", silu += g.node(id).op == "SiLU";
     if (block != "attention" && block != "detect") QVERIFY2(silu > 0, "no SiLU recognised");
+    QCOMPARE(sig, block == "detect" ? 1 : 0);
     // Re-export (SiLU back to Sigmoid -> Mul) and let ONNX Runtime run it.
     NC_CHECK(checkGraphWithOrt(g, {{in, x}}, {tol, 1e-4}));
     // The block library builds the same architecture: same parameter count as PyTorch.
-    QCOMPARE(builderParams(block.toStdString()), torchParams(block.toStdString()));
+    const int64_t ours = builderParams(block.toStdString()), torch = torchParams(block.toStdString());
+    QVERIFY2(ours >= 0, "builderParams() does not know this block: add its configuration");
+    QVERIFY2(torch >= 0, "the block's README does not state 'N PyTorch parameters'");
+    QCOMPARE(ours, torch);
   }
 };
 

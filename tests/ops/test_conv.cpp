@@ -5,12 +5,15 @@
 #include <rapidcheck.h>
 
 #include <QtTest>
+#include <chrono>
 #include <cmath>
+#include <cstdio>
 
 #include "core/eval/evaluator.h"
 #include "core/ops/conv.h"
 #include "core/ops/util/dnnl_context.h"
 #include "core/eval/shape_inference.h"
+#include "tests/support/expect_error.h"
 #include "tests/support/op_case.h"
 #include "tests/support/ort.h"
 #include "tests/support/properties.h"
@@ -410,6 +413,38 @@ class TestConv : public QObject {
     QVERIFY_THROWS_EXCEPTION(Error, convOp().reference(reader0)->compute(good));
     QVERIFY_THROWS_EXCEPTION(Error, convOp().fast(reader0)->compute(good));
   }
+  // Hostile pads (issue #12): the output size is checked with overflow-checked arithmetic in
+  // shape inference and in both kernels before any output, oneDNN primitive or loop is built. Pads
+  // of 1e8 - 1e9 used to spend minutes in oneDNN's primitive creation and end in bad_alloc; pads
+  // of INT64_MAX overflowed silently and returned zeros.
+  void hostilePads() {
+    const Tensor x = uniform({1, 1, 3, 3}, -1, 1, 60), w = uniform({1, 1, 3, 3}, -1, 1, 61);
+    for (int64_t pad : {int64_t(100000000), int64_t(1000000000), INT64_MAX / 2, INT64_MAX}) {
+      const bool overflows = pad >= INT64_MAX / 2;
+      const std::string needle = overflows ? "overflows int64" : "memory budget";
+      OpCase c("Conv");
+      c.attr("pads", Ints{pad, pad, pad, pad}).input(x, "x").constant(w);
+      const auto t0 = std::chrono::steady_clock::now();
+      const std::string d = firstDiagnostic(c.graph());
+      QVERIFY2(d.find("node 'op' (Conv)") != std::string::npos && d.find(needle) != std::string::npos,
+               d.c_str());
+      Graph g = c.graph();
+      AttrReader reader(convOp(), nodeInfo(g.node(g.findByName("op")->id)));
+      for (const KernelFactory& make : {convOp().fast, convOp().reference}) {
+        const std::string m = errorOf([&] { make(reader)->compute(std::vector<Tensor>{x, w, Tensor()}); });
+        QVERIFY2(m.find(needle) != std::string::npos, m.c_str());
+        if (!overflows)  // names the output and its size
+          QVERIFY2(m.find("Conv output of shape [1, 1, ") != std::string::npos && m.find("elements") != std::string::npos,
+                   m.c_str());
+      }
+      // Through the evaluator the error names the node.
+      const std::string e = errorOf([&] { evaluate(g, c.feeds()); });
+      QVERIFY2(e.find("node 'op' (Conv)") != std::string::npos && e.find(needle) != std::string::npos, e.c_str());
+      std::printf("pads %lld: one error in %.1f ms\n", static_cast<long long>(pad),
+                  std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count());
+    }
+  }
+
   void properties() {
     // Random 1D-3D convolutions with odd sizes, strides, pads, dilations and groups.
     // forOrt: ONNX Runtime refuses dilations with SAME_* padding ("Dilation not supported for

@@ -6,6 +6,7 @@
 #include <QtTest>
 #include <chrono>
 #include <cmath>
+#include <cstdio>
 
 #include "core/eval/evaluator.h"
 #include "core/base/file_io.h"
@@ -13,8 +14,10 @@
 #include "core/onnx/import.h"
 #include "core/onnx/tensor_proto.h"
 #include "core/ops/resize.h"
+#include "core/tensor/memory_budget.h"
 #include "tools/ort/ort_bridge.h"
 #include "core/eval/shape_inference.h"
+#include "tests/support/expect_error.h"
 #include "tests/support/op_case.h"
 #include "tests/support/ort.h"
 #include "tests/support/properties.h"
@@ -457,6 +460,52 @@ class TestResize : public QObject {
       }
     }
   }
+  // A scale of 1e9 (issue #12): the output size, and for the fast kernel its per-coordinate
+  // tables, are checked against the memory budget before anything is built (it used to build
+  // 2.7 GB of tables in 21 s, then bad_alloc). The budget is fixed here so that the test does not
+  // depend on the machine's memory.
+  void hostileScales() {
+    ScopedMemoryBudget budget(int64_t(1) << 30);
+    const Tensor x = Tensor::fromFloats({1, 1, 2, 2}, {1, 2, 3, 4});
+    const OpCase huge = byScales(x, {1e9f, 1, 1, 1});
+    std::string d = diagnostic(huge);
+    QVERIFY2(d.find("node 'op' (Resize)") != std::string::npos &&
+                 d.find("[1000000000, 1, 2, 2]") != std::string::npos &&
+                 d.find("memory budget of 1.0 GiB") != std::string::npos,
+             d.c_str());
+    Graph g;
+    NodeId id = g.addNode("Resize");
+    for (const char* mode : {"nearest", "linear", "cubic"}) {
+      g.setAttr(id, "mode", std::string(mode));
+      AttrReader reader(resizeOp(), nodeInfo(g.node(id)));
+      for (const KernelFactory& make : {resizeOp().fast, resizeOp().reference}) {
+        const auto t0 = std::chrono::steady_clock::now();
+        const std::string m = errorOf([&] {
+          make(reader)->compute(std::vector<Tensor>{x, Tensor(), scalesOf({1e9f, 1, 1, 1}), Tensor()});
+        });
+        QVERIFY2(m.find("Resize output of shape [1000000000, 1, 2, 2] has 4000000000 elements") !=
+                         std::string::npos &&
+                     m.find("memory budget") != std::string::npos,
+                 m.c_str());
+        std::printf("%s: one error in %.1f ms\n", mode,
+                    std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count());
+      }
+    }
+    // An output that fits (1e8 floats, 381 MiB) but whose linear tables would not: the fast
+    // kernel refuses before building them.
+    g.setAttr(id, "mode", std::string("linear"));
+    AttrReader reader(resizeOp(), nodeInfo(g.node(id)));
+    const Tensor one = Tensor::fromFloats({1, 1, 1, 1}, {1});
+    const std::string m = errorOf([&] {
+      resizeOp().fast(reader)->compute(std::vector<Tensor>{one, Tensor(), scalesOf({1e8f, 1, 1, 1}), Tensor()});
+    });
+    QVERIFY2(m.find("of working memory") != std::string::npos, m.c_str());
+    // Through the evaluator the error names the node.
+    const std::string e = errorOf([&] { evaluate(huge.graph(), huge.feeds()); });
+    QVERIFY2(e.find("node 'op' (Resize)") != std::string::npos && e.find("memory budget") != std::string::npos,
+             e.c_str());
+  }
+
   void properties() {
     static const char* kCoords[] = {"half_pixel", "pytorch_half_pixel",   "align_corners",
                                     "asymmetric", "tf_half_pixel_for_nn", "tf_crop_and_resize"};

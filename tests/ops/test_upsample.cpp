@@ -11,8 +11,11 @@
 #include "core/onnx/export.h"
 #include "core/onnx/import.h"
 #include "core/onnx/tensor_proto.h"
+#include "core/ops/upsample.h"
+#include "core/tensor/memory_budget.h"
 #include "tools/ort/ort_bridge.h"
 #include "core/eval/shape_inference.h"
+#include "tests/support/expect_error.h"
 #include "tests/support/op_case.h"
 #include "tests/support/ort.h"
 #include "tests/support/properties.h"
@@ -130,6 +133,34 @@ class TestUpsample : public QObject {
     unbound.input(k2x2, "x");
     QCOMPARE(diagnostic(unbound), std::string());  // half-built: unknown, no error
   }
+  // A scale of 1e9 (issue #12): one clear error before any table is built (the budget is fixed
+  // so that the test does not depend on the machine's memory).
+  void hostileScales() {
+    ScopedMemoryBudget budget(int64_t(1) << 30);
+    const OpCase huge = upsample(k2x2, {1e9f, 1, 1, 1});
+    const std::string d = diagnostic(huge);
+    QVERIFY2(d.find("node 'op' (Upsample)") != std::string::npos &&
+                 d.find("[1000000000, 1, 2, 2]") != std::string::npos &&
+                 d.find("memory budget") != std::string::npos,
+             d.c_str());
+    Graph g;
+    NodeId id = g.addNode("Upsample");
+    for (const char* mode : {"nearest", "linear"}) {
+      g.setAttr(id, "mode", std::string(mode));
+      AttrReader reader(upsampleOp(), nodeInfo(g.node(id)));
+      for (const KernelFactory& make : {upsampleOp().fast, upsampleOp().reference}) {
+        const std::string m =
+            errorOf([&] { make(reader)->compute(std::vector<Tensor>{k2x2, scalesOf({1e9f, 1, 1, 1})}); });
+        QVERIFY2(m.find("Upsample output of shape [1000000000, 1, 2, 2]") != std::string::npos &&
+                     m.find("memory budget") != std::string::npos,
+                 m.c_str());
+      }
+    }
+    const std::string e = errorOf([&] { evaluate(huge.graph(), huge.feeds()); });
+    QVERIFY2(e.find("node 'op' (Upsample)") != std::string::npos && e.find("memory budget") != std::string::npos,
+             e.c_str());
+  }
+
   void properties() {
     auto gen = [](bool ortSafe) {
       const std::string mode = *rc::gen::inRange(0, 2) ? "linear" : "nearest";

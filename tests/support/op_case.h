@@ -2,9 +2,10 @@
 // A small fluent helper for per-op tests (after ONNX Runtime's OpTester):
 //   OpCase("Conv").attr("group", int64_t(2)).input(x).constant(w).expect(y).check();
 // input() feeds a graph input, constant() binds a weight owned by the node, none() leaves an
-// optional port unbound. check() runs the fast and the reference kernel and compares both
-// with the expectation; checkOnnx() exports, validates, runs ONNX Runtime on the file and
-// re-imports it, comparing everything with our evaluation.
+// optional port unbound. check() compares the fast kernel with the reference where the op has a
+// fast kernel, and the reference with the expectations; checkOnnx() exports, validates, runs ONNX
+// Runtime on the file and re-imports it, comparing everything with our evaluation and ONNX
+// Runtime's outputs with the expectations.
 #include <optional>
 #include <string>
 #include <vector>
@@ -37,11 +38,15 @@ class OpCase {
   nc::Graph graph() const;
   std::map<std::string, nc::Tensor> feeds() const;
   std::vector<nc::Tensor> run(bool reference) const;
-  // "" on success: fast == reference (1e-5) and both match expectations.
+  // "" on success: the reference matches the expectations and, when the op has a fast kernel
+  // (OpSpec::fast), fast == reference (1e-5). Without one there is nothing to compare it with:
+  // a mismatch message then says the reference kernel alone was checked.
   std::string check() const;
   // "" on success: exported model passes checker + shape inference; ONNX Runtime's outputs on
-  // it match our evaluation within `tol` (default 1e-4); re-import evaluates the same.
+  // it match our evaluation within `tol` (default 1e-4) and the expectations, if any, within
+  // their own tolerances; re-import evaluates the same.
   std::string checkOnnx(Tolerance tol = {1e-4, 1e-4}) const;
+  bool hasFastKernel() const;  // the op's spec has a fast kernel
 
  private:
   struct In {

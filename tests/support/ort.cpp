@@ -34,7 +34,8 @@ std::string tempPath(const std::string& suffix) {
   return (dir / leaf).string();
 }
 
-std::string checkGraphWithOrt(const Graph& g, const std::map<std::string, Tensor>& feeds, Tolerance tol, int opset) {
+std::string checkGraphWithOrt(const Graph& g, const std::map<std::string, Tensor>& feeds, Tolerance tol, int opset,
+                              const std::vector<std::pair<Tensor, Tolerance>>& expected) {
   std::vector<Tensor> ours = evaluate(g, feeds);
   std::string path = tempPath(".onnx");
   ExportOptions opt;
@@ -54,6 +55,11 @@ std::string checkGraphWithOrt(const Graph& g, const std::map<std::string, Tensor
   for (size_t i = 0; i < ours.size(); ++i)
     if (auto m = compareTensors(ours[i], ort.outputs[i], tol); !m.empty())
       return "ours vs ONNX Runtime, output '" + ort.names[i] + "': " + m;
+  for (size_t i = 0; i < expected.size(); ++i) {
+    if (i >= ort.outputs.size()) return "ONNX Runtime returned fewer outputs than expectations";
+    if (auto m = compareTensors(ort.outputs[i], expected[i].first, expected[i].second); !m.empty())
+      return "ONNX Runtime vs expectation, output '" + ort.names[i] + "': " + m;
+  }
   Graph back = blocks::openModel(path);
   std::vector<Tensor> again = evaluate(back, feeds);
   if (again.size() != ours.size()) return "re-imported model has a different number of outputs";

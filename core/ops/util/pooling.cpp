@@ -6,6 +6,7 @@
 #include <mutex>
 
 #include "core/ops/util/blocked_kernel.h"
+#include "core/ops/util/checked_size.h"
 #include "core/ops/util/dnnl_context.h"
 
 namespace nc {
@@ -29,7 +30,15 @@ PoolParams PoolParams::read(const AttrReader& a, PoolMode mode, bool global) {
 WindowGeometry poolGeometry(const PoolParams& p, const Shape& x) {
   const std::vector<int64_t> sp = spatialDims(x);
   if (p.global) return computeWindowGeometry(WindowAttrs(), sp, sp);
-  return computeWindowGeometry(p.window, sp, p.window.kernelShape);
+  WindowGeometry g = computeWindowGeometry(p.window, sp, p.window.kernelShape);
+  // Before the output, the indices or a oneDNN primitive are built.
+  Shape out(x.begin(), x.begin() + 2);
+  out.insert(out.end(), g.out.begin(), g.out.end());
+  const int64_t indexBytes =
+      p.withIndices ? checkedMul(checkedNumel(out).value_or(0), 8).value_or(INT64_MAX) : 0;
+  checkOutputAllocation(p.mode == PoolMode::Max ? "MaxPool" : "AveragePool", out, DType::Float32,
+                        indexBytes);
+  return g;
 }
 
 std::vector<TensorType> inferPool(const InferContext& ctx, PoolMode mode, bool global) {
@@ -72,6 +81,7 @@ std::vector<TensorType> inferPool(const InferContext& ctx, PoolMode mode, bool g
   } catch (const ShapeError& e) {
     ctx.fail(std::string(e.what()) + " (X shape " + shapeToString(xs) + ")", 0);
   }
+  checkInferredOutput(ctx, out, x->dtype);
   return {TensorType::of(out, x->dtype), TensorType::of(out, DType::Int64)};
 }
 

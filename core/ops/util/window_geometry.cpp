@@ -1,5 +1,7 @@
 #include "core/ops/util/window_geometry.h"
 
+#include "core/ops/util/checked_size.h"
+
 namespace nc {
 
 namespace {
@@ -85,25 +87,42 @@ WindowGeometry computeWindowGeometry(const WindowAttrs& a, const std::vector<int
       throw ShapeError("pads " + intsToString(a.pads) + " must not be negative");
   }
   for (size_t i = 0; i < n; ++i) {
+    // Checked int64 arithmetic: hostile pads, kernels or dilations (up to INT64_MAX) must give an
+    // error, not a wrapped-around size.
+    auto overflow = [&](const char* what) {
+      return ShapeError(std::string(what) + " overflows int64 in spatial dim " + std::to_string(i) +
+                        " (input " + intsToString(in) + ", kernel_shape " + intsToString(kernel) +
+                        ", dilations " + intsToString(g.dilations) + ", pads " +
+                        intsToString(a.pads) + ", strides " + intsToString(g.strides) + ")");
+    };
+    const std::optional<int64_t> ekChecked = checkedMul(kernel[i] - 1, g.dilations[i]);
+    if (!ekChecked) throw overflow("the dilated kernel size");
+    const int64_t ek = *ekChecked + 1, s = g.strides[i];
     if (in[i] < 0) continue;
-    const int64_t ek = g.effectiveKernel(int(i)), s = g.strides[i];
     if (same) {
-      const int64_t out = (in[i] + s - 1) / s;
-      const int64_t total = std::max<int64_t>(0, (out - 1) * s + ek - in[i]);
+      const int64_t out = in[i] / s + (in[i] % s != 0);  // ceil(in / s)
+      const std::optional<int64_t> reach = checkedAdd((out - 1) * s, ek);  // (out-1)*s <= in
+      if (!reach) throw overflow("the padding for auto_pad");
+      const int64_t total = std::max<int64_t>(0, *reach - in[i]);
       const int64_t small = total / 2, big = total - small;
       g.padBegin[i] = a.autoPad == "SAME_UPPER" ? small : big;
       g.padEnd[i] = a.autoPad == "SAME_UPPER" ? big : small;
     }
-    const int64_t span = in[i] + g.padBegin[i] + g.padEnd[i] - ek;
+    const std::optional<int64_t> padded = checkedAdd(in[i], g.padBegin[i]);
+    const std::optional<int64_t> paddedBoth = padded ? checkedAdd(*padded, g.padEnd[i]) : std::nullopt;
+    if (!paddedBoth) throw overflow("the padded input size");
+    const int64_t span = *paddedBoth - ek;  // both non-negative: cannot overflow
     if (span < 0)
       throw ShapeError("the window (kernel_shape " + intsToString(kernel) + ", dilations " +
                        intsToString(g.dilations) + ") is larger than the padded input " +
                        intsToString(in) + " in spatial dim " + std::to_string(i));
     int64_t out = span / s + 1;
     if (a.ceilMode && !same) {
-      out = (span + s - 1) / s + 1;
-      // The last window must start inside the input or the begin pad.
-      if ((out - 1) * s >= in[i] + g.padBegin[i]) --out;
+      out = span / s + (span % s != 0) + 1;
+      // The last window must start inside the input or the begin pad ((out - 1) * s <= span + s - 1
+      // may still overflow when s is huge).
+      const std::optional<int64_t> start = checkedMul(out - 1, s);
+      if (!start || *start >= *padded) --out;
     }
     g.out[i] = out;
   }
