@@ -6,6 +6,7 @@
 #include "core/ops/util/blocked_kernel.h"
 #include "core/ops/util/dnnl_context.h"
 #include "core/ops/util/fused_activation.h"
+#include "core/ops/util/parallel.h"
 #include "core/ops/util/window_geometry.h"
 
 namespace nc {
@@ -274,7 +275,7 @@ class ConvFastKernel : public Kernel, public BlockedKernel {
   struct Entry {
     std::optional<dnnl::convolution_forward> conv;  // empty: oneDNN cannot do it, use the reference
     std::optional<dnnl::reorder> srcReorder, dstReorder, weightsReorder;
-    std::optional<dnnl::reorder> residualReorder;  // the residual into the destination, before the sum
+    std::optional<dnnl::reorder> residualReorder;  // the residual into the destination (else copied)
     dnnl::memory::desc userSrcMd, userDstMd, userWeightsMd, biasMd, userResidualMd;
     dnnl::memory src, dst, weights;
     Tensor weightsSource;
@@ -315,8 +316,13 @@ class ConvFastKernel : public Kernel, public BlockedKernel {
     }
     dnnl::memory userDst = wrapTensor(e.userDstMd, y);
     dnnl::memory dst = e.dstReorder ? e.dst : userDst;
-    if (residual)  // the sum post-op adds what the destination holds
-      dnnlExecute(*e.residualReorder, {{DNNL_ARG_FROM, wrapTensor(e.userResidualMd, in[3])}, {DNNL_ARG_TO, dst}});
+    if (residual) {  // the sum post-op adds what the destination holds
+      if (e.residualReorder)
+        dnnlExecute(*e.residualReorder, {{DNNL_ARG_FROM, wrapTensor(e.userResidualMd, in[3])}, {DNNL_ARG_TO, dst}});
+      else  // the same layout: a plain copy (oneDNN's same-layout reorder is not vectorised)
+        parallelCopy({{static_cast<std::byte*>(dst.get_data_handle()), static_cast<const std::byte*>(in[3].raw()),
+                       size_t(in[3].numel()) * sizeof(float)}});
+    }
     std::unordered_map<int, dnnl::memory> args = {
         {DNNL_ARG_SRC, src}, {DNNL_ARG_WEIGHTS, e.weights}, {DNNL_ARG_DST, dst}};
     if (!bias.empty()) args[DNNL_ARG_BIAS] = wrapTensor(e.biasMd, bias);
@@ -406,7 +412,9 @@ class ConvFastKernel : public Kernel, public BlockedKernel {
       }
       if (residual != Residual::None) {
         e.userResidualMd = residual == Residual::Blocked ? md(toDims(outShape), dt::f32, tag::nChw16c) : plainDst;
-        e.residualReorder = dnnl::reorder(dnnl::reorder::primitive_desc(eng, e.userResidualMd, eng, pd->dst_desc()));
+        if (e.userResidualMd != pd->dst_desc())
+          e.residualReorder =
+              dnnl::reorder(dnnl::reorder::primitive_desc(eng, e.userResidualMd, eng, pd->dst_desc()));
       }
       if (pd->weights_desc() != e.userWeightsMd) {
         e.weights = dnnl::memory(pd->weights_desc(), eng);
