@@ -1,6 +1,12 @@
 #include "core/eval/fusion.h"
 
 #include <cmath>
+#include <limits>
+#include <optional>
+
+#include "core/eval/shape_inference.h"
+#include "core/ops/registry.h"
+#include "core/ops/util/fused_activation.h"
 
 namespace nc {
 
@@ -9,6 +15,75 @@ namespace {
 bool constantInput(const Node& n, int port) {
   return port < int(n.inputs.size()) && !n.inputs[size_t(port)].source && !n.inputs[size_t(port)].constant.empty() &&
          n.inputs[size_t(port)].constant.dtype() == DType::Float32;
+}
+
+// A scalar input whose value is static (a node-owned constant or a value shape inference knows):
+// `absent` when unbound, nullopt when it is not static or not one float.
+std::optional<float> staticScalar(const Node& n, int port, const ShapeInfo& info, float absent) {
+  if (port >= int(n.inputs.size())) return absent;
+  const InputBinding& b = n.inputs[size_t(port)];
+  const Tensor* t = nullptr;
+  if (b.source) {
+    auto it = info.values.find(*b.source);
+    if (it != info.values.end()) t = &it->second;
+  } else if (!b.constant.empty()) {
+    t = &b.constant;
+  } else {
+    return absent;
+  }
+  if (!t || t->dtype() != DType::Float32 || t->numel() != 1) return std::nullopt;
+  return t->f32()[0];
+}
+
+// The activation node `act` as a fused activation with its parameters; nullopt when it is not
+// one that fuses (or a Clip whose bounds are not static, or with min > max).
+std::optional<FusedActivation> asFusedActivation(const Node& act, const ShapeInfo& info) {
+  FusedActivation f;
+  f.kind = FusedActivation::kindOf(act.op);
+  if (!f || act.inputs.empty() || !act.inputs[0].source) return std::nullopt;
+  const OpSpec* spec = findOp(act.op);
+  if (!spec) return std::nullopt;
+  const AttrReader a(*spec, nodeInfo(act));
+  switch (f.kind) {
+    case FusedActivation::Kind::LeakyRelu: f.alpha = a.f("alpha"); break;
+    case FusedActivation::Kind::HardSigmoid:
+      f.alpha = a.f("alpha");
+      f.beta = a.f("beta");
+      break;
+    case FusedActivation::Kind::Clip: {
+      const float inf = std::numeric_limits<float>::infinity();
+      const std::optional<float> lo = staticScalar(act, 1, info, -inf), hi = staticScalar(act, 2, info, inf);
+      if (!lo || !hi || *lo > *hi) return std::nullopt;
+      f.alpha = *lo;
+      f.beta = *hi;
+      break;
+    }
+    default: break;
+  }
+  return f;
+}
+
+void setFusedActivation(Graph& g, NodeId conv, const std::string& prefix, const FusedActivation& f) {
+  g.setAttr(conv, prefix, std::string(f.opType()));
+  g.setAttr(conv, prefix + "_alpha", f.alpha);
+  g.setAttr(conv, prefix + "_beta", f.beta);
+}
+
+// Removes node `id`, and the Constant nodes that fed only it (a fused Clip's bounds).
+void removeFused(Graph& g, NodeId id) {
+  std::vector<NodeId> sources;
+  for (const InputBinding& b : g.node(id).inputs)
+    if (b.source) sources.push_back(b.source->node);
+  g.removeNode(id);
+  for (NodeId s : sources)
+    if (g.contains(s) && g.node(s).op == "Constant" && g.consumers({s, 0}).empty()) g.removeNode(s);
+}
+
+// Whether shape inference would be needed: a Clip (its bounds may come from Constant nodes).
+bool anyClip(const Graph& g) {
+  for (NodeId id : g.nodeIds())
+    if (g.node(id).op == "Clip") return true;
+  return false;
 }
 
 }  // namespace
@@ -58,17 +133,21 @@ Graph foldBatchNorms(const Graph& src, FoldReport* report) {
 
 Graph fuseConvActivations(const Graph& src, FoldReport* report) {
   Graph g = src;
+  const ShapeInfo info = anyClip(src) ? inferShapes(src) : ShapeInfo();
   int fused = 0;
   for (NodeId actId : src.topologicalOrder()) {
+    if (!g.contains(actId)) continue;  // a fused Clip's bound
     const Node& act = g.node(actId);
-    if ((act.op != "SiLU" && act.op != "Relu" && act.op != "Sigmoid") || !act.inputs[0].source) continue;
+    const std::optional<FusedActivation> f = asFusedActivation(act, info);
+    if (!f) continue;
     const PortRef convOut = *act.inputs[0].source;
     const Node& conv = g.node(convOut.node);
-    if (conv.op != "Conv" || conv.attrs.count("activation") || g.consumers(convOut).size() != 1) continue;
-    const std::string kind = act.op;
+    if (conv.op != "Conv" || conv.attrs.count("activation") || conv.inputs.size() > 3 ||
+        g.consumers(convOut).size() != 1)
+      continue;
     std::vector<PortRef> downstream = g.consumers({actId, 0});
-    g.removeNode(actId);
-    g.setAttr(convOut.node, "activation", kind);
+    removeFused(g, actId);
+    setFusedActivation(g, convOut.node, "activation", *f);
     for (const PortRef& d : downstream) g.connect(convOut, d);
     ++fused;
   }
@@ -76,10 +155,61 @@ Graph fuseConvActivations(const Graph& src, FoldReport* report) {
   return g;
 }
 
+Graph fuseResidualAdds(const Graph& src, FoldReport* report) {
+  Graph g = src;
+  // Types of the original ports: the rewrite keeps every Conv's id and output type.
+  const ShapeInfo info = inferShapes(src);
+  int adds = 0, activations = 0;
+  for (NodeId addId : src.topologicalOrder()) {
+    if (!g.contains(addId)) continue;  // a fused activation or its bound
+    const Node& add = g.node(addId);
+    if (add.op != "Add" || add.inputs.size() != 2 || !add.inputs[0].source || !add.inputs[1].source) continue;
+    for (int side = 0; side < 2; ++side) {
+      const PortRef convOut = *add.inputs[size_t(side)].source, other = *add.inputs[size_t(1 - side)].source;
+      const Node& conv = g.node(convOut.node);
+      if (conv.op != "Conv" || conv.inputs.size() > 3 || other.node == convOut.node ||
+          g.consumers(convOut).size() != 1)
+        continue;
+      // The other value has the Conv's shape (no broadcasting); it cannot depend on the Conv,
+      // whose only consumer is this Add.
+      const TensorType *convType = info.type(convOut), *otherType = info.type(other);
+      if (!convType || !otherType || !convType->fullyKnown() || *convType != *otherType ||
+          convType->dtype != DType::Float32)
+        continue;
+      // An activation that is the Add's only consumer goes along.
+      std::optional<FusedActivation> act;
+      std::vector<PortRef> uses = g.consumers({addId, 0});
+      if (uses.size() == 1 && uses[0].port == 0) act = asFusedActivation(g.node(uses[0].node), info);
+      const PortRef last = act ? PortRef{uses[0].node, 0} : PortRef{addId, 0};
+      const std::vector<PortRef> downstream = g.consumers(last);
+      if (act) removeFused(g, last.node);
+      g.removeNode(addId);
+      // The residual becomes the Conv's extra input 3, which the op's spec does not list (only
+      // fused nodes have it), so the node is rebuilt with it.
+      Node fusedConv = g.node(convOut.node);
+      g.removeNode(convOut.node);
+      fusedConv.inputs.resize(4);
+      fusedConv.inputs[3] = InputBinding{other, Tensor()};
+      g.restoreNode(fusedConv);
+      g.setAttr(convOut.node, "residual_input", int64_t(1 - side));
+      if (act) setFusedActivation(g, convOut.node, "residual_activation", *act);
+      for (const PortRef& d : downstream) g.connect(convOut, d);
+      ++adds;
+      activations += act ? 1 : 0;
+      break;
+    }
+  }
+  if (report) {
+    report->fusedResidualAdds = adds;
+    report->fusedActivations = activations;
+  }
+  return g;
+}
+
 Graph optimizeForInference(const Graph& g, FoldReport* report) {
-  FoldReport a, b;
-  Graph out = fuseConvActivations(foldBatchNorms(g, &a), &b);
-  if (report) *report = {a.foldedBatchNorms, b.fusedActivations};
+  FoldReport a, b, c;
+  Graph out = fuseResidualAdds(fuseConvActivations(foldBatchNorms(g, &a), &b), &c);
+  if (report) *report = {a.foldedBatchNorms, b.fusedActivations + c.fusedActivations, c.fusedResidualAdds};
   return out;
 }
 

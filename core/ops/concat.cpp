@@ -2,6 +2,7 @@
 
 #include <cstring>
 
+#include "core/ops/util/parallel.h"
 #include "core/ops/util/shape_util.h"
 
 namespace nc {
@@ -103,16 +104,17 @@ std::vector<Tensor> concat(std::span<const Tensor> in, int64_t axisAttr) {
   const size_t es = dtypeSize(first.dtype());
   const int64_t rowOut = outShape[size_t(axis)] * inner;
   auto* dst = static_cast<std::byte*>(y.raw());
+  std::vector<CopyTask> copies;
   int64_t offset = 0;  // elements into each output row
   for (const Tensor& t : in) {
     const int64_t row = t.dim(axis) * inner;
     if (row == 0) continue;
     const auto* src = static_cast<const std::byte*>(t.raw());
     for (int64_t o = 0; o < outer; ++o)
-      std::memcpy(dst + size_t(o * rowOut + offset) * es, src + size_t(o * row) * es,
-                  size_t(row) * es);
+      copies.push_back({dst + size_t(o * rowOut + offset) * es, src + size_t(o * row) * es, size_t(row) * es});
     offset += row;
   }
+  parallelCopy(copies);
   return {y};
 }
 

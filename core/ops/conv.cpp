@@ -1,14 +1,13 @@
 #include "core/ops/conv.h"
 
-#include "core/ops/sigmoid.h"
-#include "core/ops/silu.h"
-
 #include <map>
 #include <mutex>
 
 #include "core/ops/util/blocked_kernel.h"
 #include "core/ops/util/checked_size.h"
 #include "core/ops/util/dnnl_context.h"
+#include "core/ops/util/fused_activation.h"
+#include "core/ops/util/parallel.h"
 #include "core/ops/util/window_geometry.h"
 
 namespace nc {
@@ -123,29 +122,70 @@ WindowGeometry convGeometry(const WindowAttrs& a, int64_t group, std::span<const
   return g;
 }
 
-// The activation fused into a Conv by fuseConvActivations (internal attribute "activation").
-enum class Activation { None, Relu, Sigmoid, SiLU };
+// What graph rewrites for inference fused into a Conv (core/eval/fusion.h), applied to its
+// output in this order: an activation (internal attributes "activation*"), a residual Add of
+// the node's extra input 3 (which only fused nodes have; "residual_input" is the Add's port it
+// came from), and the activation after that Add ("residual_activation*").
+struct ConvFusion {
+  FusedActivation activation, residualActivation;
+  int64_t residualInput = 1;
 
-Activation parseActivation(const AttrReader& a) {
-  const std::string& s = a.s("activation");
-  if (s.empty()) return Activation::None;
-  if (s == "Relu") return Activation::Relu;
-  if (s == "Sigmoid") return Activation::Sigmoid;
-  if (s == "SiLU") return Activation::SiLU;
-  throw Error("Conv: unknown fused activation '" + s + "'");
-}
+  explicit ConvFusion(const AttrReader& a)
+      : activation(FusedActivation::read(a, "activation")),
+        residualActivation(FusedActivation::read(a, "residual_activation")),
+        residualInput(a.i("residual_input")) {}
+  static bool hasResidual(std::span<const Tensor> in) { return in.size() > 3 && !in[3].empty(); }
 
-void applyActivation(Activation act, Tensor& y) {
-  if (act == Activation::None) return;
-  for (float& v : y.floats())
-    v = act == Activation::Relu ? std::max(v, 0.0f) : act == Activation::Sigmoid ? sigmoid(v) : silu(v);
-}
+  // The reference: y = ract(act(y) + residual), with the formulas of the ops fused in.
+  void apply(Tensor& y, std::span<const Tensor> in) const {
+    activation.apply(y);
+    if (!hasResidual(in)) return;
+    const Tensor& r = in[3];
+    if (r.shape() != y.shape() || r.dtype() != DType::Float32)
+      throw Error("Conv: fused residual has shape " + shapeToString(r.shape()) + ", the output " +
+                  shapeToString(y.shape()));
+    float* py = y.f32();
+    const float* pr = r.f32();
+    for (int64_t i = 0; i < y.numel(); ++i) py[i] += pr[i];  // float addition commutes exactly
+    residualActivation.apply(y);
+  }
+
+  // The same as oneDNN post-ops: eltwise, sum (the residual already in the destination), eltwise.
+  dnnl::primitive_attr postOps(bool residual) const {
+    dnnl::post_ops po;
+    appendEltwise(po, activation);
+    if (residual) {
+      po.append_sum(1.0f);
+      appendEltwise(po, residualActivation);
+    }
+    dnnl::primitive_attr attr;
+    attr.set_post_ops(po);
+    return attr;
+  }
+
+  static void appendEltwise(dnnl::post_ops& po, const FusedActivation& f) {
+    using alg = dnnl::algorithm;
+    using Kind = FusedActivation::Kind;
+    switch (f.kind) {
+      case Kind::None: return;
+      case Kind::Relu: return po.append_eltwise(1.0f, alg::eltwise_relu, 0.0f, 0.0f);
+      case Kind::LeakyRelu: return po.append_eltwise(1.0f, alg::eltwise_relu, f.alpha, 0.0f);
+      case Kind::Sigmoid: return po.append_eltwise(1.0f, alg::eltwise_logistic, 0.0f, 0.0f);
+      case Kind::SiLU: return po.append_eltwise(1.0f, alg::eltwise_swish, 1.0f, 0.0f);
+      case Kind::Clip: return po.append_eltwise(1.0f, alg::eltwise_clip_v2, f.alpha, f.beta);
+      case Kind::HardSwish: return po.append_eltwise(1.0f, alg::eltwise_hardswish, 0.0f, 0.0f);
+      case Kind::HardSigmoid:  // oneDNN 2.6 has no hardsigmoid: clip(alpha * x + beta, 0, 1)
+        po.append_eltwise(1.0f, alg::eltwise_linear, f.alpha, f.beta);
+        return po.append_eltwise(1.0f, alg::eltwise_clip_v2, 0.0f, 1.0f);
+    }
+  }
+};
 
 // The oracle: the definition as loops over a 3D view, accumulating in double.
 class ConvReferenceKernel : public Kernel {
  public:
   explicit ConvReferenceKernel(const AttrReader& a)
-      : attrs_(WindowAttrs::read(a)), group_(a.i("group")), activation_(parseActivation(a)) {}
+      : attrs_(WindowAttrs::read(a)), group_(a.i("group")), fusion_(a) {}
   std::vector<Tensor> compute(std::span<const Tensor> in) const override {
     const Tensor& x = in[0];
     const Tensor& w = in[1];
@@ -190,14 +230,14 @@ class ConvReferenceKernel : public Kernel {
               py[(((n * m + oc) * OD + od) * OH + oh) * OW + ow] = float(acc);
             }
       }
-    applyActivation(activation_, y);
+    fusion_.apply(y, in);
     return {y};
   }
 
  private:
   WindowAttrs attrs_;
   int64_t group_;
-  Activation activation_;
+  ConvFusion fusion_;
 };
 
 dnnl::memory::dims toDims(const std::vector<int64_t>& v) {
@@ -214,7 +254,7 @@ dnnl::memory::dims toDims(const std::vector<int64_t>& v) {
 class ConvFastKernel : public Kernel, public BlockedKernel {
  public:
   explicit ConvFastKernel(const AttrReader& a)
-      : attrs_(WindowAttrs::read(a)), group_(a.i("group")), activation_(parseActivation(a)), reference_(a) {}
+      : attrs_(WindowAttrs::read(a)), group_(a.i("group")), fusion_(a), reference_(a) {}
 
   std::vector<Tensor> compute(std::span<const Tensor> in) const override {
     std::vector<Tensor> out;
@@ -225,7 +265,8 @@ class ConvFastKernel : public Kernel, public BlockedKernel {
   std::optional<std::vector<Tensor>> computeBlocked(std::span<const Tensor> in, const std::vector<bool>& inBlocked,
                                                     std::vector<bool>& outBlocked) const override {
     std::vector<Tensor> out;
-    if (!run(in, inBlocked[0] ? Layouts::BlockedIn : Layouts::PlainIn, out, &outBlocked))
+    const bool residualBlocked = inBlocked.size() > 3 && inBlocked[3];
+    if (!run(in, inBlocked[0] ? Layouts::BlockedIn : Layouts::PlainIn, out, &outBlocked, residualBlocked))
       return std::nullopt;  // oneDNN cannot: the evaluator runs the reference on plain data
     return out;
   }
@@ -233,25 +274,33 @@ class ConvFastKernel : public Kernel, public BlockedKernel {
  private:
   // Plain: compute(); PlainIn / BlockedIn: computeBlocked with X plain / nChw16c.
   enum class Layouts { Plain, PlainIn, BlockedIn };
+  // The fused residual input: none, plain, nChw16c.
+  enum class Residual { None, Plain, Blocked };
 
   struct Entry {
     std::optional<dnnl::convolution_forward> conv;  // empty: oneDNN cannot do it, use the reference
     std::optional<dnnl::reorder> srcReorder, dstReorder, weightsReorder;
-    dnnl::memory::desc userSrcMd, userDstMd, userWeightsMd, biasMd;
+    std::optional<dnnl::reorder> residualReorder;  // the residual into the destination (else copied)
+    dnnl::memory::desc userSrcMd, userDstMd, userWeightsMd, biasMd, userResidualMd;
     dnnl::memory src, dst, weights;
     Tensor weightsSource;
     bool dstBlocked = false;  // Y is written in nChw16c
   };
 
   // Runs oneDNN; false (and `out` empty) when it cannot. Sets outBlocked when given.
+  // residualBlocked: the fused residual input arrives in nChw16c.
   bool run(std::span<const Tensor> in, Layouts layouts, std::vector<Tensor>& out,
-           std::vector<bool>* outBlocked = nullptr) const {
+           std::vector<bool>* outBlocked = nullptr, bool residualBlocked = false) const {
     const Tensor& x = in[0];
     const Tensor& w = in[1];
     const Tensor bias = in.size() > 2 ? in[2] : Tensor();
     const WindowGeometry g = convGeometry(attrs_, group_, in);
+    const bool residual = ConvFusion::hasResidual(in);
+    if (residual && (in[3].shape() != convOutputShape(x, w, g) || in[3].dtype() != DType::Float32))
+      return false;  // the reference kernel reports it
+    const Residual res = !residual ? Residual::None : residualBlocked ? Residual::Blocked : Residual::Plain;
     std::lock_guard<std::mutex> lock(mutex_);
-    Entry& e = entry(x, w, !bias.empty(), g, layouts);
+    Entry& e = entry(x, w, !bias.empty(), g, layouts, res);
     if (!e.conv) return false;
     if (!e.weightsSource.sharesStorageWith(w) || e.weightsSource.shape() != w.shape()) {
       // A new weight tensor (first run, or the user edited W): reorder it once into oneDNN's
@@ -272,6 +321,13 @@ class ConvFastKernel : public Kernel, public BlockedKernel {
     }
     dnnl::memory userDst = wrapTensor(e.userDstMd, y);
     dnnl::memory dst = e.dstReorder ? e.dst : userDst;
+    if (residual) {  // the sum post-op adds what the destination holds
+      if (e.residualReorder)
+        dnnlExecute(*e.residualReorder, {{DNNL_ARG_FROM, wrapTensor(e.userResidualMd, in[3])}, {DNNL_ARG_TO, dst}});
+      else  // the same layout: a plain copy (oneDNN's same-layout reorder is not vectorised)
+        parallelCopy({{static_cast<std::byte*>(dst.get_data_handle()), static_cast<const std::byte*>(in[3].raw()),
+                       size_t(in[3].numel()) * sizeof(float)}});
+    }
     std::unordered_map<int, dnnl::memory> args = {
         {DNNL_ARG_SRC, src}, {DNNL_ARG_WEIGHTS, e.weights}, {DNNL_ARG_DST, dst}};
     if (!bias.empty()) args[DNNL_ARG_BIAS] = wrapTensor(e.biasMd, bias);
@@ -282,11 +338,13 @@ class ConvFastKernel : public Kernel, public BlockedKernel {
     return true;
   }
 
-  Entry& entry(const Tensor& x, const Tensor& w, bool hasBias, const WindowGeometry& g, Layouts layouts) const {
+  Entry& entry(const Tensor& x, const Tensor& w, bool hasBias, const WindowGeometry& g, Layouts layouts,
+               Residual residual) const {
     std::vector<int64_t> key = x.shape();
     key.insert(key.end(), w.shape().begin(), w.shape().end());
     key.push_back(hasBias ? 1 : 0);
     key.push_back(int64_t(layouts));
+    key.push_back(int64_t(residual));
     if (auto it = cache_.find(key); it != cache_.end()) return it->second;
     if (cache_.size() >= 16)
       cache_.clear();  // shapes of one node rarely vary; bound the memory anyway
@@ -332,16 +390,8 @@ class ConvFastKernel : public Kernel, public BlockedKernel {
                                                            dnnl::algorithm::convolution_direct, anySrc, anyW,
                                                            anyDst, toDims(g.strides), dil, toDims(g.padBegin),
                                                            toDims(g.padEnd));
-        dnnl::primitive_attr pattr;
-        if (activation_ != Activation::None) {
-          dnnl::post_ops po;
-          const dnnl::algorithm alg = activation_ == Activation::Relu      ? dnnl::algorithm::eltwise_relu
-                                      : activation_ == Activation::Sigmoid ? dnnl::algorithm::eltwise_logistic
-                                                                           : dnnl::algorithm::eltwise_swish;
-          po.append_eltwise(1.0f, alg, activation_ == Activation::SiLU ? 1.0f : 0.0f, 0.0f);
-          pattr.set_post_ops(po);
-        }
-        return dnnl::convolution_forward::primitive_desc(d, pattr, dnnlEngine());
+        return dnnl::convolution_forward::primitive_desc(d, fusion_.postOps(residual != Residual::None),
+                                                         dnnlEngine());
       };
       std::optional<dnnl::convolution_forward::primitive_desc> pd;
       if (srcBlockable || dstBlockable) {
@@ -365,6 +415,12 @@ class ConvFastKernel : public Kernel, public BlockedKernel {
         e.dst = dnnl::memory(pd->dst_desc(), eng);
         e.dstReorder = dnnl::reorder(dnnl::reorder::primitive_desc(eng, pd->dst_desc(), eng, e.userDstMd));
       }
+      if (residual != Residual::None) {
+        e.userResidualMd = residual == Residual::Blocked ? md(toDims(outShape), dt::f32, tag::nChw16c) : plainDst;
+        if (e.userResidualMd != pd->dst_desc())
+          e.residualReorder =
+              dnnl::reorder(dnnl::reorder::primitive_desc(eng, e.userResidualMd, eng, pd->dst_desc()));
+      }
       if (pd->weights_desc() != e.userWeightsMd) {
         e.weights = dnnl::memory(pd->weights_desc(), eng);
         e.weightsReorder =
@@ -380,11 +436,41 @@ class ConvFastKernel : public Kernel, public BlockedKernel {
 
   WindowAttrs attrs_;
   int64_t group_;
-  Activation activation_;
+  ConvFusion fusion_;
   ConvReferenceKernel reference_;
   mutable std::mutex mutex_;
   mutable std::map<std::vector<int64_t>, Entry> cache_;
 };
+
+// Writes back what fusion replaced, as the original nodes: Conv [-> activation] [-> Add of
+// input 3 [-> activation]].
+void exportConv(ExportContext& ctx, const AttrReader& a) {
+  std::vector<std::pair<std::string, AttrValue>> attrs;
+  for (auto& [k, v] : a.node().attrs)
+    if (const AttrSpec* spec = a.spec().findAttr(k); !spec || !spec->internal) attrs.emplace_back(k, v);
+  std::vector<std::string> ins;
+  for (int i = 0; i < std::min(ctx.numInputs(), 3); ++i) ins.push_back(ctx.input(i));
+  while (!ins.empty() && ins.back().empty()) ins.pop_back();
+  const ConvFusion f(a);
+  const std::string residual = ctx.numInputs() > 3 ? ctx.input(3) : std::string();
+  int stages = int(bool(f.activation)) + (residual.empty() ? 0 : 1 + int(bool(f.residualActivation)));
+  // Each stage writes a fresh value; the last one the node's output.
+  auto target = [&](const char* hint) { return --stages == 0 ? ctx.output(0) : ctx.tempName(hint); };
+  std::string cur = stages == 0 ? ctx.output(0) : ctx.tempName("conv");
+  ctx.addNode("Conv", ins, {cur}, attrs, "");
+  if (f.activation) {
+    const std::string t = target("act");
+    f.activation.exportOnnx(ctx, cur, t, "");
+    cur = t;
+  }
+  if (!residual.empty()) {
+    const std::string t = target("add");
+    ctx.addNode("Add", f.residualInput == 0 ? std::vector{residual, cur} : std::vector{cur, residual}, {t}, {},
+                "_add");
+    cur = t;
+    if (f.residualActivation) f.residualActivation.exportOnnx(ctx, cur, target("act"), "_add");
+  }
+}
 
 }  // namespace
 
@@ -411,31 +497,15 @@ const OpSpec& convOp() {
         attrInts("kernel_shape", std::nullopt, "kernel size per spatial dim (default: from W)"),
         attrInts("pads", std::nullopt, "begin pads then end pads per spatial dim (default 0)"),
         attrInts("strides", std::nullopt, "stride per spatial dim (default 1)"),
-        internalAttr(attrString("activation", "", {"", "Relu", "Sigmoid", "SiLU"},
-                                "activation fused in for inference (core/fusion.h); exported as its own node")),
     };
-    s.exportOnnx = [](ExportContext& ctx, const AttrReader& a) {
-      std::vector<std::pair<std::string, AttrValue>> attrs;
-      for (auto& [k, v] : a.node().attrs)
-        if (k != "activation") attrs.emplace_back(k, v);
-      std::vector<std::string> ins;
-      for (int i = 0; i < ctx.numInputs(); ++i) ins.push_back(ctx.input(i));
-      while (!ins.empty() && ins.back().empty()) ins.pop_back();
-      const std::string act = a.s("activation");
-      if (act.empty()) {
-        ctx.addNode("Conv", ins, {ctx.output(0)}, attrs);
-        return;
-      }
-      const std::string pre = ctx.tempName("conv");
-      ctx.addNode("Conv", ins, {pre}, attrs, "");
-      if (act == "SiLU") {
-        const std::string sig = ctx.tempName("sigmoid");
-        ctx.addNode("Sigmoid", {pre}, {sig}, {}, "_sigmoid");
-        ctx.addNode("Mul", {pre, sig}, {ctx.output(0)}, {}, "_mul");
-      } else {
-        ctx.addNode(act, {pre}, {ctx.output(0)}, {}, "_" + act);
-      }
-    };
+    for (const AttrSpec& a : FusedActivation::attrSpecs("activation", "activation fused in for inference"))
+      s.attrs.push_back(a);
+    for (const AttrSpec& a :
+         FusedActivation::attrSpecs("residual_activation", "activation after the fused residual Add"))
+      s.attrs.push_back(a);
+    s.attrs.push_back(internalAttr(
+        attrInt("residual_input", 1, 0, 1, "the port of the fused residual Add that input 3 came from")));
+    s.exportOnnx = exportConv;
     s.infer = inferConv;
     s.reference = [](const AttrReader& a) { return std::make_unique<ConvReferenceKernel>(a); };
     s.fast = [](const AttrReader& a) { return std::make_unique<ConvFastKernel>(a); };

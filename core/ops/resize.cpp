@@ -5,6 +5,7 @@
 #include <cstring>
 
 #include "core/ops/util/checked_size.h"
+#include "core/ops/util/parallel.h"
 #include "core/ops/util/shape_util.h"
 
 namespace nc {
@@ -449,6 +450,57 @@ void nearestFill(const NearestPlan& np, size_t a, const float* x, float* y) {
   }
 }
 
+// Nearest over the thread pool: the output is cut into the blocks of its leading axes (at least
+// two per thread where the shape allows, so usually the channels), each filled independently.
+// Row reuse works within a block; at the cut axis each block is gathered from the input.
+void nearestFillParallel(const NearestPlan& np, const float* x, float* y) {
+  const size_t rank = np.out.size();
+  const int64_t total = shapeNumel(np.out);
+  const int threads = parallelThreads(total, kParallelElements);
+  if (threads <= 1 || rank < 2) {
+    nearestFill(np, 0, x, y);
+    return;
+  }
+  size_t cut = 0;  // blocks are the output positions along axes 0..cut
+  int64_t blocks = np.out[0];
+  while (cut + 2 < rank && blocks < 2 * threads) blocks *= np.out[++cut];
+  const int64_t blockSize = np.ys[cut];
+  parallelFor(blocks, std::max<int64_t>(1, kParallelElements / std::max<int64_t>(blockSize, 1)),
+              [&](int64_t begin, int64_t end) {
+                for (int64_t b = begin; b < end; ++b) {
+                  int64_t xOffset = 0;
+                  for (int64_t rest = b, a = int64_t(cut); a >= 0; --a) {
+                    const int64_t o = rest % np.out[size_t(a)];
+                    rest /= np.out[size_t(a)];
+                    xOffset += np.map[size_t(a)][size_t(o)] * np.xs[size_t(a)];
+                  }
+                  nearestFill(np, cut + 1, x + xOffset, y + b * blockSize);
+                }
+              });
+}
+
+// One axis of the separable linear/cubic resize for one outer index: outA output rows of
+// `inner` elements from the taps of table t.
+void resizeAxisBlock(const AxisTable& t, const float* s, float* d, int64_t outA, int64_t inner) {
+  for (int64_t o = 0; o < outA; ++o, d += inner) {
+    const int64_t b = t.begin[size_t(o)], e = t.begin[size_t(o) + 1];
+    if (inner == 1) {
+      float acc = 0;
+      for (int64_t j = b; j < e; ++j) acc += t.w[size_t(j)] * s[t.idx[size_t(j)]];
+      *d = acc;
+      continue;
+    }
+    for (int64_t j = b; j < e; ++j) {
+      const float wj = t.w[size_t(j)];
+      const float* sj = s + t.idx[size_t(j)] * inner;
+      if (j == b)
+        for (int64_t i = 0; i < inner; ++i) d[i] = wj * sj[i];
+      else
+        for (int64_t i = 0; i < inner; ++i) d[i] += wj * sj[i];
+    }
+  }
+}
+
 // Sets every output element whose coordinate on some axis lies outside the input.
 void fillOutside(const std::vector<AxisTable>& tabs, const Shape& out,
                  const std::vector<int64_t>& ys, size_t a, float value, float* y) {
@@ -491,7 +543,7 @@ Tensor resizeFast(const ResizeParams& p, const ResizePlan& plan, const Tensor& x
     np.lastTwice = last.size() % 2 == 0;
     for (size_t o = 0; o < last.size() && np.lastTwice; ++o)
       np.lastTwice = last[o] == int64_t(o / 2);
-    nearestFill(np, 0, x.f32(), y.f32());
+    nearestFillParallel(np, x.f32(), y.f32());
   } else {
     // Separable: resize one axis at a time, last axis first, skipping identity axes.
     Tensor cur = x;
@@ -508,27 +560,10 @@ Tensor resizeFast(const ResizeParams& p, const ResizePlan& plan, const Tensor& x
       const int64_t inA = shape[a], outA = next[a];
       const float* src = cur.f32();
       float* dst = nt.f32();
-      for (int64_t u = 0; u < outer; ++u) {
-        const float* s = src + u * inA * inner;
-        float* d = dst + u * outA * inner;
-        for (int64_t o = 0; o < outA; ++o, d += inner) {
-          const int64_t b = t.begin[size_t(o)], e = t.begin[size_t(o) + 1];
-          if (inner == 1) {
-            float acc = 0;
-            for (int64_t j = b; j < e; ++j) acc += t.w[size_t(j)] * s[t.idx[size_t(j)]];
-            *d = acc;
-            continue;
-          }
-          for (int64_t j = b; j < e; ++j) {
-            const float wj = t.w[size_t(j)];
-            const float* sj = s + t.idx[size_t(j)] * inner;
-            if (j == b)
-              for (int64_t i = 0; i < inner; ++i) d[i] = wj * sj[i];
-            else
-              for (int64_t i = 0; i < inner; ++i) d[i] += wj * sj[i];
-          }
-        }
-      }
+      parallelFor(outer, std::max<int64_t>(1, kParallelElements / std::max<int64_t>(outA * inner, 1)),
+                  [&](int64_t uBegin, int64_t uEnd) {
+                    for (int64_t u = uBegin; u < uEnd; ++u) resizeAxisBlock(t, src + u * inA * inner, dst + u * outA * inner, outA, inner);
+                  });
       cur = nt;
       shape = next;
     }

@@ -1,11 +1,13 @@
 #include "core/ops/softmax.h"
 
 #include <Eigen/Core>
+#include <algorithm>
 #include <cmath>
 #if defined(__SSE__)
 #include <xmmintrin.h>
 #endif
 
+#include "core/ops/util/parallel.h"
 #include "core/ops/util/shape_util.h"
 
 namespace nc {
@@ -59,15 +61,23 @@ class SoftmaxKernel : public Kernel {
     const float* px = x.f32();
     float* py = y.f32();
     if (fast_) {
-      FlushDenormals ftz;
-      for (int64_t o = 0; o < outer; ++o) {
-        if (inner == 1)
-          row(px + o * n, py + o * n, n);
-        else if (inner >= 8)
-          lanes(px + o * n * inner, py + o * n * inner, n, inner);
-        else
-          for (int64_t j = 0; j < inner; ++j) strided(px + o * n * inner + j, py + o * n * inner + j, n, inner);
-      }
+      // outer * inner lanes of n elements each (a row when inner == 1), split over the threads.
+      parallelFor(outer * inner, std::max<int64_t>(1, kParallelElements / std::max<int64_t>(n, 1)),
+                  [&](int64_t begin, int64_t end) {
+                    FlushDenormals ftz;  // per thread: the MXCSR register is
+                    for (int64_t o = begin / inner; o * inner < end; ++o) {
+                      const int64_t j0 = std::max(begin - o * inner, int64_t(0));
+                      const int64_t j1 = std::min(end - o * inner, inner);
+                      const float* xo = px + o * n * inner;
+                      float* yo = py + o * n * inner;
+                      if (inner == 1)
+                        row(xo, yo, n);
+                      else if (j1 - j0 >= 8)
+                        lanes(xo + j0, yo + j0, n, j1 - j0, inner);
+                      else
+                        for (int64_t j = j0; j < j1; ++j) strided(xo + j, yo + j, n, inner);
+                    }
+                  });
       return {y};
     }
     for (int64_t o = 0; o < outer; ++o)
@@ -89,18 +99,18 @@ class SoftmaxKernel : public Kernel {
     ys = (xs - xs.maxCoeff()).exp();
     ys *= 1.0f / ys.sum();
   }
-  // n rows of `inner` lanes each: softmax down every lane.
-  static void lanes(const float* x, float* y, int64_t n, int64_t inner) {
+  // n rows of `width` lanes each, rows `stride` apart: softmax down every lane.
+  static void lanes(const float* x, float* y, int64_t n, int64_t width, int64_t stride) {
     if (n == 0) return;
-    Eigen::ArrayXf mx = ConstRow(x, inner), sum = Eigen::ArrayXf::Zero(inner);
-    for (int64_t i = 1; i < n; ++i) mx = mx.max(ConstRow(x + i * inner, inner));
+    Eigen::ArrayXf mx = ConstRow(x, width), sum = Eigen::ArrayXf::Zero(width);
+    for (int64_t i = 1; i < n; ++i) mx = mx.max(ConstRow(x + i * stride, width));
     for (int64_t i = 0; i < n; ++i) {
-      Row yi(y + i * inner, inner);
-      yi = (ConstRow(x + i * inner, inner) - mx).exp();
+      Row yi(y + i * stride, width);
+      yi = (ConstRow(x + i * stride, width) - mx).exp();
       sum += yi;
     }
     sum = sum.inverse();
-    for (int64_t i = 0; i < n; ++i) Row(y + i * inner, inner) *= sum;
+    for (int64_t i = 0; i < n; ++i) Row(y + i * stride, width) *= sum;
   }
   static void strided(const float* x, float* y, int64_t n, int64_t st) {
     float mx = -INFINITY;

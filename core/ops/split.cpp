@@ -3,6 +3,7 @@
 #include <cstring>
 
 #include "core/ops/util/int_inputs.h"
+#include "core/ops/util/parallel.h"
 #include "core/ops/util/shape_util.h"
 
 namespace nc {
@@ -86,6 +87,7 @@ class SplitKernel : public Kernel {
     const int64_t dim = x.dim(axis);
     const auto* src = static_cast<const std::byte*>(x.raw());
     std::vector<Tensor> outs;
+    std::vector<CopyTask> copies;
     int64_t offset = 0;
     for (int64_t sz : sizes) {
       Shape s = x.shape();
@@ -94,10 +96,11 @@ class SplitKernel : public Kernel {
       auto* dst = static_cast<std::byte*>(y.raw());
       const size_t run = size_t(sz * inner) * es;
       for (int64_t o = 0; o < outer && run; ++o)
-        std::memcpy(dst + size_t(o) * run, src + size_t((o * dim + offset) * inner) * es, run);
+        copies.push_back({dst + size_t(o) * run, src + size_t((o * dim + offset) * inner) * es, run});
       offset += sz;
       outs.push_back(y);
     }
+    parallelCopy(copies);
     return outs;
   }
 

@@ -1,10 +1,12 @@
 #pragma once
 // Building blocks for elementwise ops: a unary op is a scalar function plus its spec fields.
+#include <algorithm>
 #include <cmath>
 #include <functional>
 #include <string>
 
 #include "core/ops/op.h"
+#include "core/ops/util/parallel.h"
 #include "core/ops/util/shape_util.h"
 
 namespace nc {
@@ -72,10 +74,11 @@ Tensor broadcastNaive(const Tensor& a, const TA* pa, const Tensor& b, const TB* 
 }
 
 // Broadcasting as a sequence of innermost runs: calls run(offA, offB, offY, n, strideA, strideB)
-// with strideA/strideB in {0, 1}, after merging the dimensions that are contiguous in all three.
-// The fast kernels vectorise over these runs.
+// with strideA/strideB in {0, 1}, after merging the dimensions that are contiguous in all three,
+// for the output elements [begin, end) (runs cut at both ends). The fast kernels vectorise over
+// these runs and give disjoint ranges to threads.
 template <class Run>
-void forEachBroadcastRun(const Shape& a, const Shape& b, const Shape& out, Run run) {
+void forEachBroadcastRun(const Shape& a, const Shape& b, const Shape& out, int64_t begin, int64_t end, Run run) {
   const size_t r = out.size();
   std::vector<int64_t> sa = broadcastStrides(a, r), sb = broadcastStrides(b, r);
   // Size-1 output dims carry no iteration; drop them.
@@ -101,18 +104,27 @@ void forEachBroadcastRun(const Shape& a, const Shape& b, const Shape& out, Run r
     }
   }
   if (dims.empty()) {  // all-ones output shape: one element
-    if (shapeNumel(out) == 1) run(0, 0, 0, 1, 0, 0);
+    if (shapeNumel(out) == 1 && begin < end) run(0, 0, 0, 1, 0, 0);
     return;
   }
   for (int64_t d : dims)
     if (d == 0) return;
   const size_t k = dims.size() - 1;
   const int64_t n = dims[k];
+  // The odometer over the outer dims, started at `begin`.
   std::vector<int64_t> idx(k, 0);
-  int64_t ia = 0, ib = 0, iy = 0;
-  while (true) {
-    run(ia, ib, iy, n, da[k], db[k]);
-    iy += n;
+  int64_t ia = 0, ib = 0, iy = begin, j = begin % n;
+  for (int64_t q = begin / n, d = int64_t(k) - 1; d >= 0; --d) {
+    idx[size_t(d)] = q % dims[size_t(d)];
+    q /= dims[size_t(d)];
+    ia += idx[size_t(d)] * da[size_t(d)];
+    ib += idx[size_t(d)] * db[size_t(d)];
+  }
+  while (iy < end) {
+    const int64_t len = std::min(n - j, end - iy);
+    run(ia + j * da[k], ib + j * db[k], iy, len, da[k], db[k]);
+    iy += len;
+    j = 0;
     size_t d = k;
     while (d-- > 0) {
       if (++idx[d] < dims[d]) {
@@ -128,33 +140,41 @@ void forEachBroadcastRun(const Shape& a, const Shape& b, const Shape& out, Run r
   }
 }
 
+// The same over every output element.
+template <class Run>
+void forEachBroadcastRun(const Shape& a, const Shape& b, const Shape& out, Run run) {
+  forEachBroadcastRun(a, b, out, 0, shapeNumel(out), run);
+}
+
 // Fast float32 broadcasting binary op: `op` is an inlinable functor; each run is a plain loop
-// the compiler vectorises.
+// the compiler vectorises, and large outputs are split over the thread pool.
 template <class Op>
 Tensor binaryFastF32(const Tensor& a, const Tensor& b, Op op) {
   const Shape out = a.shape() == b.shape() ? a.shape() : broadcastShapes(a.shape(), b.shape());
-  Tensor y(DType::Float32, out);
+  Tensor y = Tensor::uninitialized(DType::Float32, out);  // every element is written
   const float* pa = a.f32();
   const float* pb = b.f32();
   float* py = y.f32();
-  forEachBroadcastRun(a.shape(), b.shape(), out,
-                      [&](int64_t oa, int64_t ob, int64_t oy, int64_t n, int64_t sa, int64_t sb) {
-                        const float* __restrict xa = pa + oa;
-                        const float* __restrict xb = pb + ob;
-                        float* __restrict xy = py + oy;
-                        if (sa && sb) {
-                          for (int64_t i = 0; i < n; ++i) xy[i] = op(xa[i], xb[i]);
-                        } else if (sa) {
-                          const float vb = xb[0];
-                          for (int64_t i = 0; i < n; ++i) xy[i] = op(xa[i], vb);
-                        } else if (sb) {
-                          const float va = xa[0];
-                          for (int64_t i = 0; i < n; ++i) xy[i] = op(va, xb[i]);
-                        } else {
-                          const float v = op(xa[0], xb[0]);
-                          for (int64_t i = 0; i < n; ++i) xy[i] = v;
-                        }
-                      });
+  auto run = [&](int64_t oa, int64_t ob, int64_t oy, int64_t n, int64_t sa, int64_t sb) {
+    const float* __restrict xa = pa + oa;
+    const float* __restrict xb = pb + ob;
+    float* __restrict xy = py + oy;
+    if (sa && sb) {
+      for (int64_t i = 0; i < n; ++i) xy[i] = op(xa[i], xb[i]);
+    } else if (sa) {
+      const float vb = xb[0];
+      for (int64_t i = 0; i < n; ++i) xy[i] = op(xa[i], vb);
+    } else if (sb) {
+      const float va = xa[0];
+      for (int64_t i = 0; i < n; ++i) xy[i] = op(va, xb[i]);
+    } else {
+      const float v = op(xa[0], xb[0]);
+      for (int64_t i = 0; i < n; ++i) xy[i] = v;
+    }
+  };
+  parallelFor(y.numel(), kParallelElements, [&](int64_t begin, int64_t end) {
+    forEachBroadcastRun(a.shape(), b.shape(), out, begin, end, run);
+  });
   return y;
 }
 

@@ -1,5 +1,6 @@
 #include "core/ops/util/variadic_elementwise.h"
 
+#include "core/ops/util/parallel.h"
 #include "core/ops/util/shape_util.h"
 #include "core/ops/util/tensor_util.h"
 
@@ -35,22 +36,22 @@ class VariadicKernel : public Kernel {
         py[i] = float(mean_ ? acc[size_t(i)] / count : acc[size_t(i)]);
       return {y};
     }
-    // Inputs that already have the output shape are read in place.
-    bool first = true;
-    for (const Tensor& t : in) {
-      if (t.empty()) continue;
-      Tensor b = t.shape() == out ? t : broadcastTo(t, out);
-      const float* pb = b.f32();
-      if (first)
-        std::copy(pb, pb + n, py);
-      else
-        for (int64_t i = 0; i < n; ++i) py[i] += pb[i];
-      first = false;
-    }
-    if (mean_) {
-      const float inv = 1.0f / float(count);
-      for (int64_t i = 0; i < n; ++i) py[i] *= inv;
-    }
+    // Inputs that already have the output shape are read in place; each thread sums its range
+    // of every input.
+    std::vector<Tensor> sources;
+    for (const Tensor& t : in)
+      if (!t.empty()) sources.push_back(t.shape() == out ? t : broadcastTo(t, out));
+    const float scale = mean_ ? 1.0f / float(count) : 1.0f;
+    parallelFor(n, kParallelElements, [&](int64_t begin, int64_t end) {
+      const float* first = sources[0].f32();
+      std::copy(first + begin, first + end, py + begin);
+      for (size_t s = 1; s < sources.size(); ++s) {
+        const float* pb = sources[s].f32();
+        for (int64_t i = begin; i < end; ++i) py[i] += pb[i];
+      }
+      if (mean_)
+        for (int64_t i = begin; i < end; ++i) py[i] *= scale;
+    });
     return {y};
   }
 
