@@ -173,7 +173,7 @@ std::string exportModelBytes(const Graph& g, const ExportOptions& opt, Validatio
   if (opt.functions) buildFunctions(g, model, ex.origins(), opt.opset);
   std::string bytes = proto::serialize(model);
   // Validation runs on a parsed copy: it may annotate value_info, and the export stays minimal.
-  ValidationReport r = validateModelBytes(bytes);
+  ValidationReport r = validateOwnModelBytes(bytes);
   if (report) *report = r;
   return bytes;
 }

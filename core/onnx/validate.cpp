@@ -4,6 +4,15 @@
 #include <onnx/defs/schema.h>
 #include <onnx/shape_inference/implementation.h>
 
+#include <poll.h>
+#include <signal.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <chrono>
+#include <cstring>
 #include <map>
 #include <optional>
 #include <utility>
@@ -11,6 +20,7 @@
 #include "core/base/error.h"
 #include "core/onnx/inline.h"
 #include "core/onnx/proto_util.h"
+#include "core/tensor/memory_budget.h"
 
 namespace nc {
 
@@ -72,9 +82,125 @@ ValidationReport validate(onnx::ModelProto& model) {
   return r;
 }
 
+// The report through a pipe, one field per line: "ok" or "error", then checkerRun,
+// shapeInferenceRun and the notes (ok), or the message (error). Functions are counted by the
+// parent. Lines hold no newline: messages are flattened.
+std::string flatten(std::string s) {
+  for (char& c : s)
+    if (c == '\n' || c == '\r') c = ' ';
+  return s;
+}
+
+std::string encodeReport(const ValidationReport& r) {
+  std::string out = "ok\n" + std::to_string(int(r.checkerRun)) + "\n" + std::to_string(int(r.shapeInferenceRun)) + "\n";
+  for (const std::string& n : r.notes) out += flatten(n) + "\n";
+  return out;
+}
+
+ValidationReport decodeReport(const std::string& text, const onnx::ModelProto& model) {
+  std::vector<std::string> lines;
+  for (size_t start = 0; start < text.size();) {
+    size_t end = text.find('\n', start);
+    if (end == std::string::npos) end = text.size();
+    lines.push_back(text.substr(start, end - start));
+    start = end + 1;
+  }
+  if (lines.size() >= 2 && lines[0] == "error") throw Error(lines[1]);
+  if (lines.size() < 3 || lines[0] != "ok") throw Error("ONNX validation failed: no report from the checker process");
+  ValidationReport r;
+  r.checkerRun = lines[1] == "1";
+  r.shapeInferenceRun = lines[2] == "1";
+  r.notes.assign(lines.begin() + 3, lines.end());
+  r.functions = functionInfo(model);
+  return r;
+}
+
+void writeAll(int fd, const std::string& s) {
+  for (size_t done = 0; done < s.size();) {
+    const ssize_t n = ::write(fd, s.data() + done, s.size() - done);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) return;
+    done += size_t(n);
+  }
+}
+
+constexpr int kChildSeconds = 120;  // libonnx on any real model takes well under a second
+
+// Runs validate() in a forked child. The child only runs libonnx on the parsed model (already in
+// its copy of memory) and _exits, so no handler, destructor or Qt code runs there.
+ValidationReport validateInChild(onnx::ModelProto& model) {
+  int fds[2];
+  if (::pipe(fds) != 0) throw Error(std::string("ONNX validation: cannot create a pipe: ") + std::strerror(errno));
+  const pid_t pid = ::fork();
+  if (pid < 0) {
+    ::close(fds[0]);
+    ::close(fds[1]);
+    throw Error(std::string("ONNX validation: cannot start the checker process: ") + std::strerror(errno));
+  }
+  if (pid == 0) {
+    ::close(fds[0]);
+#if !defined(__SANITIZE_ADDRESS__)
+    // ASan reserves terabytes of address space, so the cap only applies to normal builds.
+    const rlim_t cap = rlim_t(std::max<int64_t>(memoryBudget(), int64_t(1) << 30));
+    const rlimit as{cap, cap};
+    ::setrlimit(RLIMIT_AS, &as);
+#endif
+    const rlimit cpu{kChildSeconds, kChildSeconds};
+    ::setrlimit(RLIMIT_CPU, &cpu);
+    std::string out;
+    try {
+      out = encodeReport(validate(model));
+    } catch (const std::bad_alloc&) {
+      out = "error\nONNX validation ran out of memory (limit " + formatBytes(int64_t(memoryBudget())) + ")\n";
+    } catch (const std::exception& e) {
+      out = "error\n" + flatten(e.what()) + "\n";
+    }
+    writeAll(fds[1], out);
+    ::_exit(0);
+  }
+  ::close(fds[1]);
+  std::string text;
+  char buf[4096];
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(kChildSeconds + 5);
+  bool timedOut = false;
+  for (;;) {
+    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+    if (left.count() <= 0) {
+      timedOut = true;
+      break;
+    }
+    pollfd p{fds[0], POLLIN, 0};
+    const int ready = ::poll(&p, 1, int(left.count()));
+    if (ready < 0 && errno == EINTR) continue;
+    if (ready <= 0) continue;
+    const ssize_t n = ::read(fds[0], buf, sizeof buf);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) break;
+    text.append(buf, size_t(n));
+  }
+  ::close(fds[0]);
+  if (timedOut) ::kill(pid, SIGKILL);
+  int status = 0;
+  while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+  }
+  if (timedOut) throw Error("ONNX validation did not finish within " + std::to_string(kChildSeconds) + " s");
+  // A crash kills the child (a signal), or under AddressSanitizer ends it with a report and exit 1.
+  if (WIFSIGNALED(status) || (WIFEXITED(status) && WEXITSTATUS(status) != 0))
+    throw Error("ONNX shape inference crashed on this model (libonnx 1.12, " +
+                (WIFSIGNALED(status) ? "signal " + std::to_string(WTERMSIG(status))
+                                     : "exit status " + std::to_string(WEXITSTATUS(status))) +
+                "): a node is malformed, e.g. inputs of the wrong rank");
+  return decodeReport(text, model);
+}
+
 }  // namespace
 
 ValidationReport validateModelBytes(const std::string& bytes) {
+  onnx::ModelProto m = proto::parseModel(bytes);
+  return validateInChild(m);
+}
+
+ValidationReport validateOwnModelBytes(const std::string& bytes) {
   onnx::ModelProto m = proto::parseModel(bytes);
   return validate(m);
 }

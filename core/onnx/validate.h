@@ -22,6 +22,11 @@ struct ValidationReport {
 // Runs the ONNX checker and strict shape inference on serialized model bytes; throws nc::Error
 // naming the failing stage. A model with model-local functions is also checked with every
 // function inlined (core/onnx/inline.h), which refuses recursive functions and undefined values.
+// libonnx 1.12's shape inference crashes on some malformed nodes (a Conv whose X and W ranks
+// disagree, fixed upstream later), so for bytes from a file libonnx runs in a child process with
+// a memory cap and a time limit: a crash, the cap or the limit becomes an nc::Error.
 ValidationReport validateModelBytes(const std::string& bytes);
+// The same in this process, for models this program has just built (export): no fork.
+ValidationReport validateOwnModelBytes(const std::string& bytes);
 
 }  // namespace nc

@@ -2,6 +2,7 @@
 
 #include <bit>
 #include <cctype>
+#include <charconv>
 #include <cstring>
 #include <fstream>
 #include <sstream>
@@ -69,7 +70,11 @@ Shape parseShape(const std::string& header, const std::string& what) {
     std::string num = item.substr(a, b - a + 1);
     if (num.empty() || num.find_first_not_of("0123456789") != std::string::npos)
       fail(what, "malformed dimension '" + num + "' in shape: " + header);
-    shape.push_back(std::stoll(num));
+    int64_t d = 0;
+    const auto [ptr, ec] = std::from_chars(num.data(), num.data() + num.size(), d);
+    if (ec != std::errc() || ptr != num.data() + num.size())
+      fail(what, "dimension '" + num + "' in shape is out of range: " + header);
+    shape.push_back(d);
   }
   return shape;
 }
