@@ -2,12 +2,14 @@
 
 #include <algorithm>
 #include <cstring>
+#include <optional>
 #include <variant>
 #include <vector>
 
 #include "core/base/error.h"
 #include "core/base/file_io.h"
 #include "core/onnx/proto_util.h"
+#include "core/tensor/memory_budget.h"
 
 namespace nc {
 
@@ -22,36 +24,44 @@ Tensor tensorFromProto(const onnx::TensorProto& p) {
   Shape shape(p.dims().begin(), p.dims().end());
   for (int64_t d : shape)
     if (d < 0) throw Error(what + " has a negative dimension");
-  int64_t n = shapeNumel(shape);
+  const std::optional<int64_t> count = checkedNumel(shape);
+  if (!count) throw Error(what + ": shape " + shapeToString(shape) + " has more elements than can be counted");
+  const int64_t n = *count;
+  // The data present must match the declared shape before anything is allocated: a few bytes
+  // declaring gigabytes of dims are refused, not zero-filled.
+  auto checkPresent = [&](int64_t elementBytes, int typedValues, const char* field) {
+    if (p.has_raw_data()) {
+      if (int64_t(p.raw_data().size()) / elementBytes != n || int64_t(p.raw_data().size()) % elementBytes != 0)
+        throw Error(what + ": raw data has " + std::to_string(p.raw_data().size()) + " bytes, shape " +
+                    shapeToString(shape) + " needs " + std::to_string(n) + " x " + std::to_string(elementBytes));
+    } else if (typedValues != n) {
+      throw Error(what + ": " + field + " has " + std::to_string(typedValues) + " values, shape " +
+                  shapeToString(shape) + " needs " + std::to_string(n));
+    }
+  };
   switch (p.data_type()) {
     case onnx::TensorProto::FLOAT: {
+      checkPresent(4, p.float_data_size(), "float_data");
       Tensor t(DType::Float32, shape);
-      if (p.has_raw_data()) {
-        if (p.raw_data().size() != size_t(n) * 4)
-          throw Error(what + ": raw data has " + std::to_string(p.raw_data().size()) + " bytes, shape " +
-                      shapeToString(shape) + " needs " + std::to_string(n * 4));
+      if (p.has_raw_data())
         std::memcpy(t.raw(), p.raw_data().data(), size_t(n) * 4);
-      } else {
-        if (p.float_data_size() != n) throw Error(what + ": float_data has the wrong number of values");
+      else
         std::copy(p.float_data().begin(), p.float_data().end(), t.f32());
-      }
       return t;
     }
     case onnx::TensorProto::INT64: {
+      checkPresent(8, p.int64_data_size(), "int64_data");
       Tensor t(DType::Int64, shape);
-      if (p.has_raw_data()) {
-        if (p.raw_data().size() != size_t(n) * 8) throw Error(what + ": raw data size does not match its shape");
+      if (p.has_raw_data())
         std::memcpy(t.raw(), p.raw_data().data(), size_t(n) * 8);
-      } else {
-        if (p.int64_data_size() != n) throw Error(what + ": int64_data has the wrong number of values");
+      else
         std::copy(p.int64_data().begin(), p.int64_data().end(), t.i64());
-      }
       return t;
     }
     case onnx::TensorProto::INT32: {  // widened to int64 (shape-like data)
+      checkPresent(4, p.int32_data_size(), "int32_data");
       Tensor t(DType::Int64, shape);
       if (p.has_raw_data()) {
-        if (p.raw_data().size() != size_t(n) * 4) throw Error(what + ": raw data size does not match its shape");
         const char* src = p.raw_data().data();
         for (int64_t i = 0; i < n; ++i) {
           int32_t v;
@@ -59,7 +69,6 @@ Tensor tensorFromProto(const onnx::TensorProto& p) {
           t.i64()[i] = v;
         }
       } else {
-        if (p.int32_data_size() != n) throw Error(what + ": int32_data has the wrong number of values");
         std::copy(p.int32_data().begin(), p.int32_data().end(), t.i64());
       }
       return t;

@@ -177,7 +177,8 @@ class TestBadInput : public QObject {
     init->set_data_type(onnx::TensorProto::FLOAT);
     for (int i = 0; i < 3; ++i) init->add_dims(int64_t(1) << 20);
     m.mutable_graph()->mutable_node(0)->add_input(std::string("w"));
-    EXPECT_ERROR(importModelBytes(bytesOf(m)), "too large");
+    // Refused for its missing data before anything is allocated (it used to be zero-filled).
+    EXPECT_ERROR(importModelBytes(bytesOf(m)), "float_data has 0 values");
     // A negative dimension.
     init->clear_dims();
     init->add_dims(-3);
@@ -195,6 +196,34 @@ class TestBadInput : public QObject {
     QVERIFY(!r.ok());
     QVERIFY2(r.errors[0].message.find("too large") != std::string::npos,
              r.errors[0].message.c_str());
+  }
+
+  // A TensorProto of 20 bytes declaring 65536 x 65536 floats (16 GiB) and no data is refused for
+  // its size before any allocation (fuzz_tensor_proto found it zero-filling gigabytes).
+  void declaredSizeWithoutData() {
+    onnx::TensorProto p;
+    p.set_data_type(onnx::TensorProto::FLOAT);
+    p.add_dims(65536);
+    p.add_dims(65536);
+    EXPECT_ERROR(tensorFromProtoBytes(p.SerializeAsString()), "needs 4294967296");
+    p.set_raw_data(std::string(40, '\0'));
+    EXPECT_ERROR(tensorFromProtoBytes(p.SerializeAsString()), "raw data has 40 bytes");
+    p.set_data_type(onnx::TensorProto::INT64);
+    p.clear_raw_data();
+    EXPECT_ERROR(tensorFromProtoBytes(p.SerializeAsString()), "int64_data has 0 values");
+  }
+
+  // Conv/ConvTranspose with X and W of the wrong rank crash libonnx 1.12's shape inference
+  // (SIGSEGV); validation runs it in a child process, so it is an error naming the crash.
+  void libonnxCrashIsAnError() {
+    for (const char* name : {"conv_wrong_rank.onnx", "convtranspose_wrong_rank.onnx"}) {
+      const std::string path = std::string(NC_SOURCE_DIR) + "/tests/data/fuzz-regressions/onnx_validate/" + name;
+      EXPECT_ERROR(validateModelBytes(readFileBytes(path)), "crashed on this model");
+    }
+    // A valid model still validates the same way through the child process.
+    const ValidationReport r = validateModelBytes(bytesOf(sigmoidModel()));
+    QVERIFY(r.checkerRun);
+    QVERIFY(r.shapeInferenceRun);
   }
 
   // The process-wide memory budget (issue #12): a tensor whose bytes exceed it fails before
