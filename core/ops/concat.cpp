@@ -111,7 +111,8 @@ std::vector<Tensor> concat(std::span<const Tensor> in, int64_t axisAttr) {
     if (row == 0) continue;
     const auto* src = static_cast<const std::byte*>(t.raw());
     for (int64_t o = 0; o < outer; ++o)
-      copies.push_back({dst + size_t(o * rowOut + offset) * es, src + size_t(o * row) * es, size_t(row) * es});
+      copies.push_back(
+          {dst + size_t(o * rowOut + offset) * es, src + size_t(o * row) * es, size_t(row) * es});
     offset += row;
   }
   parallelCopy(copies);

@@ -562,7 +562,8 @@ Tensor resizeFast(const ResizeParams& p, const ResizePlan& plan, const Tensor& x
       float* dst = nt.f32();
       parallelFor(outer, std::max<int64_t>(1, kParallelElements / std::max<int64_t>(outA * inner, 1)),
                   [&](int64_t uBegin, int64_t uEnd) {
-                    for (int64_t u = uBegin; u < uEnd; ++u) resizeAxisBlock(t, src + u * inA * inner, dst + u * outA * inner, outA, inner);
+                    for (int64_t u = uBegin; u < uEnd; ++u)
+                      resizeAxisBlock(t, src + u * inA * inner, dst + u * outA * inner, outA, inner);
                   });
       cur = nt;
       shape = next;

@@ -58,36 +58,47 @@ FusedActivation FusedActivation::read(const AttrReader& a, const std::string& pr
   return f;
 }
 
-std::vector<AttrSpec> FusedActivation::attrSpecs(const std::string& prefix, const std::string& what) {
+std::vector<AttrSpec> FusedActivation::attrSpecs(const std::string& prefix,
+                                                 const std::string& what) {
   std::vector<std::string> kinds = {""};
   for (const KindName& k : kKinds) kinds.push_back(k.op);
   const double inf = std::numeric_limits<double>::infinity();
-  return {internalAttr(attrString(prefix, "", kinds, what + " (core/eval/fusion.h); exported as its own node")),
+  return {internalAttr(attrString(prefix, "", kinds,
+                                  what + " (core/eval/fusion.h); exported as its own node")),
           internalAttr(attrFloat(prefix + "_alpha", 0.0f, -inf, inf,
                                  "its parameter: Clip's min, LeakyRelu's or HardSigmoid's alpha")),
-          internalAttr(attrFloat(prefix + "_beta", 0.0f, -inf, inf, "its parameter: Clip's max, HardSigmoid's beta"))};
+          internalAttr(attrFloat(prefix + "_beta", 0.0f, -inf, inf,
+                                 "its parameter: Clip's max, HardSigmoid's beta"))};
 }
 
 void FusedActivation::apply(Tensor& y) const {
   const float a = alpha, b = beta;
   switch (kind) {
-    case Kind::None: return;
-    case Kind::Relu: return applyEach(y, [](float x) { return x > 0.0f ? x : 0.0f; });
-    case Kind::Sigmoid: return applyEach(y, [](float x) { return sigmoid(x); });
-    case Kind::SiLU: return applyEach(y, [](float x) { return silu(x); });
-    case Kind::Clip: return applyEach(y, [a, b](float x) { return std::min(std::max(x, a), b); });
-    case Kind::LeakyRelu: return applyEach(y, [a](float x) { return x >= 0.0f ? x : a * x; });
+    case Kind::None:
+      return;
+    case Kind::Relu:
+      return applyEach(y, [](float x) { return x > 0.0f ? x : 0.0f; });
+    case Kind::Sigmoid:
+      return applyEach(y, [](float x) { return sigmoid(x); });
+    case Kind::SiLU:
+      return applyEach(y, [](float x) { return silu(x); });
+    case Kind::Clip:
+      return applyEach(y, [a, b](float x) { return std::min(std::max(x, a), b); });
+    case Kind::LeakyRelu:
+      return applyEach(y, [a](float x) { return x >= 0.0f ? x : a * x; });
     case Kind::HardSigmoid:
       return applyEach(y, [a, b](float x) { return std::max(0.0f, std::min(1.0f, a * x + b)); });
     case Kind::HardSwish:
-      return applyEach(y, [](float x) { return x * std::max(0.0f, std::min(1.0f, x / 6.0f + 0.5f)); });
+      return applyEach(y,
+                       [](float x) { return x * std::max(0.0f, std::min(1.0f, x / 6.0f + 0.5f)); });
   }
 }
 
 void FusedActivation::exportOnnx(ExportContext& ctx, const std::string& in, const std::string& out,
                                  const std::string& suffix) const {
   switch (kind) {
-    case Kind::None: throw Error("no fused activation to export");
+    case Kind::None:
+      throw Error("no fused activation to export");
     case Kind::SiLU: {
       const std::string sig = ctx.tempName("sigmoid");
       ctx.addNode("Sigmoid", {in}, {sig}, {}, suffix + "_sigmoid");
@@ -112,12 +123,15 @@ void FusedActivation::exportOnnx(ExportContext& ctx, const std::string& in, cons
       ctx.addNode("LeakyRelu", {in}, {out}, {{"alpha", AttrValue(alpha)}}, suffix + "_LeakyRelu");
       return;
     case Kind::HardSigmoid:
-      ctx.addNode("HardSigmoid", {in}, {out}, {{"alpha", AttrValue(alpha)}, {"beta", AttrValue(beta)}},
+      ctx.addNode("HardSigmoid", {in}, {out},
+                  {{"alpha", AttrValue(alpha)}, {"beta", AttrValue(beta)}},
                   suffix + "_HardSigmoid");
       return;
     case Kind::Relu:
     case Kind::Sigmoid:
-    case Kind::HardSwish: ctx.addNode(opType(), {in}, {out}, {}, suffix + "_" + opType()); return;
+    case Kind::HardSwish:
+      ctx.addNode(opType(), {in}, {out}, {}, suffix + "_" + opType());
+      return;
   }
 }
 
