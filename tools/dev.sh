@@ -19,7 +19,7 @@ JOBS=$(nproc)
 # ccache (if present) hashes paths relative to the checkout, so clones share one cache.
 export CCACHE_BASEDIR=$ROOT
 
-APT_PACKAGES=(build-essential cmake ninja-build ccache pkg-config
+APT_PACKAGES=(build-essential cmake ninja-build ccache pkg-config python3
   qt6-base-dev qt6-svg-dev libgl-dev libeigen3-dev libdnnl-dev libprotobuf-dev protobuf-compiler
   libonnx-dev libonnx-testdata librapidcheck-dev nlohmann-json3-dev libcli11-dev nodejs npm
   ocl-icd-opencl-dev)  # libdnnl-dev's CMake config looks for OpenCL (a Recommends, so not pulled in)
