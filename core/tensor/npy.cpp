@@ -4,10 +4,10 @@
 #include <cctype>
 #include <charconv>
 #include <cstring>
-#include <fstream>
 #include <sstream>
 
 #include "core/base/error.h"
+#include "core/base/file_io.h"
 
 namespace nc {
 
@@ -132,11 +132,7 @@ Tensor parseNpy(const std::string& b, const std::string& what) {
 }
 
 Tensor loadNpy(const std::string& path) {
-  std::ifstream f(path, std::ios::binary);
-  if (!f) throw Error("cannot open '" + path + "'");
-  std::ostringstream ss;
-  ss << f.rdbuf();
-  return parseNpy(ss.str(), "'" + path + "'");
+  return parseNpy(readFileBytes(path), "'" + path + "'");
 }
 
 }  // namespace nc

@@ -4,6 +4,13 @@
 #include <onnx/onnx_pb.h>
 #include <rapidcheck.h>
 
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <csignal>
+#include <random>
+
 #include <QtTest>
 #include <filesystem>
 #include <fstream>
@@ -224,6 +231,76 @@ class TestBadInput : public QObject {
     const ValidationReport r = validateModelBytes(bytesOf(sigmoidModel()));
     QVERIFY(r.checkerRun);
     QVERIFY(r.shapeInferenceRun);
+  }
+
+  // Only regular files are read (issue #12): a FIFO used to block forever, /dev/zero and
+  // /dev/urandom were read to exhaustion. Each is now one quick error, through every reader.
+  void specialFilesAreRefused() {
+    const fs::path dir = fs::temp_directory_path() / ("nc-special-" + std::to_string(::getpid()));
+    fs::create_directories(dir);
+    const std::string fifo = (dir / "model.onnx").string();
+    QCOMPARE(::mkfifo(fifo.c_str(), 0600), 0);
+    EXPECT_ERROR(readFileBytes(fifo), "not a regular file");
+    EXPECT_ERROR(importModel(fifo), "not a regular file");
+    EXPECT_ERROR(readTensorFile(fifo), "not a regular file");
+    fs::create_symlink("/dev/zero", dir / "zero.onnx");
+    EXPECT_ERROR(importModel((dir / "zero.onnx").string()), "not a regular file");
+    EXPECT_ERROR(readFileBytes("/dev/urandom"), "not a regular file");
+    EXPECT_ERROR(readFileBytes(dir.string()), "not a regular file");
+    // A regular file over the allowed size is refused from its size, before it is read.
+    const std::string big = (dir / "big.bin").string();
+    writeFileAtomic(big, std::string(100, 'x'));
+    EXPECT_ERROR(readFileBytes(big, 99), "more than the 99 allowed");
+    QCOMPARE(readFileBytes(big, 100).size(), size_t(100));
+    fs::remove_all(dir);
+  }
+
+  // An atomic save leaves no temporary file behind and gives the file the mode a plain create
+  // would (0666 less the umask), not mkstemp's 0600.
+  void atomicSaveModeAndCleanup() {
+    const fs::path dir = fs::temp_directory_path() / ("nc-save-" + std::to_string(::getpid()));
+    fs::create_directories(dir);
+    const std::string path = (dir / "out.onnx").string();
+    writeFileAtomic(path, "one");
+    writeFileAtomic(path, "two");
+    QCOMPARE(readFileBytes(path), std::string("two"));
+    const mode_t mask = ::umask(022);
+    ::umask(mask);
+    struct stat st {};
+    QCOMPARE(::stat(path.c_str(), &st), 0);
+    QCOMPARE(int(st.st_mode & 0777), int(0666 & ~mask));
+    int entries = 0;
+    for ([[maybe_unused]] auto& e : fs::directory_iterator(dir)) ++entries;
+    QCOMPARE(entries, 1);
+    EXPECT_ERROR(writeFileAtomic((dir / "missing" / "x.onnx").string(), "x"), "cannot write");
+    fs::remove_all(dir);
+  }
+
+  // A process saving in a loop is killed (SIGKILL) at 100 random moments: the file on disk is
+  // always one complete version, never a mix or a truncation (issue #12).
+  void atomicSaveSurvivesSigkill() {
+    const fs::path dir = fs::temp_directory_path() / ("nc-kill-" + std::to_string(::getpid()));
+    fs::create_directories(dir);
+    const std::string path = (dir / "project.ncproj").string();
+    const std::string a(1 << 20, 'a'), b((1 << 20) + 7, 'b');
+    writeFileAtomic(path, a);
+    std::mt19937 rng(20261203);
+    for (int round = 0; round < 100; ++round) {
+      const pid_t child = ::fork();
+      QVERIFY(child >= 0);
+      if (child == 0) {
+        for (int i = 0;; ++i) writeFileAtomic(path, i % 2 ? a : b);
+      }
+      ::usleep(useconds_t(std::uniform_int_distribution<int>(0, 20000)(rng)));
+      ::kill(child, SIGKILL);
+      int status = 0;
+      ::waitpid(child, &status, 0);
+      const std::string now = readFileBytes(path);
+      QVERIFY2(now == a || now == b, ("round " + std::to_string(round) + ": " + std::to_string(now.size()) +
+                                      " bytes, neither version")
+                                         .c_str());
+    }
+    fs::remove_all(dir);
   }
 
   // The process-wide memory budget (issue #12): a tensor whose bytes exceed it fails before
