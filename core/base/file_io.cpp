@@ -86,7 +86,9 @@ void writeFileAtomic(const std::string& path, const std::string& bytes) {
   namespace fs = std::filesystem;
   const fs::path target(path);
   const fs::path dir = target.has_parent_path() ? target.parent_path() : fs::path(".");
-  std::string tmpl = (dir / ("." + target.filename().string() + ".XXXXXX")).string();
+  std::string leaf = ".";  // appended, not `"." + ...`: GCC 12 -O3 warns falsely (-Wrestrict) on that
+  leaf.append(target.filename().string()).append(".XXXXXX");
+  std::string tmpl = (dir / leaf).string();
   std::vector<char> tmp(tmpl.begin(), tmpl.end());
   tmp.push_back('\0');
   Fd f{::mkstemp(tmp.data())};
