@@ -189,6 +189,105 @@ void checkGeometry(const ResizePlan& plan) {
                   ") is empty and cannot be resized to " + std::to_string(plan.out[a]));
 }
 
+// planResize's phases. `t` holds one value per entry of `axes` (checked); plan.in is X's shape.
+
+// Output dims and scales from 'scales'.
+void planFromScales(ResizePlan& plan, const Tensor& t, const std::vector<int>& axes) {
+  const Shape& in = plan.in;
+  const size_t k = axes.size();
+  for (size_t i = 0; i < k; ++i) {
+    const float s = t.f32()[i];
+    const size_t a = size_t(axes[i]);
+    if (!(s > 0.0f) || !std::isfinite(s))
+      throw ShapeError("input 'scales' must be positive and finite; value " + std::to_string(i) +
+                           " is " + std::to_string(s),
+                       kScales);
+    plan.scale[a] = double(s);
+    if (in[a] < 0) {
+      plan.out[a] = -1;
+      continue;
+    }
+    // In float, as ONNX shape inference and ONNX Runtime compute it.
+    const float len = float(in[a]) * s;
+    if (!(len < float(Tensor::kMaxElements)))
+      throw ShapeError("input 'scales' value " + std::to_string(i) + " (" + std::to_string(s) +
+                           ") makes axis " + std::to_string(a) + " of X (shape " +
+                           shapeToString(in) + ") too long",
+                       kScales);
+    plan.out[a] = int64_t(std::floor(len));
+    plan.lengthResized[a] = double(len);
+  }
+}
+
+// Output dims and scales from 'sizes', under keep_aspect_ratio_policy.
+void planFromSizes(const ResizeParams& p, ResizePlan& plan, const Tensor& t,
+                   const std::vector<int>& axes) {
+  const Shape& in = plan.in;
+  const size_t k = axes.size();
+  const int64_t* sz = t.i64();
+  for (size_t i = 0; i < k; ++i)
+    if (sz[i] < 0)
+      throw ShapeError("input 'sizes' must not be negative; value " + std::to_string(i) + " is " +
+                           std::to_string(sz[i]),
+                       kSizes);
+  bool known = true;
+  for (size_t i = 0; i < k; ++i) {
+    const size_t a = size_t(axes[i]);
+    if (in[a] == 0 && sz[i] > 0)
+      throw ShapeError("axis " + std::to_string(a) + " of X (shape " + shapeToString(in) +
+                           ") is empty and cannot be resized to " + std::to_string(sz[i]),
+                       kSizes);
+    known = known && in[a] >= 0;
+  }
+  if (p.policy == AspectPolicy::Stretch) {
+    for (size_t i = 0; i < k; ++i) {
+      const size_t a = size_t(axes[i]);
+      plan.out[a] = sz[i];
+      if (in[a] > 0) plan.scale[a] = double(sz[i]) / double(in[a]);
+      plan.lengthResized[a] = plan.scale[a] * double(in[a]);
+    }
+  } else if (!known) {
+    for (size_t i = 0; i < k; ++i) plan.out[size_t(axes[i])] = -1;
+  } else {
+    // One scale for every resized axis, so that the aspect ratio is kept.
+    double s = p.policy == AspectPolicy::NotLarger ? INFINITY : 0.0;
+    for (size_t i = 0; i < k; ++i) {
+      const int64_t d = in[size_t(axes[i])];
+      if (d == 0) continue;
+      const double r = double(sz[i]) / double(d);
+      s = p.policy == AspectPolicy::NotLarger ? std::min(s, r) : std::max(s, r);
+    }
+    if (!std::isfinite(s) || s <= 0) s = 1.0;
+    for (size_t i = 0; i < k; ++i) {
+      const size_t a = size_t(axes[i]);
+      plan.scale[a] = s;
+      plan.out[a] = int64_t(std::floor(s * double(in[a]) + 0.5));
+      plan.lengthResized[a] = s * double(in[a]);
+    }
+  }
+}
+
+// The region of interest of tf_crop_and_resize: starts then ends, one per resized axis.
+void readRoi(const ResizeParams& p, ResizePlan& plan, const Tensor* roi,
+             const std::vector<int>& axes) {
+  const Shape& in = plan.in;
+  const size_t k = axes.size();
+  if (!present(roi))
+    throw ShapeError("coordinate_transformation_mode 'tf_crop_and_resize' needs input 'roi'",
+                     kRoi);
+  const Tensor& r = *roi;
+  if (r.rank() != 1 || size_t(r.numel()) != 2 * k)
+    throw ShapeError("input 'roi' has shape " + shapeToString(r.shape()) + " but needs " +
+                         std::to_string(2 * k) + " values (starts then ends); " +
+                         valuesNeeded(in, k, !p.axes.empty()) + " of each",
+                     kRoi);
+  const std::vector<float> v = r.toFloatVector();
+  for (size_t i = 0; i < k; ++i) {
+    plan.roiStart[size_t(axes[i])] = double(v[i]);
+    plan.roiEnd[size_t(axes[i])] = double(v[k + i]);
+  }
+}
+
 }  // namespace
 
 ResizeParams parseResizeParams(const AttrReader& a) {
@@ -238,88 +337,11 @@ ResizePlan planResize(const ResizeParams& p, const Shape& in, const ResizeInputs
     throw ShapeError(std::string("input '") + name + "' has shape " + shapeToString(t.shape()) +
                          " but " + valuesNeeded(in, k, !p.axes.empty()),
                      port);
-  if (hasScales) {
-    for (size_t i = 0; i < k; ++i) {
-      const float s = t.f32()[i];
-      const size_t a = size_t(axes[i]);
-      if (!(s > 0.0f) || !std::isfinite(s))
-        throw ShapeError("input 'scales' must be positive and finite; value " + std::to_string(i) +
-                             " is " + std::to_string(s),
-                         kScales);
-      plan.scale[a] = double(s);
-      if (in[a] < 0) {
-        plan.out[a] = -1;
-        continue;
-      }
-      // In float, as ONNX shape inference and ONNX Runtime compute it.
-      const float len = float(in[a]) * s;
-      if (!(len < float(Tensor::kMaxElements)))
-        throw ShapeError("input 'scales' value " + std::to_string(i) + " (" + std::to_string(s) +
-                             ") makes axis " + std::to_string(a) + " of X (shape " +
-                             shapeToString(in) + ") too long",
-                         kScales);
-      plan.out[a] = int64_t(std::floor(len));
-      plan.lengthResized[a] = double(len);
-    }
-  } else {
-    const int64_t* sz = t.i64();
-    for (size_t i = 0; i < k; ++i)
-      if (sz[i] < 0)
-        throw ShapeError("input 'sizes' must not be negative; value " + std::to_string(i) + " is " +
-                             std::to_string(sz[i]),
-                         kSizes);
-    bool known = true;
-    for (size_t i = 0; i < k; ++i) {
-      const size_t a = size_t(axes[i]);
-      if (in[a] == 0 && sz[i] > 0)
-        throw ShapeError("axis " + std::to_string(a) + " of X (shape " + shapeToString(in) +
-                             ") is empty and cannot be resized to " + std::to_string(sz[i]),
-                         kSizes);
-      known = known && in[a] >= 0;
-    }
-    if (p.policy == AspectPolicy::Stretch) {
-      for (size_t i = 0; i < k; ++i) {
-        const size_t a = size_t(axes[i]);
-        plan.out[a] = sz[i];
-        if (in[a] > 0) plan.scale[a] = double(sz[i]) / double(in[a]);
-        plan.lengthResized[a] = plan.scale[a] * double(in[a]);
-      }
-    } else if (!known) {
-      for (size_t i = 0; i < k; ++i) plan.out[size_t(axes[i])] = -1;
-    } else {
-      // One scale for every resized axis, so that the aspect ratio is kept.
-      double s = p.policy == AspectPolicy::NotLarger ? INFINITY : 0.0;
-      for (size_t i = 0; i < k; ++i) {
-        const int64_t d = in[size_t(axes[i])];
-        if (d == 0) continue;
-        const double r = double(sz[i]) / double(d);
-        s = p.policy == AspectPolicy::NotLarger ? std::min(s, r) : std::max(s, r);
-      }
-      if (!std::isfinite(s) || s <= 0) s = 1.0;
-      for (size_t i = 0; i < k; ++i) {
-        const size_t a = size_t(axes[i]);
-        plan.scale[a] = s;
-        plan.out[a] = int64_t(std::floor(s * double(in[a]) + 0.5));
-        plan.lengthResized[a] = s * double(in[a]);
-      }
-    }
-  }
-  if (p.coord == Coord::TfCropAndResize && ins.roi) {
-    if (!present(ins.roi))
-      throw ShapeError("coordinate_transformation_mode 'tf_crop_and_resize' needs input 'roi'",
-                       kRoi);
-    const Tensor& r = *ins.roi;
-    if (r.rank() != 1 || size_t(r.numel()) != 2 * k)
-      throw ShapeError("input 'roi' has shape " + shapeToString(r.shape()) + " but needs " +
-                           std::to_string(2 * k) + " values (starts then ends); " +
-                           valuesNeeded(in, k, !p.axes.empty()) + " of each",
-                       kRoi);
-    const std::vector<float> v = r.toFloatVector();
-    for (size_t i = 0; i < k; ++i) {
-      plan.roiStart[size_t(axes[i])] = double(v[i]);
-      plan.roiEnd[size_t(axes[i])] = double(v[k + i]);
-    }
-  }
+  if (hasScales)
+    planFromScales(plan, t, axes);
+  else
+    planFromSizes(p, plan, t, axes);
+  if (p.coord == Coord::TfCropAndResize && ins.roi) readRoi(p, plan, ins.roi, axes);
   return plan;
 }
 
