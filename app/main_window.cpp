@@ -2,16 +2,11 @@
 
 #include <QAction>
 #include <QApplication>
-#include <QCloseEvent>
-#include <QCheckBox>
-#include <QComboBox>
 #include <QDialog>
-#include <QDialogButtonBox>
 #include <QDir>
 #include <QDockWidget>
 #include <QFileDialog>
 #include <QFileInfo>
-#include <QFormLayout>
 #include <QInputDialog>
 #include <QLabel>
 #include <QMenuBar>
@@ -32,7 +27,6 @@
 #include "core/eval/stats.h"
 #include "ui/block_inspector.h"
 #include "ui/document.h"
-#include "ui/export_check.h"
 #include "ui/graph_scene.h"
 #include "ui/graph_view.h"
 #include "ui/image_input.h"
@@ -45,7 +39,6 @@
 using namespace ncui;
 
 namespace {
-constexpr int kMaxRecent = 10;
 
 QPalette darkPalette() {
   QPalette p;
@@ -251,36 +244,73 @@ void MainWindow::buildActions() {
   viewMenu_->addSeparator();
 }
 
+QDockWidget* MainWindow::addPanelDock(QWidget* w, const QString& title, const char* name,
+                                      Qt::DockWidgetArea area) {
+  auto* d = new QDockWidget(title, this);
+  d->setObjectName(name);
+  d->setWidget(w);
+  addDockWidget(area, d);
+  viewMenu_->addAction(d->toggleViewAction());
+  return d;
+}
+
+// Palette (left), inspector over tensor view (right), problems tabbed with history (bottom).
 void MainWindow::buildDocks() {
-  auto dock = [this](QWidget* w, const QString& title, const char* name, Qt::DockWidgetArea area) {
-    auto* d = new QDockWidget(title, this);
-    d->setObjectName(name);
-    d->setWidget(w);
-    addDockWidget(area, d);
-    viewMenu_->addAction(d->toggleViewAction());
-    return d;
-  };
-  // Palette (left): double-click/Enter adds at the view centre; drags drop on the canvas.
+  QDockWidget* paletteDock = buildPaletteDock();
+  QDockWidget* inspectorDock = buildInspectorDock();
+  tensorView_ = new TensorView(this);
+  QDockWidget* tensorDock =
+      addPanelDock(tensorView_, tr("Tensor"), "tensorDock", Qt::RightDockWidgetArea);
+  splitDockWidget(inspectorDock, tensorDock, Qt::Vertical);
+  buildProblemsDock();
+  buildHistoryDock();
+
+  resizeDocks({paletteDock, inspectorDock}, {210, 360}, Qt::Horizontal);
+  resizeDocks({inspectorDock, tensorDock}, {420, 420}, Qt::Vertical);
+  resizeDocks({problemsDock_}, {150}, Qt::Vertical);
+
+  // Panels follow the model: after every inference (edit, undo, redo) and evaluation.
+  connect(doc_, &Document::shapesChanged, this, [this] {
+    if (scene_->currentBlock() != nc::kNoBlock)
+      showBlock(scene_->currentBlock());
+    else
+      showNode(scene_->currentNode());
+    updateProblems();
+  });
+  // Block-only edits (rename, collapse) change no shapes: the block inspector follows the stack.
+  connect(doc_->undoStack(), &QUndoStack::indexChanged, this, [this] {
+    if (scene_->currentBlock() != nc::kNoBlock) showBlock(scene_->currentBlock());
+  });
+}
+
+// Double-click/Enter adds at the view centre; drags drop on the canvas.
+QDockWidget* MainWindow::buildPaletteDock() {
   palette_ = new PaletteWidget(this);
-  QDockWidget* paletteDock = dock(palette_, tr("Palette"), "paletteDock", Qt::LeftDockWidgetArea);
+  QDockWidget* paletteDock =
+      addPanelDock(palette_, tr("Palette"), "paletteDock", Qt::LeftDockWidgetArea);
   connect(palette_, &PaletteWidget::opActivated, this, [this](const QString& op) {
     QPointF c = view_->mapToScene(view_->viewport()->rect().center());
     nc::NodeId id = doc_->addNode(op, c - QPointF(NodeItem::kWidth / 2, 40));
     if (id != nc::kNoNode) scene_->selectNodes({id});
   });
 
-  // Inspector and tensor view (right): every request becomes a document command.
   connect(palette_, &PaletteWidget::blockActivated, this, [this](const QString& spec) {
     QPointF c = view_->mapToScene(view_->viewport()->rect().center());
     scene_->insertBlockSpec(spec, c - QPointF(NodeItem::kWidth / 2, 40));
   });
+  return paletteDock;
+}
+
+// The node inspector and the block inspector share one dock: every request becomes a document
+// command.
+QDockWidget* MainWindow::buildInspectorDock() {
   inspector_ = new InspectorWidget(this);
   blockInspector_ = new BlockInspector(this);
   inspectorStack_ = new QStackedWidget(this);
   inspectorStack_->addWidget(inspector_);
   inspectorStack_->addWidget(blockInspector_);
   QDockWidget* inspectorDock =
-      dock(inspectorStack_, tr("Inspector"), "inspectorDock", Qt::RightDockWidgetArea);
+      addPanelDock(inspectorStack_, tr("Inspector"), "inspectorDock", Qt::RightDockWidgetArea);
   connect(blockInspector_, &BlockInspector::renameRequested, doc_,
           [this](nc::BlockId id, const QString& name) { doc_->renameBlock(id, name); });
   connect(blockInspector_, &BlockInspector::paramsEdited, doc_,
@@ -317,13 +347,12 @@ void MainWindow::buildDocks() {
           [this](nc::NodeId id, int port, const nc::Tensor& t) { doc_->setConstant(id, port, t); });
   connect(inspector_, &InspectorWidget::loadNpyRequested, this, &MainWindow::loadNpy);
   connect(inspector_, &InspectorWidget::loadImageRequested, this, &MainWindow::loadImage);
+  return inspectorDock;
+}
 
-  tensorView_ = new TensorView(this);
-  QDockWidget* tensorDock = dock(tensorView_, tr("Tensor"), "tensorDock", Qt::RightDockWidgetArea);
-  splitDockWidget(inspectorDock, tensorDock, Qt::Vertical);
-
+void MainWindow::buildProblemsDock() {
   problems_ = new ProblemsPanel(this);
-  problemsDock_ = dock(problems_, tr("Problems"), "problemsDock", Qt::BottomDockWidgetArea);
+  problemsDock_ = addPanelDock(problems_, tr("Problems"), "problemsDock", Qt::BottomDockWidgetArea);
   connect(problems_, &ProblemsPanel::nodeActivated, this, [this](nc::NodeId id) {
     // A node hidden in a collapsed block is shown by expanding the block.
     for (nc::BlockId b = doc_->graph().visibleBlock(id); b != nc::kNoBlock;
@@ -336,7 +365,10 @@ void MainWindow::buildDocks() {
   connect(problems_, &ProblemsPanel::countChanged, this, [this](int n) {
     problemsDock_->setWindowTitle(n ? tr("Problems (%1)").arg(n) : tr("Problems"));
   });
+}
 
+// The undo stack's history, tabbed with the problems panel.
+void MainWindow::buildHistoryDock() {
   auto* undoDock = new QDockWidget(tr("History"), this);
   undoDock->setObjectName("historyDock");
   undoView_ = new QUndoView(doc_->undoStack(), undoDock);
@@ -346,23 +378,6 @@ void MainWindow::buildDocks() {
   tabifyDockWidget(problemsDock_, undoDock);
   problemsDock_->raise();
   viewMenu_->addAction(undoDock->toggleViewAction());
-
-  resizeDocks({paletteDock, inspectorDock}, {210, 360}, Qt::Horizontal);
-  resizeDocks({inspectorDock, tensorDock}, {420, 420}, Qt::Vertical);
-  resizeDocks({problemsDock_}, {150}, Qt::Vertical);
-
-  // Panels follow the model: after every inference (edit, undo, redo) and evaluation.
-  connect(doc_, &Document::shapesChanged, this, [this] {
-    if (scene_->currentBlock() != nc::kNoBlock)
-      showBlock(scene_->currentBlock());
-    else
-      showNode(scene_->currentNode());
-    updateProblems();
-  });
-  // Block-only edits (rename, collapse) change no shapes: the block inspector follows the stack.
-  connect(doc_->undoStack(), &QUndoStack::indexChanged, this, [this] {
-    if (scene_->currentBlock() != nc::kNoBlock) showBlock(scene_->currentBlock());
-  });
 }
 
 void MainWindow::setDarkTheme(bool dark, bool persist) {
@@ -545,243 +560,4 @@ bool MainWindow::loadImageFile(nc::NodeId id, const QString& path, bool interact
     return false;
   }
   return true;
-}
-
-// ---- files ----
-
-void MainWindow::updateRecentMenu() {
-  recentMenu_->clear();
-  QStringList recent = QSettings().value("files/recent").toStringList();
-  for (const QString& p : recent)
-    recentMenu_
-        ->addAction(QFileInfo(p).fileName(), this,
-                    [this, p] {
-                      if (maybeSave()) openFile(p);
-                    })
-        ->setToolTip(p);
-  recentMenu_->setEnabled(!recent.isEmpty());
-}
-
-void MainWindow::addRecent(const QString& path) {
-  QSettings s;
-  QStringList recent = s.value("files/recent").toStringList();
-  QString abs = QFileInfo(path).absoluteFilePath();
-  recent.removeAll(abs);
-  recent.prepend(abs);
-  while (recent.size() > kMaxRecent) recent.removeLast();
-  s.setValue("files/recent", recent);
-  updateRecentMenu();
-}
-
-bool MainWindow::openFile(const QString& path, bool interactive) {
-  try {
-    doc_->load(path);
-  } catch (const std::exception& e) {
-    QString msg =
-        tr("Cannot open %1: %2").arg(QFileInfo(path).fileName(), QString::fromUtf8(e.what()));
-    lastError_ = QString::fromUtf8(e.what());
-    if (interactive) QMessageBox::critical(this, tr("Open failed"), msg);
-    statusBar()->showMessage(msg, 10000);
-    return false;
-  }
-  addRecent(path);
-  view_->frameAll();
-  statusBar()->showMessage(tr("Opened %1").arg(path), 4000);
-  return true;
-}
-
-void MainWindow::offerRecovery(const QString& path) {
-  QString r = Document::pendingRecovery(path, recoveryDir());
-  if (r.isEmpty()) return;
-  auto answer = QMessageBox::question(
-      this, tr("Recover unsaved changes?"),
-      tr("NetCanvas found unsaved changes to %1 from %2 that are newer than the file. Recover "
-         "them?")
-          .arg(path.isEmpty() ? tr("an untitled graph") : QFileInfo(path).fileName(),
-               QFileInfo(r).lastModified().toString()),
-      QMessageBox::Yes | QMessageBox::No);
-  if (answer == QMessageBox::Yes) {
-    try {
-      doc_->recoverFrom(r, path);
-      view_->frameAll();
-    } catch (const std::exception& e) {
-      QMessageBox::critical(this, tr("Recovery failed"), QString::fromUtf8(e.what()));
-    }
-  } else {
-    Document::removeRecovery(path, recoveryDir());
-  }
-}
-
-bool MainWindow::maybeSave() {
-  if (!doc_->isModified()) return true;
-  auto b = QMessageBox::warning(this, tr("Unsaved changes"),
-                                tr("%1 has unsaved changes. Save them?").arg(doc_->displayName()),
-                                QMessageBox::Save | QMessageBox::Discard | QMessageBox::Cancel);
-  if (b == QMessageBox::Save) return save();
-  return b == QMessageBox::Discard;
-}
-
-void MainWindow::newFile() {
-  if (!maybeSave()) return;
-  Document::removeRecovery(doc_->path(), recoveryDir());
-  doc_->newDocument();
-  view_->frameAll();
-}
-
-void MainWindow::open() {
-  if (!maybeSave()) return;
-  QSettings s;
-  QString path = QFileDialog::getOpenFileName(
-      this, tr("Open"), s.value("files/lastDir").toString(),
-      tr("NetCanvas projects and ONNX models (*.ncproj *.onnx);;All files (*)"));
-  if (path.isEmpty()) return;
-  s.setValue("files/lastDir", QFileInfo(path).absolutePath());
-  if (openFile(path)) offerRecovery(doc_->path());
-}
-
-bool MainWindow::saveTo(const QString& path) {
-  try {
-    QString old = doc_->path();
-    doc_->save(path);
-    Document::removeRecovery(old, recoveryDir());
-    Document::removeRecovery(path, recoveryDir());
-  } catch (const std::exception& e) {
-    QMessageBox::critical(this, tr("Save failed"),
-                          tr("Cannot save %1: %2").arg(path, QString::fromUtf8(e.what())));
-    return false;
-  }
-  addRecent(path);
-  statusBar()->showMessage(tr("Saved %1").arg(path), 4000);
-  return true;
-}
-
-bool MainWindow::save() {
-  if (doc_->path().isEmpty()) return saveAs();
-  return saveTo(doc_->path());
-}
-
-bool MainWindow::saveAs() {
-  QSettings s;
-  QString path =
-      QFileDialog::getSaveFileName(this, tr("Save As"), s.value("files/lastDir").toString(),
-                                   tr("NetCanvas projects (*.ncproj)"));
-  if (path.isEmpty()) return false;
-  if (QFileInfo(path).suffix().isEmpty()) path += ".ncproj";
-  s.setValue("files/lastDir", QFileInfo(path).absolutePath());
-  return saveTo(path);
-}
-
-void MainWindow::importOnnx() {
-  if (!maybeSave()) return;
-  QSettings s;
-  QString path = QFileDialog::getOpenFileName(
-      this, tr("Import ONNX"), s.value("files/lastDir").toString(), tr("ONNX models (*.onnx)"));
-  if (path.isEmpty()) return;
-  try {
-    doc_->importOnnx(path);
-  } catch (const std::exception& e) {
-    QMessageBox::critical(
-        this, tr("Import failed"),
-        tr("Cannot import %1: %2").arg(QFileInfo(path).fileName(), QString::fromUtf8(e.what())));
-    return;
-  }
-  view_->frameAll();
-}
-
-void MainWindow::exportOnnx(bool askPath) {
-  QSettings s;
-  QString path = s.value("export/path").toString();
-  nc::ExportOptions options;
-  options.opset = s.value("export/opset", 17).toInt();
-  options.functions = s.value("export/functions", false).toBool();
-  if (askPath || path.isEmpty()) {
-    QDialog dlg(this);
-    dlg.setWindowTitle(tr("Export ONNX"));
-    auto* form = new QFormLayout(&dlg);
-    auto* pathLabel = new QLabel(path.isEmpty() ? tr("(choose a file)") : path);
-    auto* browse = new QToolButton;
-    browse->setText(tr("Choose…"));
-    auto* row = new QWidget;
-    auto* rowLayout = new QHBoxLayout(row);
-    rowLayout->setContentsMargins(0, 0, 0, 0);
-    rowLayout->addWidget(pathLabel, 1);
-    rowLayout->addWidget(browse);
-    auto* opsetBox = new QComboBox;
-    opsetBox->addItems({"17", "18"});
-    opsetBox->setCurrentText(QString::number(options.opset));
-    auto* functionsBox = new QCheckBox(tr("Blocks as ONNX functions"));
-    functionsBox->setChecked(options.functions);
-    functionsBox->setToolTip(tr("Off: every block inlined (the widest runtime support). On: each "
-                                "composite block becomes a model-local ONNX function; blocks of one "
-                                "structure share one function."));
-    form->addRow(tr("File"), row);
-    form->addRow(tr("Opset"), opsetBox);
-    form->addRow(tr("Blocks"), functionsBox);
-    auto* buttons = new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel);
-    form->addRow(buttons);
-    QString chosen = path;
-    connect(browse, &QToolButton::clicked, &dlg, [&] {
-      QString def =
-          chosen.isEmpty() ? QFileInfo(doc_->path()).completeBaseName() + ".onnx" : chosen;
-      QString p =
-          QFileDialog::getSaveFileName(&dlg, tr("Export ONNX"), def, tr("ONNX models (*.onnx)"));
-      if (!p.isEmpty()) {
-        if (QFileInfo(p).suffix().isEmpty()) p += ".onnx";
-        chosen = p;
-        pathLabel->setText(p);
-      }
-    });
-    connect(buttons, &QDialogButtonBox::accepted, &dlg, &QDialog::accept);
-    connect(buttons, &QDialogButtonBox::rejected, &dlg, &QDialog::reject);
-    if (dlg.exec() != QDialog::Accepted || chosen.isEmpty()) return;
-    path = chosen;
-    options.opset = opsetBox->currentText().toInt();
-    options.functions = functionsBox->isChecked();
-    s.setValue("export/path", path);
-    s.setValue("export/opset", options.opset);
-    s.setValue("export/functions", options.functions);
-  }
-  doc_->evaluation()->waitForIdle(120000);  // compare against up-to-date previews
-  std::map<std::string, nc::Tensor> inputs, outputs;
-  editorTensors(doc_->graph(), *doc_->evaluation(), inputs, outputs);
-  QApplication::setOverrideCursor(Qt::WaitCursor);
-  ExportCheck r = exportAndVerify(doc_->graph(), path.toStdString(), options, inputs, outputs);
-  QApplication::restoreOverrideCursor();
-  QMessageBox box(
-      r.ok() ? QMessageBox::Information : QMessageBox::Warning,
-      r.ok() ? tr("Exported and validated") : tr("Export problems"),
-      (r.written ? tr("Wrote %1 (opset %2%3).")
-                       .arg(path)
-                       .arg(options.opset)
-                       .arg(options.functions ? tr(", blocks as functions") : QString())
-                 : tr("Nothing was written.")) +
-          "\n\n" + r.summary(),
-      QMessageBox::Ok, this);
-  box.exec();
-  statusBar()->showMessage(
-      r.ok() ? tr("Exported %1").arg(path) : tr("Export of %1 had problems").arg(path), 6000);
-}
-
-void MainWindow::exportImage() {
-  QSettings s;
-  QString path = QFileDialog::getSaveFileName(this, tr("Export Canvas Image"),
-                                              s.value("files/lastImage").toString(),
-                                              tr("PNG image (*.png);;SVG drawing (*.svg)"));
-  if (path.isEmpty()) return;
-  if (QFileInfo(path).suffix().isEmpty()) path += ".png";
-  s.setValue("files/lastImage", path);
-  if (!scene_->exportImage(path))
-    QMessageBox::critical(this, tr("Export failed"), tr("Cannot write %1").arg(path));
-}
-
-void MainWindow::closeEvent(QCloseEvent* e) {
-  if (!maybeSave()) {
-    e->ignore();
-    return;
-  }
-  Document::removeRecovery(doc_->path(), recoveryDir());
-  QSettings s;
-  s.setValue("window/geometry", saveGeometry());
-  s.setValue("window/state", saveState());
-  e->accept();
 }

@@ -68,6 +68,12 @@ class MainWindow : public QMainWindow {
  private:
   void buildActions();
   void buildDocks();
+  QDockWidget* addPanelDock(QWidget* w, const QString& title, const char* name,
+                            Qt::DockWidgetArea area);
+  QDockWidget* buildPaletteDock();
+  QDockWidget* buildInspectorDock();
+  void buildProblemsDock();
+  void buildHistoryDock();
   void updateTitle();
   void updateTotals();
   void updateRecentMenu();

@@ -185,9 +185,9 @@ void BlockItem::paint(QPainter* p, const QStyleOptionGraphicsItem* option, QWidg
   const CanvasTheme& th = canvas_.theme();
   const bool dark = th.background.lightness() < 128;
   QColor accent = blockColour(dark);
-  QRectF r(0, 0, kWidth, height_);
   double lod = option->levelOfDetailFromTransform(p->worldTransform());
   if (lod < 0.4) {
+    QRectF r(0, 0, kWidth, height_);
     p->setPen(isSelected() ? QPen(th.nodeSelected, 0) : QPen(th.nodeBorder, 0));
     p->setBrush(th.nodeBody);
     p->drawRect(r);
@@ -195,7 +195,17 @@ void BlockItem::paint(QPainter* p, const QStyleOptionGraphicsItem* option, QWidg
     return;
   }
   p->setRenderHint(QPainter::Antialiasing, true);
-  // A second card behind: a block stands for a stack of nodes.
+  paintCard(p, dark, accent);
+  paintHeaderText(p);
+  paintPorts(p);
+  double y = paintTextLines(p);
+  paintThumbnail(p, y);
+}
+
+// The card (with a second one behind: a block stands for a stack of nodes), header, outline.
+void BlockItem::paintCard(QPainter* p, bool dark, const QColor& accent) {
+  const CanvasTheme& th = canvas_.theme();
+  QRectF r(0, 0, kWidth, height_);
   p->setPen(QPen(th.nodeBorder, 1.0));
   p->setBrush(th.nodeBody.darker(dark ? 80 : 106));
   p->drawRoundedRect(r.translated(4, 4), 7, 7);
@@ -213,8 +223,11 @@ void BlockItem::paint(QPainter* p, const QStyleOptionGraphicsItem* option, QWidg
   p->setPen(border);
   p->setBrush(Qt::NoBrush);
   p->drawRoundedRect(r, 7, 7);
+}
 
-  const QFont& f = canvas_.nodeFont();
+// Caption with parameter summary, block name, error badge. Leaves the small font set.
+void BlockItem::paintHeaderText(QPainter* p) {
+  const CanvasTheme& th = canvas_.theme();
   const QFont& bold = canvas_.nodeFontBold();
   const QFont& small = canvas_.nodeFontSmall();
   QFontMetricsF fm(bold), fmSmall(small);
@@ -236,7 +249,14 @@ void BlockItem::paint(QPainter* p, const QStyleOptionGraphicsItem* option, QWidg
     p->drawText(badge, Qt::AlignCenter, "!");
     p->setFont(small);
   }
+}
 
+// The block's ports (small font); the input a wire being dragged would connect to is ringed.
+void BlockItem::paintPorts(QPainter* p) {
+  const CanvasTheme& th = canvas_.theme();
+  const QFont& small = canvas_.nodeFontSmall();
+  QFontMetricsF fmSmall(small);
+  p->setFont(small);
   auto wt = canvas_.wireTarget();
   int targetPort = wt ? inputIndexOf(*wt) : -1;
   for (int i = 0; i < inputCount(); ++i) {
@@ -263,10 +283,17 @@ void BlockItem::paint(QPainter* p, const QStyleOptionGraphicsItem* option, QWidg
     QString label = outLabels_.value(o);
     p->drawText(QPointF(kWidth - 10 - fmSmall.horizontalAdvance(label), c.y() + 4), label);
   }
+}
+
+// Output shape and stats below the ports; returns the y of the thumbnail area.
+double BlockItem::paintTextLines(QPainter* p) {
+  const CanvasTheme& th = canvas_.theme();
+  const QFont& f = canvas_.nodeFont();
+  const QFont& small = canvas_.nodeFontSmall();
+  QFontMetricsF fmN(f), fmSmall(small);
   double y = kHeader + 6 + std::max(inputCount(), outputCount()) * kPortRow + 4;
   p->setFont(f);
   p->setPen(th.text);
-  QFontMetricsF fmN(f);
   p->drawText(QPointF(10, y + 11),
               fmN.elidedText(shapeText_.isEmpty() ? QStringLiteral("shape ?")
                                                   : QStringLiteral("→ ") + shapeText_,
@@ -276,6 +303,12 @@ void BlockItem::paint(QPainter* p, const QStyleOptionGraphicsItem* option, QWidg
   p->setPen(th.textDim);
   p->drawText(QPointF(10, y + 11), fmSmall.elidedText(statsText_, Qt::ElideRight, kWidth - 20));
   y += kLine * 2 + 4;
+  return y;
+}
+
+// Thumbnail of the block's first output, or a placeholder while it has no value.
+void BlockItem::paintThumbnail(QPainter* p, double y) {
+  const CanvasTheme& th = canvas_.theme();
   QRectF area(10, y, kWidth - 20, kThumbH);
   const QImage img = ensureThumbnail();
   if (!img.isNull()) {
@@ -288,6 +321,7 @@ void BlockItem::paint(QPainter* p, const QStyleOptionGraphicsItem* option, QWidg
     p->setBrush(Qt::NoBrush);
     p->drawRoundedRect(area, 4, 4);
     p->setPen(th.textDim);
+    p->setFont(canvas_.nodeFontSmall());
     p->drawText(area, Qt::AlignCenter,
                 !errorText_.isEmpty() || !doc_.evaluation()->busy() ? QObject::tr("no value")
                                                                     : QObject::tr("evaluating…"));

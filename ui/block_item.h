@@ -46,6 +46,13 @@ class BlockItem : public QGraphicsItem {
   void paint(QPainter* p, const QStyleOptionGraphicsItem* option, QWidget* widget) override;
 
  private:
+  // paint's steps at full detail, top to bottom.
+  void paintCard(QPainter* p, bool dark, const QColor& accent);
+  void paintHeaderText(QPainter* p);
+  void paintPorts(QPainter* p);
+  double paintTextLines(QPainter* p);
+  void paintThumbnail(QPainter* p, double y);
+
   Document& doc_;
   CanvasContext& canvas_;
   nc::BlockId id_;

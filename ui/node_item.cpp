@@ -70,9 +70,25 @@ void NodeItem::refresh() {
                                        : QString::fromStdString(n->op);
   name_ = QString::fromStdString(n->name);
   category_ = spec ? QString::fromStdString(spec->category) : QString();
+  refreshPorts(g, *n, spec, si);
+  refreshAttrLines(g, *n, spec, si);
+  refreshShapeAndStats(g, *n, si);
+  refreshDiagnostics(si);
+  refreshElided();
+  hasThumbArea_ = n->numOutputs > 0;
+  double h = card::nodeHeight(int(std::max(inPorts_.size(), outPorts_.size())),
+                              int(attrLines_.size()), !statsText_.isEmpty(), hasThumbArea_);
+  if (std::abs(h - height_) > 0.01) {
+    prepareGeometryChange();
+    height_ = h;
+  }
+  update();
+}
 
+void NodeItem::refreshPorts(const nc::Graph& g, const nc::Node& n, const nc::OpSpec* spec,
+                            const nc::ShapeInfo& si) {
   inPorts_.clear();
-  for (int i = 0; i < int(n->inputs.size()); ++i) {
+  for (int i = 0; i < int(n.inputs.size()); ++i) {
     Port p;
     if (spec && !spec->inputs.empty()) {
       const nc::PortSpec& ps = spec->inputs[std::min(size_t(i), spec->inputs.size() - 1)];
@@ -80,14 +96,14 @@ void NodeItem::refresh() {
       if (ps.variadic) p.label += QString::number(i - int(spec->inputs.size()) + 1);
       p.param = ps.param;
     }
-    const nc::InputBinding& b = n->inputs[size_t(i)];
+    const nc::InputBinding& b = n.inputs[size_t(i)];
     p.bound = b.source.has_value() || !b.constant.empty();
     auto t = si.inputType(g, {id_, i});
     p.intType = t && t->dtype == nc::DType::Int64;
     inPorts_.push_back(p);
   }
   outPorts_.clear();
-  for (int o = 0; o < n->numOutputs; ++o) {
+  for (int o = 0; o < n.numOutputs; ++o) {
     Port p;
     if (spec && o < int(spec->outputs.size()))
       p.label = QString::fromStdString(spec->outputs[size_t(o)].name);
@@ -96,17 +112,20 @@ void NodeItem::refresh() {
     p.bound = true;
     outPorts_.push_back(p);
   }
+}
 
-  // Key attributes: the explicitly set ones, abbreviated; a Conv without kernel_shape shows the
-  // kernel of its weight.
+// Key attributes: the explicitly set ones, abbreviated; a Conv without kernel_shape shows the
+// kernel of its weight. At most two lines.
+void NodeItem::refreshAttrLines(const nc::Graph& g, const nc::Node& n, const nc::OpSpec* spec,
+                                const nc::ShapeInfo& si) {
   attrLines_.clear();
   QStringList parts;
-  for (auto& [k, v] : n->attrs) {
-    if (n->op == "Input" && (k == "value" || k == "shape" || k == "dtype")) continue;
+  for (auto& [k, v] : n.attrs) {
+    if (n.op == "Input" && (k == "value" || k == "shape" || k == "dtype")) continue;
     parts << shortAttrName(k) + "=" + attrValueText(v);
   }
-  if (spec && n->op.rfind("Conv", 0) == 0 && !n->attrs.count("kernel_shape") &&
-      n->inputs.size() > 1) {
+  if (spec && n.op.rfind("Conv", 0) == 0 && !n.attrs.count("kernel_shape") &&
+      n.inputs.size() > 1) {
     auto w = si.inputType(g, {id_, 1});
     if (w && w->rankKnown && w->dims.size() > 2) {
       QStringList ks;
@@ -124,12 +143,16 @@ void NodeItem::refresh() {
     line += (line.isEmpty() ? "" : "  ") + p;
   }
   if (!line.isEmpty() && attrLines_.size() < 2) attrLines_ << line;
+}
 
-  // Output shape (first output; the shape the Output node receives for an Output).
+// Output shape (first output; the shape the Output node receives for an Output), parameters
+// and MACs.
+void NodeItem::refreshShapeAndStats(const nc::Graph& g, const nc::Node& n,
+                                    const nc::ShapeInfo& si) {
   shapeText_.clear();
-  if (n->numOutputs > 0) {
+  if (n.numOutputs > 0) {
     if (const nc::TensorType* t = si.type({id_, 0})) shapeText_ = dimsText(t);
-  } else if (!n->inputs.empty()) {
+  } else if (!n.inputs.empty()) {
     if (auto t = si.inputType(g, {id_, 0})) shapeText_ = dimsText(&*t);
   }
   nc::NodeStats st = nc::nodeStats(g, id_, si);
@@ -139,8 +162,10 @@ void NodeItem::refresh() {
   if (st.macsKnown && st.macs > 0)
     stats << QString("%1 MACs").arg(QString::fromStdString(nc::formatCount(st.macs)));
   statsText_ = stats.join(QStringLiteral("  \u00b7  "));
+}
 
-  // Diagnostics: shape inference first, then evaluation.
+// Diagnostics: shape inference first, then evaluation; the tooltip shows the error if any.
+void NodeItem::refreshDiagnostics(const nc::ShapeInfo& si) {
   QString err;
   if (const nc::Diagnostic* d = si.diagnosticFor(id_)) err = QString::fromStdString(d->message);
   if (err.isEmpty())
@@ -151,8 +176,10 @@ void NodeItem::refresh() {
                  ? QString("%1 (%2)%3")
                        .arg(name_, op_, shapeText_.isEmpty() ? QString() : "\n→ " + shapeText_)
                  : err);
+}
 
-  // Eliding measures text: only when the strings changed.
+// Eliding measures text: only when the strings changed.
+void NodeItem::refreshElided() {
   if (name_ != elidedFrom_.first || shapeText_ != elidedFrom_.second || nameElided_.isEmpty()) {
     elidedFrom_ = {name_, shapeText_};
     QFontMetricsF fm(canvas_.nodeFont()), fmSmall(canvas_.nodeFontSmall());
@@ -161,14 +188,6 @@ void NodeItem::refresh() {
         shapeText_.isEmpty() ? QStringLiteral("shape ?") : QStringLiteral("→ ") + shapeText_,
         Qt::ElideRight, kWidth - 20);
   }
-  hasThumbArea_ = n->numOutputs > 0;
-  double h = card::nodeHeight(int(std::max(inPorts_.size(), outPorts_.size())),
-                              int(attrLines_.size()), !statsText_.isEmpty(), hasThumbArea_);
-  if (std::abs(h - height_) > 0.01) {
-    prepareGeometryChange();
-    height_ = h;
-  }
-  update();
 }
 
 void NodeItem::outputChanged() {
@@ -248,14 +267,21 @@ const QPainterPath& headerPath() {
 }  // namespace
 
 void NodeItem::paintFull(QPainter* p) {
-  const CanvasTheme& th = canvas_.theme();
   p->setRenderHint(QPainter::Antialiasing, true);
+  paintCard(p);
+  paintHeaderText(p);
+  paintPorts(p);
+  double y = paintTextLines(p);
+  if (hasThumbArea_) paintThumbnail(p, y);
+}
+
+// Body, header in the category colour, outline (selection or error).
+void NodeItem::paintCard(QPainter* p) {
+  const CanvasTheme& th = canvas_.theme();
   QRectF r(0, 0, kWidth, height_);
   QColor accent = th.categoryColour(category_);
   QPen border =
       isSelected() ? QPen(th.nodeSelected, 2.2) : QPen(hasError() ? th.error : th.nodeBorder, 1.0);
-
-  // Body, header, outline.
   p->setPen(Qt::NoPen);
   p->setBrush(th.nodeBody);
   p->drawRoundedRect(r, 7, 7);
@@ -264,8 +290,11 @@ void NodeItem::paintFull(QPainter* p) {
   p->setPen(border);
   p->setBrush(Qt::NoBrush);
   p->drawRoundedRect(r, 7, 7);
+}
 
-  const QFont& f = canvas_.nodeFont();
+// Op caption, node name and the error badge. Leaves the small font set.
+void NodeItem::paintHeaderText(QPainter* p) {
+  const CanvasTheme& th = canvas_.theme();
   const QFont& bold = canvas_.nodeFontBold();
   const QFont& small = canvas_.nodeFontSmall();
   // Text is drawn at baselines (the fast path) from strings elided in refresh().
@@ -287,8 +316,13 @@ void NodeItem::paintFull(QPainter* p) {
     p->drawText(badge, Qt::AlignCenter, "!");
     p->setFont(small);
   }
+}
 
-  // Ports with labels.
+// Ports with labels (small font); the input a wire being dragged would connect to is ringed.
+void NodeItem::paintPorts(QPainter* p) {
+  const CanvasTheme& th = canvas_.theme();
+  const QFont& small = canvas_.nodeFontSmall();
+  p->setFont(small);
   QFontMetricsF fmSmall(small);
   for (int i = 0; i < int(inPorts_.size()); ++i) {
     const Port& pt = inPorts_[size_t(i)];
@@ -315,8 +349,14 @@ void NodeItem::paintFull(QPainter* p) {
     p->setPen(th.text);
     p->drawText(QPointF(kWidth - 10 - fmSmall.horizontalAdvance(pt.label), c.y() + 4), pt.label);
   }
+}
 
-  // Text lines.
+// Key attributes, output shape and stats below the ports; returns the y below them.
+double NodeItem::paintTextLines(QPainter* p) {
+  const CanvasTheme& th = canvas_.theme();
+  const QFont& f = canvas_.nodeFont();
+  const QFont& small = canvas_.nodeFontSmall();
+  p->setFont(small);
   double y = bodyTop() + std::max(inPorts_.size(), outPorts_.size()) * kPortRow + 4;
   p->setPen(th.textDim);
   for (const QString& line : attrLines_) {
@@ -333,28 +373,30 @@ void NodeItem::paintFull(QPainter* p) {
     p->drawText(QPointF(10, y + 11), statsText_);
     y += kLine;
   }
+  return y;
+}
 
-  // Thumbnail of the output tensor.
-  if (hasThumbArea_) {
-    y += 4;
-    QRectF area(10, y, kWidth - 20, kThumbH);
-    const QImage img = ensureThumbnail();
-    if (!img.isNull()) {
-      QSizeF s = img.size().scaled(area.size().toSize(), Qt::KeepAspectRatio);
-      QRectF target(area.center().x() - s.width() / 2, area.center().y() - s.height() / 2,
-                    s.width(), s.height());
-      p->setRenderHint(QPainter::SmoothPixmapTransform, false);
-      p->drawImage(target, img);
-    } else {
-      p->setPen(QPen(th.nodeBorder, 1, Qt::DashLine));
-      p->setBrush(Qt::NoBrush);
-      p->drawRoundedRect(area, 4, 4);
-      p->setPen(th.textDim);
-      p->setFont(small);
-      p->drawText(area, Qt::AlignCenter,
-                  hasError() || !doc_.evaluation()->busy() ? QObject::tr("no value")
-                                                           : QObject::tr("evaluating…"));
-    }
+// Thumbnail of the output tensor, or a placeholder while it has no value.
+void NodeItem::paintThumbnail(QPainter* p, double y) {
+  const CanvasTheme& th = canvas_.theme();
+  y += 4;
+  QRectF area(10, y, kWidth - 20, kThumbH);
+  const QImage img = ensureThumbnail();
+  if (!img.isNull()) {
+    QSizeF s = img.size().scaled(area.size().toSize(), Qt::KeepAspectRatio);
+    QRectF target(area.center().x() - s.width() / 2, area.center().y() - s.height() / 2,
+                  s.width(), s.height());
+    p->setRenderHint(QPainter::SmoothPixmapTransform, false);
+    p->drawImage(target, img);
+  } else {
+    p->setPen(QPen(th.nodeBorder, 1, Qt::DashLine));
+    p->setBrush(Qt::NoBrush);
+    p->drawRoundedRect(area, 4, 4);
+    p->setPen(th.textDim);
+    p->setFont(canvas_.nodeFontSmall());
+    p->drawText(area, Qt::AlignCenter,
+                hasError() || !doc_.evaluation()->busy() ? QObject::tr("no value")
+                                                         : QObject::tr("evaluating…"));
   }
 }
 

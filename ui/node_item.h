@@ -14,6 +14,10 @@
 #include "core/graph/graph.h"
 #include "ui/card_geometry.h"
 
+namespace nc {
+struct ShapeInfo;
+}
+
 namespace ncui {
 
 class CanvasContext;
@@ -65,8 +69,22 @@ class NodeItem : public QGraphicsItem {
     bool intType = false;
     bool bound = false;  // input: connected or constant
   };
+  // refresh's steps, each reading the model for one part of the card.
+  void refreshPorts(const nc::Graph& g, const nc::Node& n, const nc::OpSpec* spec,
+                    const nc::ShapeInfo& si);
+  void refreshAttrLines(const nc::Graph& g, const nc::Node& n, const nc::OpSpec* spec,
+                        const nc::ShapeInfo& si);
+  void refreshShapeAndStats(const nc::Graph& g, const nc::Node& n, const nc::ShapeInfo& si);
+  void refreshDiagnostics(const nc::ShapeInfo& si);
+  void refreshElided();
   double bodyTop() const;
   void paintFull(QPainter* p);
+  // paintFull's steps, top to bottom.
+  void paintCard(QPainter* p);
+  void paintHeaderText(QPainter* p);
+  void paintPorts(QPainter* p);
+  double paintTextLines(QPainter* p);
+  void paintThumbnail(QPainter* p, double y);
   void paintSimple(QPainter* p);
 
   Document& doc_;

@@ -108,6 +108,18 @@ class FunctionBuilder {
     return d;
   }
 
+  // The values a block's function takes and returns.
+  struct Interface {
+    std::vector<std::string> inputs, outputs;
+  };
+
+  // A function body, with the attribute values its nested calls pass down.
+  struct Body {
+    onnx::FunctionProto function;
+    std::vector<onnx::AttributeProto> passed;
+  };
+
+  // Replaces the items of block `bid` by one call of its function.
   void collapse(BlockId bid) {
     const Block& b = g_.block(bid);
     std::vector<size_t> members;
@@ -116,7 +128,15 @@ class FunctionBuilder {
     if (members.empty()) return;
     std::set<size_t> memberSet(members.begin(), members.end());
 
-    // Values: consumed from outside (function inputs) and used outside (function outputs).
+    Interface io = interfaceOf(members, memberSet);
+    Body body = bodyOf(b, members, localNames(b, members, io), io);
+    size_t fi = intern(b, std::move(body.function), body.passed);
+    replaceByCall(b, members, memberSet, io, functions_[fi].name(), std::move(body.passed));
+  }
+
+  // Values: consumed from outside (function inputs) and used outside (function outputs).
+  Interface interfaceOf(const std::vector<size_t>& members,
+                        const std::set<size_t>& memberSet) const {
     std::set<std::string> produced, consumedInside, consumedOutside;
     for (size_t i = 0; i < items_.size(); ++i) {
       const onnx::NodeProto& n = items_[i].proto;
@@ -126,20 +146,25 @@ class FunctionBuilder {
         for (auto& v : n.output())
           if (!v.empty()) produced.insert(v);
     }
-    std::vector<std::string> inputs, outputs;
+    Interface io;
     std::set<std::string> seen;
     for (size_t i : members)
       for (auto& v : items_[i].proto.input())
-        if (!v.empty() && !produced.count(v) && seen.insert(v).second) inputs.push_back(v);
+        if (!v.empty() && !produced.count(v) && seen.insert(v).second) io.inputs.push_back(v);
     for (size_t i : members)
       for (auto& v : items_[i].proto.output())
-        if (!v.empty() && (graphOutputs_.count(v) || consumedOutside.count(v))) outputs.push_back(v);
-    if (outputs.empty())  // nothing outside uses the block: its sinks' outputs
+        if (!v.empty() && (graphOutputs_.count(v) || consumedOutside.count(v)))
+          io.outputs.push_back(v);
+    if (io.outputs.empty())  // nothing outside uses the block: its sinks' outputs
       for (size_t i : members)
         for (auto& v : items_[i].proto.output())
-          if (!v.empty() && !consumedInside.count(v)) outputs.push_back(v);
+          if (!v.empty() && !consumedInside.count(v)) io.outputs.push_back(v);
+    return io;
+  }
 
-    // Local names: relative to the block where the flat name lies under it, else positional.
+  // Local names: relative to the block where the flat name lies under it, else positional.
+  std::map<std::string, std::string> localNames(const Block& b, const std::vector<size_t>& members,
+                                                const Interface& io) const {
     const std::string prefix = b.name + ".";
     std::map<std::string, std::string> local;
     std::set<std::string> taken;
@@ -148,22 +173,29 @@ class FunctionBuilder {
       while (!taken.insert(n).second) n += "_";
       local[flat] = n;
     };
-    for (size_t k = 0; k < inputs.size(); ++k) name(inputs[k], proto::numbered("in", k));
-    for (size_t k = 0; k < outputs.size(); ++k) name(outputs[k], proto::numbered("out", k));
+    for (size_t k = 0; k < io.inputs.size(); ++k) name(io.inputs[k], proto::numbered("in", k));
+    for (size_t k = 0; k < io.outputs.size(); ++k) name(io.outputs[k], proto::numbered("out", k));
     size_t tmp = 0;
     for (size_t i : members)
       for (auto& v : items_[i].proto.output())
         if (!v.empty() && !local.count(v)) name(v, proto::numbered("v", tmp++));
+    return local;
+  }
 
-    onnx::FunctionProto f;
+  // The function body: the members renamed to local names, their nested calls' attributes
+  // turned into references.
+  Body bodyOf(const Block& b, const std::vector<size_t>& members,
+              const std::map<std::string, std::string>& local, const Interface& io) const {
+    const std::string prefix = b.name + ".";
+    Body body;
+    onnx::FunctionProto& f = body.function;
     f.set_domain(kBlockFunctionDomain);
-    for (auto& v : inputs) f.add_input(local[v]);
-    for (auto& v : outputs) f.add_output(local[v]);
+    for (auto& v : io.inputs) f.add_input(local.at(v));
+    for (auto& v : io.outputs) f.add_output(local.at(v));
     // A nested call's attributes (its block's params, and what it passes further down) become
     // references to attributes of this function named "<call>.<attribute>", so that the body does
     // not depend on any block's params and blocks of one structure share it.
     bool callsFunctions = false;
-    std::vector<onnx::AttributeProto> passed;
     for (size_t i : members) {
       onnx::NodeProto n = items_[i].proto;
       for (auto& v : *n.mutable_input())
@@ -182,7 +214,7 @@ class FunctionBuilder {
           a.set_name(value.name().substr(n.name().size() + 1));
           a.set_type(value.type());
           a.set_ref_attr_name(value.name());
-          passed.push_back(std::move(value));
+          body.passed.push_back(std::move(value));
         }
       }
       *f.add_node() = std::move(n);
@@ -195,8 +227,12 @@ class FunctionBuilder {
       os->set_domain(kBlockFunctionDomain);
       os->set_version(1);
     }
+    return body;
+  }
 
-    // One function per distinct (type, body).
+  // One function per distinct (type, body): the index of the existing one or of `f`, named.
+  size_t intern(const Block& b, onnx::FunctionProto f,
+                const std::vector<onnx::AttributeProto>& passed) {
     const std::string base = b.type.empty() ? "Group_" + b.name : b.type;
     const std::string key = base + '\0' + f.SerializeAsString();
     auto it = byKey_.find(key);
@@ -209,16 +245,21 @@ class FunctionBuilder {
       attrNames_.emplace_back();
       it = byKey_.emplace(key, functions_.size() - 1).first;
     }
-    const onnx::FunctionProto& fn = functions_[it->second];
     for (auto& [k, v] : b.params) attrNames_[it->second].insert(k);
     for (auto& a : passed) attrNames_[it->second].insert(a.name());
+    return it->second;
+  }
 
+  // The call takes the place of the block's first member; the items are sorted again.
+  void replaceByCall(const Block& b, const std::vector<size_t>& members,
+                     const std::set<size_t>& memberSet, const Interface& io,
+                     const std::string& function, std::vector<onnx::AttributeProto> passed) {
     Item call{{}, b.parent};
     call.proto.set_name(b.name);
-    call.proto.set_op_type(fn.name());
+    call.proto.set_op_type(function);
     call.proto.set_domain(kBlockFunctionDomain);
-    for (auto& v : inputs) call.proto.add_input(v);
-    for (auto& v : outputs) call.proto.add_output(v);
+    for (auto& v : io.inputs) call.proto.add_input(v);
+    for (auto& v : io.outputs) call.proto.add_output(v);
     for (auto& [k, v] : b.params) proto::attrToProto(k, v, call.proto.add_attribute());
     for (auto& a : passed) *call.proto.add_attribute() = std::move(a);
 

@@ -6,6 +6,7 @@
 
 #include "core/ops/util/checked_size.h"
 #include "core/ops/util/parallel.h"
+#include "core/ops/util/resize_plan.h"
 #include "core/ops/util/shape_util.h"
 
 namespace nc {
@@ -63,130 +64,103 @@ std::string valuesNeeded(const Shape& in, size_t k, bool axesSet) {
          (axesSet ? " (one per entry of 'axes')" : " (one per axis of X)");
 }
 
-// x_original of output coordinate x along axis a (the ONNX reference's formulas).
-double originalCoord(const ResizeParams& p, const ResizePlan& plan, size_t a, int64_t xi) {
-  const double x = double(xi), in = double(plan.in[a]), s = plan.scale[a],
-               len = plan.lengthResized[a];
-  switch (p.coord) {
-    case Coord::HalfPixel:
-      return (x + 0.5) / s - 0.5;
-    case Coord::PytorchHalfPixel:
-      return plan.out[a] > 1 ? (x + 0.5) / s - 0.5 : 0.0;
-    case Coord::AlignCorners:
-      return len == 1.0 ? 0.0 : x * (in - 1) / (len - 1);
-    case Coord::Asymmetric:
-      return x / s;
-    case Coord::TfHalfPixelForNn:
-      return (x + 0.5) / s;
-    case Coord::TfCropAndResize: {
-      const double st = plan.roiStart[a], en = plan.roiEnd[a];
-      const double v = len == 1.0 ? (en - st) * (in - 1) / 2 : x * (en - st) * (in - 1) / (len - 1);
-      return v + st * (in - 1);
+// planResize's phases. `t` holds one value per entry of `axes` (checked); plan.in is X's shape.
+
+// Output dims and scales from 'scales'.
+void planFromScales(ResizePlan& plan, const Tensor& t, const std::vector<int>& axes) {
+  const Shape& in = plan.in;
+  const size_t k = axes.size();
+  for (size_t i = 0; i < k; ++i) {
+    const float s = t.f32()[i];
+    const size_t a = size_t(axes[i]);
+    if (!(s > 0.0f) || !std::isfinite(s))
+      throw ShapeError("input 'scales' must be positive and finite; value " + std::to_string(i) +
+                           " is " + std::to_string(s),
+                       kScales);
+    plan.scale[a] = double(s);
+    if (in[a] < 0) {
+      plan.out[a] = -1;
+      continue;
     }
+    // In float, as ONNX shape inference and ONNX Runtime compute it.
+    const float len = float(in[a]) * s;
+    if (!(len < float(Tensor::kMaxElements)))
+      throw ShapeError("input 'scales' value " + std::to_string(i) + " (" + std::to_string(s) +
+                           ") makes axis " + std::to_string(a) + " of X (shape " +
+                           shapeToString(in) + ") too long",
+                       kScales);
+    plan.out[a] = int64_t(std::floor(len));
+    plan.lengthResized[a] = double(len);
   }
-  return 0.0;
 }
 
-double cubicKernel(double x, double A) {
-  x = std::fabs(x);
-  if (x <= 1) return ((A + 2) * x - (A + 3)) * x * x + 1;
-  if (x < 2) return ((A * x - 5 * A) * x + 8 * A) * x - 4 * A;
-  return 0.0;
-}
-
-// Interpolation weights for a neighbourhood whose last-but-(n/2 - 1) point sits `ratio` in (0, 1]
-// below x_original: nearest and linear take 2 points, cubic 4, antialiased downsampling more.
-void coefficients(const ResizeParams& p, double ratio, double scale, std::vector<double>& w) {
-  w.clear();
-  switch (p.mode) {
-    case Mode::Nearest: {
-      bool upper = true;  // an integral x_original (ratio 1) is the upper point itself
-      if (ratio < 1.0) {
-        switch (p.rounding) {
-          case Rounding::RoundPreferFloor:
-            upper = ratio > 0.5;
-            break;
-          case Rounding::RoundPreferCeil:
-            upper = ratio >= 0.5;
-            break;
-          case Rounding::Floor:
-            upper = false;
-            break;
-          case Rounding::Ceil:
-            upper = true;
-            break;
-        }
-      }
-      w = {upper ? 0.0 : 1.0, upper ? 1.0 : 0.0};
-      return;
+// Output dims and scales from 'sizes', under keep_aspect_ratio_policy.
+void planFromSizes(const ResizeParams& p, ResizePlan& plan, const Tensor& t,
+                   const std::vector<int>& axes) {
+  const Shape& in = plan.in;
+  const size_t k = axes.size();
+  const int64_t* sz = t.i64();
+  for (size_t i = 0; i < k; ++i)
+    if (sz[i] < 0)
+      throw ShapeError("input 'sizes' must not be negative; value " + std::to_string(i) + " is " +
+                           std::to_string(sz[i]),
+                       kSizes);
+  bool known = true;
+  for (size_t i = 0; i < k; ++i) {
+    const size_t a = size_t(axes[i]);
+    if (in[a] == 0 && sz[i] > 0)
+      throw ShapeError("axis " + std::to_string(a) + " of X (shape " + shapeToString(in) +
+                           ") is empty and cannot be resized to " + std::to_string(sz[i]),
+                       kSizes);
+    known = known && in[a] >= 0;
+  }
+  if (p.policy == AspectPolicy::Stretch) {
+    for (size_t i = 0; i < k; ++i) {
+      const size_t a = size_t(axes[i]);
+      plan.out[a] = sz[i];
+      if (in[a] > 0) plan.scale[a] = double(sz[i]) / double(in[a]);
+      plan.lengthResized[a] = plan.scale[a] * double(in[a]);
     }
-    case Mode::Linear:
-      if (p.antialias && scale < 1.0) {
-        const int64_t start = int64_t(std::floor(-1.0 / scale)) + 1, footprint = 2 - 2 * start;
-        double sum = 0;
-        for (int64_t i = 0; i < footprint; ++i) {
-          w.push_back(std::clamp(1.0 - std::fabs((double(start + i) - ratio) * scale), 0.0, 1.0));
-          sum += w.back();
-        }
-        for (double& v : w) v /= sum;
-      } else {
-        w = {1.0 - ratio, ratio};
-      }
-      return;
-    case Mode::Cubic: {
-      const double A = p.cubicA;
-      if (p.antialias && scale < 1.0) {
-        const int64_t start = int64_t(std::floor(-2.0 / scale)) + 1, end = 2 - start;
-        double sum = 0;
-        for (int64_t i = start; i < end; ++i) {
-          w.push_back(cubicKernel(scale * (double(i) - ratio), A));
-          sum += w.back();
-        }
-        for (double& v : w) v /= sum;
-      } else {
-        const double r = ratio, q = 1 - ratio;
-        w = {((A * (r + 1) - 5 * A) * (r + 1) + 8 * A) * (r + 1) - 4 * A,
-             ((A + 2) * r - (A + 3)) * r * r + 1, ((A + 2) * q - (A + 3)) * q * q + 1,
-             ((A * (q + 1) - 5 * A) * (q + 1) + 8 * A) * (q + 1) - 4 * A};
-      }
-      return;
+  } else if (!known) {
+    for (size_t i = 0; i < k; ++i) plan.out[size_t(axes[i])] = -1;
+  } else {
+    // One scale for every resized axis, so that the aspect ratio is kept.
+    double s = p.policy == AspectPolicy::NotLarger ? INFINITY : 0.0;
+    for (size_t i = 0; i < k; ++i) {
+      const int64_t d = in[size_t(axes[i])];
+      if (d == 0) continue;
+      const double r = double(sz[i]) / double(d);
+      s = p.policy == AspectPolicy::NotLarger ? std::min(s, r) : std::max(s, r);
+    }
+    if (!std::isfinite(s) || s <= 0) s = 1.0;
+    for (size_t i = 0; i < k; ++i) {
+      const size_t a = size_t(axes[i]);
+      plan.scale[a] = s;
+      plan.out[a] = int64_t(std::floor(s * double(in[a]) + 0.5));
+      plan.lengthResized[a] = s * double(in[a]);
     }
   }
 }
 
-// The neighbourhood of output coordinate x along axis a: the n points nearest x_original in the
-// edge-padded axis (indexes may lie outside [0, in); read them clamped) and their weights.
-// Returns false when tf_crop_and_resize maps x outside the input (extrapolation_value).
-bool axisTaps(const ResizeParams& p, const ResizePlan& plan, size_t a, int64_t x,
-              std::vector<int64_t>& idx, std::vector<double>& w) {
-  const int64_t in = plan.in[a];
-  const double xo = originalCoord(p, plan, a, x);
-  if (!std::isfinite(xo))
-    throw Error("Resize: non-finite source coordinate on axis " + std::to_string(a));
-  if (p.coord == Coord::TfCropAndResize && (xo < 0 || xo > double(in - 1))) return false;
-  const double fl = std::floor(xo);
-  coefficients(p, fl == xo ? 1.0 : xo - fl, plan.scale[a], w);
-  const int64_t n = int64_t(w.size()), half = n / 2;
-  const int64_t start = std::clamp(int64_t(std::ceil(xo)) - half, -half, in - half);
-  idx.resize(size_t(n));
-  for (int64_t k = 0; k < n; ++k) idx[size_t(k)] = start + k;
-  if (p.excludeOutside && p.mode != Mode::Nearest) {
-    double sum = 0;
-    for (int64_t k = 0; k < n; ++k) {
-      if (idx[size_t(k)] < 0 || idx[size_t(k)] >= in) w[size_t(k)] = 0;
-      sum += w[size_t(k)];
-    }
-    if (sum != 0)
-      for (double& v : w) v /= sum;
+// The region of interest of tf_crop_and_resize: starts then ends, one per resized axis.
+void readRoi(const ResizeParams& p, ResizePlan& plan, const Tensor* roi,
+             const std::vector<int>& axes) {
+  const Shape& in = plan.in;
+  const size_t k = axes.size();
+  if (!present(roi))
+    throw ShapeError("coordinate_transformation_mode 'tf_crop_and_resize' needs input 'roi'",
+                     kRoi);
+  const Tensor& r = *roi;
+  if (r.rank() != 1 || size_t(r.numel()) != 2 * k)
+    throw ShapeError("input 'roi' has shape " + shapeToString(r.shape()) + " but needs " +
+                         std::to_string(2 * k) + " values (starts then ends); " +
+                         valuesNeeded(in, k, !p.axes.empty()) + " of each",
+                     kRoi);
+  const std::vector<float> v = r.toFloatVector();
+  for (size_t i = 0; i < k; ++i) {
+    plan.roiStart[size_t(axes[i])] = double(v[i]);
+    plan.roiEnd[size_t(axes[i])] = double(v[k + i]);
   }
-  return true;
-}
-
-void checkGeometry(const ResizePlan& plan) {
-  for (size_t a = 0; a < plan.in.size(); ++a)
-    if (plan.in[a] == 0 && plan.out[a] > 0)
-      throw Error("Resize: axis " + std::to_string(a) + " of X (shape " + shapeToString(plan.in) +
-                  ") is empty and cannot be resized to " + std::to_string(plan.out[a]));
 }
 
 }  // namespace
@@ -238,88 +212,11 @@ ResizePlan planResize(const ResizeParams& p, const Shape& in, const ResizeInputs
     throw ShapeError(std::string("input '") + name + "' has shape " + shapeToString(t.shape()) +
                          " but " + valuesNeeded(in, k, !p.axes.empty()),
                      port);
-  if (hasScales) {
-    for (size_t i = 0; i < k; ++i) {
-      const float s = t.f32()[i];
-      const size_t a = size_t(axes[i]);
-      if (!(s > 0.0f) || !std::isfinite(s))
-        throw ShapeError("input 'scales' must be positive and finite; value " + std::to_string(i) +
-                             " is " + std::to_string(s),
-                         kScales);
-      plan.scale[a] = double(s);
-      if (in[a] < 0) {
-        plan.out[a] = -1;
-        continue;
-      }
-      // In float, as ONNX shape inference and ONNX Runtime compute it.
-      const float len = float(in[a]) * s;
-      if (!(len < float(Tensor::kMaxElements)))
-        throw ShapeError("input 'scales' value " + std::to_string(i) + " (" + std::to_string(s) +
-                             ") makes axis " + std::to_string(a) + " of X (shape " +
-                             shapeToString(in) + ") too long",
-                         kScales);
-      plan.out[a] = int64_t(std::floor(len));
-      plan.lengthResized[a] = double(len);
-    }
-  } else {
-    const int64_t* sz = t.i64();
-    for (size_t i = 0; i < k; ++i)
-      if (sz[i] < 0)
-        throw ShapeError("input 'sizes' must not be negative; value " + std::to_string(i) + " is " +
-                             std::to_string(sz[i]),
-                         kSizes);
-    bool known = true;
-    for (size_t i = 0; i < k; ++i) {
-      const size_t a = size_t(axes[i]);
-      if (in[a] == 0 && sz[i] > 0)
-        throw ShapeError("axis " + std::to_string(a) + " of X (shape " + shapeToString(in) +
-                             ") is empty and cannot be resized to " + std::to_string(sz[i]),
-                         kSizes);
-      known = known && in[a] >= 0;
-    }
-    if (p.policy == AspectPolicy::Stretch) {
-      for (size_t i = 0; i < k; ++i) {
-        const size_t a = size_t(axes[i]);
-        plan.out[a] = sz[i];
-        if (in[a] > 0) plan.scale[a] = double(sz[i]) / double(in[a]);
-        plan.lengthResized[a] = plan.scale[a] * double(in[a]);
-      }
-    } else if (!known) {
-      for (size_t i = 0; i < k; ++i) plan.out[size_t(axes[i])] = -1;
-    } else {
-      // One scale for every resized axis, so that the aspect ratio is kept.
-      double s = p.policy == AspectPolicy::NotLarger ? INFINITY : 0.0;
-      for (size_t i = 0; i < k; ++i) {
-        const int64_t d = in[size_t(axes[i])];
-        if (d == 0) continue;
-        const double r = double(sz[i]) / double(d);
-        s = p.policy == AspectPolicy::NotLarger ? std::min(s, r) : std::max(s, r);
-      }
-      if (!std::isfinite(s) || s <= 0) s = 1.0;
-      for (size_t i = 0; i < k; ++i) {
-        const size_t a = size_t(axes[i]);
-        plan.scale[a] = s;
-        plan.out[a] = int64_t(std::floor(s * double(in[a]) + 0.5));
-        plan.lengthResized[a] = s * double(in[a]);
-      }
-    }
-  }
-  if (p.coord == Coord::TfCropAndResize && ins.roi) {
-    if (!present(ins.roi))
-      throw ShapeError("coordinate_transformation_mode 'tf_crop_and_resize' needs input 'roi'",
-                       kRoi);
-    const Tensor& r = *ins.roi;
-    if (r.rank() != 1 || size_t(r.numel()) != 2 * k)
-      throw ShapeError("input 'roi' has shape " + shapeToString(r.shape()) + " but needs " +
-                           std::to_string(2 * k) + " values (starts then ends); " +
-                           valuesNeeded(in, k, !p.axes.empty()) + " of each",
-                       kRoi);
-    const std::vector<float> v = r.toFloatVector();
-    for (size_t i = 0; i < k; ++i) {
-      plan.roiStart[size_t(axes[i])] = double(v[i]);
-      plan.roiEnd[size_t(axes[i])] = double(v[k + i]);
-    }
-  }
+  if (hasScales)
+    planFromScales(plan, t, axes);
+  else
+    planFromSizes(p, plan, t, axes);
+  if (p.coord == Coord::TfCropAndResize && ins.roi) readRoi(p, plan, ins.roi, axes);
   return plan;
 }
 
@@ -327,7 +224,8 @@ void checkResizeSize(const std::string& op, const ResizeParams& p, const ResizeP
   double tableBytes = 0;  // in double: a hostile plan must not overflow the estimate
   if (fast)
     for (size_t a = 0; a < plan.out.size(); ++a) {
-      // Taps per output coordinate (buildTable keeps the non-zero ones), see coefficients().
+      // Taps per output coordinate (buildResizeAxisTable keeps the non-zero ones), see the
+      // coefficients in util/resize_plan.cpp.
       const double s = plan.scale[a];
       double taps = p.mode == Mode::Nearest ? 1 : p.mode == Mode::Linear ? 2 : 4;
       if (p.antialias && s < 1.0 && p.mode != Mode::Nearest) taps = taps / s + 2;
@@ -340,7 +238,7 @@ void checkResizeSize(const std::string& op, const ResizeParams& p, const ResizeP
 }
 
 Tensor resizeReference(const ResizeParams& p, const ResizePlan& plan, const Tensor& x) {
-  checkGeometry(plan);
+  checkResizeGeometry(plan);
   Tensor y(DType::Float32, plan.out);
   if (y.numel() == 0) return y;
   const size_t rank = plan.in.size();
@@ -353,7 +251,8 @@ Tensor resizeReference(const ResizeParams& p, const ResizePlan& plan, const Tens
   std::vector<size_t> k(rank);
   for (int64_t e = 0; e < y.numel(); ++e) {
     bool inside = true;
-    for (size_t a = 0; a < rank && inside; ++a) inside = axisTaps(p, plan, a, o[a], idx[a], w[a]);
+    for (size_t a = 0; a < rank && inside; ++a)
+      inside = resizeAxisTaps(p, plan, a, o[a], idx[a], w[a]);
     if (!inside) {
       py[e] = p.extrapolation;
     } else {
@@ -380,44 +279,6 @@ Tensor resizeReference(const ResizeParams& p, const ResizePlan& plan, const Tens
 }
 
 namespace {
-
-// One axis of the fast kernel: for each output coordinate a run of (clamped index, weight)
-// taps with zero weights dropped and repeated edge indexes merged.
-struct AxisTable {
-  std::vector<int64_t> begin;  // size out + 1, offsets into idx/w
-  std::vector<int64_t> idx;
-  std::vector<float> w;
-  std::vector<uint8_t> outside;  // tf_crop_and_resize: coordinate maps outside the input
-  bool anyOutside = false;
-  bool identity = true;  // output o reads exactly input o
-};
-
-AxisTable buildTable(const ResizeParams& p, const ResizePlan& plan, size_t a) {
-  AxisTable t;
-  const int64_t in = plan.in[a], out = plan.out[a];
-  t.identity = in == out;
-  std::vector<int64_t> idx;
-  std::vector<double> w;
-  t.begin.push_back(0);
-  for (int64_t o = 0; o < out; ++o) {
-    const bool inside = axisTaps(p, plan, a, o, idx, w);
-    t.outside.push_back(!inside);
-    t.anyOutside = t.anyOutside || !inside;
-    const size_t first = t.idx.size();
-    for (size_t j = 0; inside && j < idx.size(); ++j) {
-      if (w[j] == 0) continue;
-      const int64_t c = std::clamp<int64_t>(idx[j], 0, in - 1);
-      bool merged = false;
-      for (size_t q = first; q < t.idx.size() && !merged; ++q)
-        if (t.idx[q] == c) t.w[q] += float(w[j]), merged = true;
-      if (!merged) t.idx.push_back(c), t.w.push_back(float(w[j]));
-    }
-    const size_t n = t.idx.size() - first;
-    t.identity = t.identity && inside && n == 1 && t.idx[first] == o && t.w[first] == 1.0f;
-    t.begin.push_back(int64_t(t.idx.size()));
-  }
-  return t;
-}
 
 // Nearest: output block o along axis a copies input block map[a][o]; a block equal to the
 // previous one is copied from the output (row reuse); the last axis is a gather, or a plain
@@ -481,7 +342,8 @@ void nearestFillParallel(const NearestPlan& np, const float* x, float* y) {
 
 // One axis of the separable linear/cubic resize for one outer index: outA output rows of
 // `inner` elements from the taps of table t.
-void resizeAxisBlock(const AxisTable& t, const float* s, float* d, int64_t outA, int64_t inner) {
+void resizeAxisBlock(const ResizeAxisTable& t, const float* s, float* d, int64_t outA,
+                     int64_t inner) {
   for (int64_t o = 0; o < outA; ++o, d += inner) {
     const int64_t b = t.begin[size_t(o)], e = t.begin[size_t(o) + 1];
     if (inner == 1) {
@@ -502,7 +364,7 @@ void resizeAxisBlock(const AxisTable& t, const float* s, float* d, int64_t outA,
 }
 
 // Sets every output element whose coordinate on some axis lies outside the input.
-void fillOutside(const std::vector<AxisTable>& tabs, const Shape& out,
+void fillOutside(const std::vector<ResizeAxisTable>& tabs, const Shape& out,
                  const std::vector<int64_t>& ys, size_t a, float value, float* y) {
   for (int64_t o = 0; o < out[a]; ++o) {
     float* yb = y + o * ys[a];
@@ -516,13 +378,13 @@ void fillOutside(const std::vector<AxisTable>& tabs, const Shape& out,
 }  // namespace
 
 Tensor resizeFast(const ResizeParams& p, const ResizePlan& plan, const Tensor& x) {
-  checkGeometry(plan);
+  checkResizeGeometry(plan);
   const size_t rank = plan.in.size();
   if (shapeNumel(plan.out) == 0) return Tensor(DType::Float32, plan.out);
-  std::vector<AxisTable> tabs;
+  std::vector<ResizeAxisTable> tabs;
   bool anyOutside = false;
   for (size_t a = 0; a < rank; ++a) {
-    tabs.push_back(buildTable(p, plan, a));
+    tabs.push_back(buildResizeAxisTable(p, plan, a));
     anyOutside = anyOutside || tabs.back().anyOutside;
   }
   Tensor y;
@@ -532,7 +394,7 @@ Tensor resizeFast(const ResizeParams& p, const ResizePlan& plan, const Tensor& x
     np.out = plan.out;
     np.xs = contiguousStrides(plan.in);
     np.ys = contiguousStrides(plan.out);
-    for (const AxisTable& t : tabs) {
+    for (const ResizeAxisTable& t : tabs) {
       // One tap per coordinate; none outside the input (tf_crop_and_resize), filled in below.
       std::vector<int64_t> m;
       for (size_t o = 0; o + 1 < t.begin.size(); ++o)
@@ -549,7 +411,7 @@ Tensor resizeFast(const ResizeParams& p, const ResizePlan& plan, const Tensor& x
     Tensor cur = x;
     Shape shape = plan.in;
     for (size_t a = rank; a-- > 0;) {
-      const AxisTable& t = tabs[a];
+      const ResizeAxisTable& t = tabs[a];
       if (t.identity) continue;
       Shape next = shape;
       next[a] = plan.out[a];

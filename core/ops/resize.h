@@ -6,45 +6,14 @@
 #include <vector>
 
 #include "core/ops/op.h"
+#include "core/ops/util/resize_plan.h"
 
 namespace nc {
 
 const OpSpec& resizeOp();
 
-// Parsed attributes (once per kernel).
-struct ResizeParams {
-  enum class Mode { Nearest, Linear, Cubic };
-  enum class Coord {
-    HalfPixel,
-    PytorchHalfPixel,
-    AlignCorners,
-    Asymmetric,
-    TfHalfPixelForNn,
-    TfCropAndResize
-  };
-  enum class Rounding { RoundPreferFloor, RoundPreferCeil, Floor, Ceil };
-  enum class AspectPolicy { Stretch, NotLarger, NotSmaller };
-  Mode mode = Mode::Nearest;
-  Coord coord = Coord::HalfPixel;
-  Rounding rounding = Rounding::RoundPreferFloor;
-  float cubicA = -0.75f;
-  bool excludeOutside = false;
-  float extrapolation = 0.0f;
-  bool antialias = false;
-  std::vector<int64_t> axes;  // as set (may be negative); empty: every axis
-  AspectPolicy policy = AspectPolicy::Stretch;
-};
-
 // Throws nc::Error on an unknown mode name.
 ResizeParams parseResizeParams(const AttrReader& a);
-
-// Per-axis geometry of one resize: output dims, the scale used by the coordinate transform, the
-// "resized length" as the ONNX reference computes it (scale * input length, not rounded: the
-// stored conformance outputs for align_corners downsampling depend on it) and the roi.
-struct ResizePlan {
-  Shape in, out;
-  std::vector<double> scale, lengthResized, roiStart, roiEnd;
-};
 
 // Static description of the scales/sizes/roi inputs for planning: a value when known, a
 // length when only the shape is known.
