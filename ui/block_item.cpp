@@ -311,21 +311,8 @@ void BlockItem::paintThumbnail(QPainter* p, double y) {
   const CanvasTheme& th = canvas_.theme();
   QRectF area(10, y, kWidth - 20, kThumbH);
   const QImage img = ensureThumbnail();
-  if (!img.isNull()) {
-    QSizeF s = img.size().scaled(area.size().toSize(), Qt::KeepAspectRatio);
-    QRectF target(area.center().x() - s.width() / 2, area.center().y() - s.height() / 2, s.width(),
-                  s.height());
-    p->drawImage(target, img);
-  } else {
-    p->setPen(QPen(th.nodeBorder, 1, Qt::DashLine));
-    p->setBrush(Qt::NoBrush);
-    p->drawRoundedRect(area, 4, 4);
-    p->setPen(th.textDim);
-    p->setFont(canvas_.nodeFontSmall());
-    p->drawText(area, Qt::AlignCenter,
-                !errorText_.isEmpty() || !doc_.evaluation()->busy() ? QObject::tr("no value")
-                                                                    : QObject::tr("evaluating…"));
-  }
+  paintThumbnailArea(p, area, img, th.nodeBorder, th.textDim, canvas_.nodeFontSmall(),
+                     errorText_.isEmpty() && doc_.evaluation()->busy());
 }
 
 // ---- BlockFrame ----

@@ -382,22 +382,9 @@ void NodeItem::paintThumbnail(QPainter* p, double y) {
   y += 4;
   QRectF area(10, y, kWidth - 20, kThumbH);
   const QImage img = ensureThumbnail();
-  if (!img.isNull()) {
-    QSizeF s = img.size().scaled(area.size().toSize(), Qt::KeepAspectRatio);
-    QRectF target(area.center().x() - s.width() / 2, area.center().y() - s.height() / 2,
-                  s.width(), s.height());
-    p->setRenderHint(QPainter::SmoothPixmapTransform, false);
-    p->drawImage(target, img);
-  } else {
-    p->setPen(QPen(th.nodeBorder, 1, Qt::DashLine));
-    p->setBrush(Qt::NoBrush);
-    p->drawRoundedRect(area, 4, 4);
-    p->setPen(th.textDim);
-    p->setFont(canvas_.nodeFontSmall());
-    p->drawText(area, Qt::AlignCenter,
-                hasError() || !doc_.evaluation()->busy() ? QObject::tr("no value")
-                                                         : QObject::tr("evaluating…"));
-  }
+  if (!img.isNull()) p->setRenderHint(QPainter::SmoothPixmapTransform, false);
+  paintThumbnailArea(p, area, img, th.nodeBorder, th.textDim, canvas_.nodeFontSmall(),
+                     !hasError() && doc_.evaluation()->busy());
 }
 
 }  // namespace ncui

@@ -1,5 +1,6 @@
 #include "ui/tensor_image.h"
 
+#include <QObject>
 #include <QPainter>
 #include <algorithm>
 #include <cmath>
@@ -168,6 +169,23 @@ QImage channelGrid(const nc::Tensor& t, QSize area) {
     p.drawImage(cell, img.scaled(cell.size(), Qt::IgnoreAspectRatio, Qt::FastTransformation));
   }
   return out;
+}
+
+void paintThumbnailArea(QPainter* p, const QRectF& area, const QImage& img, const QColor& frameColour,
+                        const QColor& textColour, const QFont& font, bool evaluating) {
+  if (!img.isNull()) {
+    const QSizeF s = img.size().scaled(area.size().toSize(), Qt::KeepAspectRatio);
+    const QRectF target(area.center().x() - s.width() / 2, area.center().y() - s.height() / 2, s.width(),
+                        s.height());
+    p->drawImage(target, img);
+    return;
+  }
+  p->setPen(QPen(frameColour, 1, Qt::DashLine));
+  p->setBrush(Qt::NoBrush);
+  p->drawRoundedRect(area, 4, 4);
+  p->setPen(textColour);
+  p->setFont(font);
+  p->drawText(area, Qt::AlignCenter, evaluating ? QObject::tr("evaluating…") : QObject::tr("no value"));
 }
 
 }  // namespace ncui

@@ -2,6 +2,9 @@
 // Tensor -> image helpers shared by node thumbnails and the tensor view: a perceptual colour map
 // (viridis-like, or diverging blue-white-red for signed data), per-channel heatmaps and a grid.
 #include <QColor>
+#include <QFont>
+#include <QPainter>
+#include <QRectF>
 #include <QImage>
 #include <QSize>
 
@@ -37,5 +40,10 @@ QImage tensorThumbnail(const nc::Tensor& t, QSize size);
 QImage channelGrid(const nc::Tensor& t, QSize area);
 // A colour bar for a legend.
 QImage colourBar(const ValueRange& r, QSize size);
+
+// A card's thumbnail area (node and block cards): `img` centred and scaled to fit, or, while it
+// is null, a dashed frame with "evaluating…" or "no value" in `textColour` and `font`.
+void paintThumbnailArea(QPainter* p, const QRectF& area, const QImage& img, const QColor& frameColour,
+                        const QColor& textColour, const QFont& font, bool evaluating);
 
 }  // namespace ncui
