@@ -348,7 +348,9 @@ std::map<std::string, AttrValue> completeParams(const std::string& type, const s
   if (!bt) throw Error("unknown block type '" + type + "'");
   Params r;
   for (const BlockParamSpec& p : bt->params) r[p.name] = p.defaultValue;
-  for (const auto& [name, value] : params) {
+  for (const auto& entry : params) {
+    const std::string& name = entry.first;  // not a structured binding: clang's OpenMP cannot capture one
+    const AttrValue& value = entry.second;
     auto spec = std::find_if(bt->params.begin(), bt->params.end(), [&](const BlockParamSpec& p) { return p.name == name; });
     if (spec == bt->params.end()) {
       std::string known;
